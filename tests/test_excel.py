@@ -1,0 +1,148 @@
+"""The xlwings layer: registry, names, help, arrays, and bad input as one-line Excel errors."""
+
+import inspect
+import math
+
+import formulas
+import numpy as np
+import pytest
+from openpyxl.utils import FORMULAE
+
+import xlspectrum
+from xlspectrum import excel
+from xlspectrum.registry import FUNCTIONS, RENAMED_FOR_BUILTINS
+
+# One valid call per function, in Excel argument order, and what it must return.
+GOOD_CALLS = {
+    "FSPL": ((1, 1000), 92.42),
+    "HATA": ((900, 10, 30, 1.5), xlspectrum.okumura_hata(900, 10, 30, 1.5)),
+    "COST231": ((1800, 1, 30, 1.5), 136.19694765731703),
+    "UMI_PATH_LOSS": ((100, 28), xlspectrum.umi_path_loss(100, 28)),
+    "LINK_BUDGET": ((), xlspectrum.max_allowable_path_loss()),
+    "CELL_RANGE": ((136.2, 1800, 30, 2), xlspectrum.cell_range_km(136.2, 1800, 30, 2)),
+    "LSR": (([[0.5], [2.0], [1.0]], [[2.01], [1.06], [0.5]]), 3.06 / 4.01),
+    "SSD": ((1.0, 1.25), 1 - 1 / 1.25**2),
+    "SSD_FROM_LSR": ((0.75, 0), 0.25),
+    "SITES_FOR_AREA": ((100, 2), 2 / 3 * math.sqrt(3) * 25),
+    "LSP_PRICE": ((22e6, 5, 0.94 * 4.43e6, 5, 10_000, 18, 500), 3435.070895303353),
+    "SHARED_SPECTRUM_PRICE": ((22e6, 5, 0.94 * 4.43e6, 5, 10_000, 18, 500), 3435.070895303353),
+    "NPV_T0": ((0.1, [[0, 110]]), 100.0),
+    "BLACK_SCHOLES_OPTION": ((1038, 1289, 5, 0.0364, 0.376), 326.138544161938),
+    "DEPRIVAL": ((734, 1289), -555.0),
+    "VALUE_PER_MHZ_POP": ((-555e6, 1000, 4_746_100), -555 / 4746.1),
+    "BENCHMARK_VALUE": ((0.09, 1000, 4_746_100), 427_149_000.0),
+}
+
+
+def excel_builtins() -> set[str]:
+    newer = {name.removeprefix("_XLFN.") for name in formulas.get_functions() if name.startswith("_XLFN.")}
+    return set(FORMULAE) | newer
+
+
+def test_every_registry_function_has_a_good_call():
+    assert set(GOOD_CALLS) == {f.excel_name for f in FUNCTIONS}
+
+
+@pytest.mark.parametrize("name", sorted(GOOD_CALLS))
+def test_good_call(name):
+    args, expected = GOOD_CALLS[name]
+    assert getattr(excel, name)(*args) == pytest.approx(expected, rel=1e-12)
+
+
+def test_no_excel_name_collides_with_a_builtin():
+    builtins = excel_builtins()
+    assert "NPV" in builtins and "XLOOKUP" in builtins  # the list is the real one
+    assert not {f.excel_name for f in FUNCTIONS} & builtins
+    assert RENAMED_FOR_BUILTINS["NPV"] in {f.excel_name for f in FUNCTIONS}
+
+
+def test_registry_is_unique_and_covers_the_public_api():
+    names = [f.excel_name for f in FUNCTIONS]
+    assert len(names) == len(set(names))
+    for spec in FUNCTIONS:
+        assert spec.python_name in xlspectrum.__all__
+        assert getattr(xlspectrum, spec.python_name) is spec.python
+
+
+@pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda s: s.excel_name)
+def test_udf_exposes_what_xlwings_reads(spec):
+    udf = getattr(excel, spec.excel_name)
+    assert udf.__name__ == spec.excel_name
+    assert 0 < len(udf.__doc__) <= 255 and "Thesis" in udf.__doc__
+    parameters = list(inspect.signature(udf).parameters.values())
+    # xlwings refuses keyword-only parameters, so every argument is positional
+    assert all(p.kind is p.POSITIONAL_OR_KEYWORD for p in parameters)
+    assert [p.name for p in parameters] == [a.name for a in spec.arguments]
+    assert all(0 < len(a.help) <= 255 for a in spec.arguments)
+
+
+def test_column_in_column_out():
+    out = excel.FSPL([[1.0], [10.0], [100.0]], 1000)
+    assert out == [[pytest.approx(92.42)], [pytest.approx(112.42)], [pytest.approx(132.42)]]
+
+
+def test_row_and_column_broadcast_to_a_table():
+    out = excel.FSPL([[1.0, 10.0]], [[100.0], [1000.0]])
+    assert np.array(out).shape == (2, 2)
+
+
+def test_a_million_values_in_one_call():
+    distances = np.linspace(1, 20, 1_000_000)[:, np.newaxis].tolist()
+    out = excel.COST231(1800, distances, 30, 1.5)
+    assert len(out) == 1_000_000
+    assert out[0][0] == pytest.approx(xlspectrum.cost231_hata(1800, 1.0, 30, 1.5))
+    assert out[-1][0] == pytest.approx(xlspectrum.cost231_hata(1800, 20.0, 30, 1.5))
+
+
+def test_switch_and_text_arguments():
+    assert excel.COST231(1800, 1, 30, 1.5, True) == pytest.approx(136.19694765731703 + 3)
+    assert excel.COST231(1800, 1, 30, 1.5, "TRUE") == pytest.approx(136.19694765731703 + 3)
+    assert excel.COST231(2500, 1, 30, 1.5, False, True) > 136.2
+    assert excel.BLACK_SCHOLES_OPTION(42, 40, 0.5, 0.1, 0.2, "put") == pytest.approx(0.81, abs=0.005)
+
+
+def required_arguments(spec):
+    return [i for i, a in enumerate(spec.arguments) if not a.optional]
+
+
+BAD_VALUES = {
+    "empty": (None, "#VALUE!"),
+    "text": ("abc", "#VALUE!"),
+    "nan": (float("nan"), "#NUM!"),
+    "logical": (True, "#VALUE!"),
+}
+
+
+@pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda s: s.excel_name)
+@pytest.mark.parametrize("kind", sorted(BAD_VALUES))
+def test_bad_input_gives_one_line_excel_error(spec, kind):
+    good_args, _ = GOOD_CALLS[spec.excel_name]
+    bad, code = BAD_VALUES[kind]
+    for index in required_arguments(spec):
+        args = list(good_args)
+        args[index] = bad if spec.arguments[index].name not in spec.series_arguments + ("profile_1", "profile_2") else [[1.0], [bad]]
+        result = getattr(excel, spec.excel_name)(*args)
+        assert isinstance(result, str), (spec.excel_name, index, result)
+        assert result.startswith(code if not isinstance(args[index], list) else "#"), result
+        assert "\n" not in result and "Traceback" not in result
+        assert spec.arguments[index].name in result
+
+
+@pytest.mark.parametrize(
+    "name, args, expected",
+    [
+        ("FSPL", (-1, 900), "#NUM! distance_km=-1 must be > 0"),
+        ("COST231", (1800, 30, 30, 1.5), "#NUM! distance_km=30 must be <= 20"),
+        ("HATA", (1800, 1, 30, 1.5), "#NUM! frequency_mhz=1800 must be <= 1500"),
+        ("UMI_PATH_LOSS", (5000, 28), "#NUM! distance_m=5000 must be <= 2000"),
+        ("LSP_PRICE", (22e6, 5, 4e6, 5, 1e4, 0, 500), "#NUM! term_years=0 must be > 0"),
+        ("FSPL", ([[1], [2], [3]], [[900], [1800]]), "#VALUE! array shapes do not match"),
+        ("LSR", ([[1], [2]], [[1], [2], [3]]), "#VALUE! profile_1 has shape"),
+        ("FSPL", ([[1], [None]], 900), "#VALUE! distance_km has an empty cell (element 1)"),
+        ("COST231", (1800, 1, 30, 1.5, "maybe"), "#VALUE! metropolitan='maybe' must be TRUE or FALSE"),
+        ("FSPL", (1, 2, 3), "#VALUE! TypeError: FSPL takes at most 2 arguments"),
+        ("BLACK_SCHOLES_OPTION", (1, 1, 1, 0.01, 0.2, "swap"), "#VALUE! kind='swap'"),
+    ],
+)
+def test_specific_error_lines(name, args, expected):
+    assert getattr(excel, name)(*args).startswith(expected)

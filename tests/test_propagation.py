@@ -1,0 +1,177 @@
+"""Propagation models against the thesis (eqs. (3)-(7), (15), Table 4) and invariants."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xlspectrum import (
+    TABLE4_UPLINK,
+    cell_range_km,
+    cost231_hata,
+    fspl,
+    max_allowable_path_loss,
+    okumura_hata,
+    umi_path_loss,
+    uplink_budget,
+)
+from xlspectrum.propagation import cost231_hata_terms
+
+distances = st.floats(1.0, 20.0)
+
+
+def test_fspl_is_equation_3():
+    # 1 km at 1000 MHz: 32.42 + 0 + 60
+    assert fspl(1, 1000) == pytest.approx(92.42, abs=1e-12)
+    assert fspl(2.5, 700) == pytest.approx(32.42 + 20 * math.log10(2.5) + 20 * math.log10(700))
+
+
+def test_fspl_matches_physics_from_wavelength():
+    # independent: 20 log10(4 pi d / lambda), d = 1 km, f = 1 GHz -> 92.45 dB (32.45 with exact c)
+    d, f = 1_000.0, 1e9
+    exact = 20 * math.log10(4 * math.pi * d * f / 299_792_458.0)
+    assert fspl(1, 1000) == pytest.approx(exact, abs=0.05)
+
+
+@given(d=st.floats(0.001, 1e4), f=st.floats(1, 1e5))
+def test_fspl_adds_20_db_per_decade_of_distance(d, f):
+    assert fspl(10 * d, f) - fspl(d, f) == pytest.approx(20.0, abs=1e-9)
+
+
+def test_cost231_reproduces_136_2_db():
+    # issue / thesis: 1800 MHz, 1 km, hb 30 m, hm 1.5 m
+    assert round(cost231_hata(1800, 1, 30, 1.5), 2) == 136.20
+
+
+def test_cost231_metropolitan_adds_3_db():
+    assert cost231_hata(1800, 2, 30, 1.5, True) - cost231_hata(1800, 2, 30, 1.5) == pytest.approx(3.0)
+
+
+def test_cost231_by_hand():
+    # eq. (6) written out independently for 900 MHz, 5 km, hb 50 m, hm 1.5 m
+    f, d, hb, hm = 900.0, 5.0, 50.0, 1.5
+    a = (1.1 * math.log10(f) - 0.7) * hm - (1.56 * math.log10(f) - 0.8)
+    expected = 46.3 + 33.9 * math.log10(f) - 13.82 * math.log10(hb) - a + (44.9 - 6.55 * math.log10(hb)) * math.log10(d)
+    assert cost231_hata(f, d, hb, hm) == pytest.approx(expected, rel=1e-12)
+
+
+def test_okumura_hata_by_hand_and_against_cost231():
+    f, d, hb, hm = 900.0, 10.0, 30.0, 1.5
+    a = (1.1 * math.log10(f) - 0.7) * hm - (1.56 * math.log10(f) - 0.8)
+    expected = 69.55 + 26.16 * math.log10(f) - 13.82 * math.log10(hb) - a + (44.9 - 6.55 * math.log10(hb)) * math.log10(d)
+    assert okumura_hata(f, d, hb, hm) == pytest.approx(expected, rel=1e-12)
+    # the two models differ only in the intercept and frequency slope
+    offset = (46.3 - 69.55) + (33.9 - 26.16) * math.log10(f)
+    assert cost231_hata(f, d, hb, hm) - okumura_hata(f, d, hb, hm) == pytest.approx(offset)
+
+
+def test_hata_small_city_correction_is_zero_near_1_5_m():
+    # a(hm) is designed to vanish near the 1.5 m reference height (it is 0.0430 dB at 1800 MHz)
+    fixed_15, _ = cost231_hata_terms(1800, 30, 1.5)
+    fixed_1, _ = cost231_hata_terms(1800, 30, 1.0)
+    assert fixed_1 - fixed_15 == pytest.approx((1.1 * math.log10(1800) - 0.7) * 0.5)
+
+
+@given(d1=distances, d2=distances, f=st.floats(150, 1500))
+def test_hata_models_increase_with_distance(d1, d2, f):
+    lo, hi = sorted((d1, d2))
+    assert okumura_hata(f, lo, 30, 1.5) <= okumura_hata(f, hi, 30, 1.5)
+    assert cost231_hata(f, lo, 30, 1.5) <= cost231_hata(f, hi, 30, 1.5)
+
+
+def test_umi_is_equation_15_with_metres_and_gigahertz():
+    assert umi_path_loss(100, 28) == pytest.approx(22.7 + 36.7 * 2 + 26 * math.log10(28))
+    assert umi_path_loss(1000, 28) - umi_path_loss(100, 28) == pytest.approx(36.7)
+
+
+@given(d1=st.floats(10, 2000), d2=st.floats(10, 2000))
+def test_umi_increases_with_distance(d1, d2):
+    lo, hi = sorted((d1, d2))
+    assert umi_path_loss(lo, 28) <= umi_path_loss(hi, 28)
+
+
+def test_table4_uplink_budget_rows():
+    rows = uplink_budget()
+    assert round(rows.eirp_dbm, 1) == 23.0
+    assert round(rows.thermal_noise_dbm, 1) == -121.4
+    assert round(rows.receiver_noise_dbm, 1) == -119.4
+    # Table 4 prints -115.6, one digit off its own -119.4 + 3.9 = -115.5: a rounding slip
+    assert round(rows.receiver_sensitivity_dbm, 1) == -115.5
+    assert round(rows.shadowing_margin_db, 1) == 16.4
+    assert round(rows.max_allowable_path_loss_db, 1) == 136.2
+
+
+def test_table4_mapl_from_printed_rows_is_exact():
+    # with Table 4's own rounded rows (sensitivity -115.6, margin 16.4) the MAPL is 136.2 exactly
+    assert 23 - (-115.6) - 1 - 3 + 18 - 0 + 0 - 16.4 == pytest.approx(136.2)
+    assert round(max_allowable_path_loss(), 1) == 136.2
+
+
+def test_link_budget_defaults_are_table4():
+    assert TABLE4_UPLINK["tx_power_dbm"] == 23.0
+    assert TABLE4_UPLINK["coverage_reliability"] == 0.90
+    assert uplink_budget(tx_power_dbm=26).max_allowable_path_loss_db == pytest.approx(max_allowable_path_loss() + 3)
+
+
+def test_table4_cell_range_and_path_loss_terms():
+    fixed, slope = cost231_hata_terms(1800, 30, 2)
+    assert round(float(fixed), 1) == 134.8
+    assert round(float(slope), 1) == 35.2
+    assert round(cell_range_km(136.2, 1800, 30, 2), 1) == 1.1
+
+
+def test_mobile_height_that_gives_134_8_db():
+    # solve a(hm) so the COST-231 fixed term is exactly Table 4's 134.8 dB
+    log_f = math.log10(1800)
+    hm = (46.3 + 33.9 * log_f - 13.82 * math.log10(30) + (1.56 * log_f - 0.8) - 134.8) / (1.1 * log_f - 0.7)
+    assert hm == pytest.approx(1.985, abs=1e-3)
+    fixed, _ = cost231_hata_terms(1800, 30, hm)
+    assert float(fixed) == pytest.approx(134.8, abs=1e-9)
+    assert cell_range_km(136.2, 1800, 30, hm) == pytest.approx(10 ** (1.4 / 35.225), rel=1e-3)
+
+
+@given(d=st.floats(1.0, 20.0), f=st.floats(150, 2000), hb=st.floats(30, 200), hm=st.floats(1, 10))
+def test_cell_range_inverts_cost231(d, f, hb, hm):
+    loss = cost231_hata(f, d, hb, hm)
+    assert cell_range_km(loss, f, hb, hm) == pytest.approx(d, rel=1e-9)
+
+
+def test_vectorised_shapes_and_series():
+    d = np.array([[1.0, 2.0], [5.0, 10.0]])
+    assert fspl(d, 900).shape == (2, 2)
+    series = pd.Series([1.0, 2.0, 3.0], index=["a", "b", "c"], name="km")
+    out = cost231_hata(1800, series, 30, 1.5)
+    assert isinstance(out, pd.Series) and list(out.index) == ["a", "b", "c"]
+    assert isinstance(fspl(1, 900), float)
+
+
+@pytest.mark.parametrize(
+    "call, fragment",
+    [
+        (lambda: fspl(-1, 900), "distance_km=-1 must be > 0"),
+        (lambda: fspl(1, 0), "frequency_mhz=0 must be > 0"),
+        (lambda: okumura_hata(2000, 1, 30, 1.5), "frequency_mhz=2000 must be <= 1500"),
+        (lambda: cost231_hata(1800, 25, 30, 1.5), "distance_km=25 must be <= 20"),
+        (lambda: cost231_hata(1800, 1, 10, 1.5), "base_height_m=10 must be >= 30"),
+        (lambda: cost231_hata(1800, 1, 30, 12), "mobile_height_m=12 must be <= 10"),
+        (lambda: umi_path_loss(5, 28), "distance_m=5 must be >= 10"),
+        (lambda: fspl(float("nan"), 900), "distance_km=NaN"),
+        (lambda: fspl([1, -2], 900), "distance_km=-2 (element 1)"),
+        (lambda: max_allowable_path_loss(coverage_reliability=1.2), "coverage_reliability=1.2 must be < 1"),
+        (lambda: cell_range_km(200, 1800, 30, 2), "outside COST-231 Hata's valid 1 to 20 km"),
+        (lambda: fspl([1, 2, 3], [900, 1800]), "shapes do not match"),
+    ],
+)
+def test_bad_input_names_argument_value_and_range(call, fragment):
+    with pytest.raises(ValueError, match=None) as info:
+        call()
+    assert fragment in str(info.value)
+
+
+def test_extrapolate_opts_out_of_validity_range_only():
+    assert cost231_hata(2600, 1, 30, 1.5, extrapolate=True) > cost231_hata(2000, 1, 30, 1.5)
+    with pytest.raises(ValueError, match="must be > 0"):
+        cost231_hata(1800, -1, 30, 1.5, extrapolate=True)

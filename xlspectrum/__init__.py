@@ -1,0 +1,52 @@
+"""xlspectrum: spectrum valuation and pricing formulas for Python and Excel.
+
+The formulas of Gerrard's thesis "Spectrum allocation methods for future wireless
+services in cellular networks" (University of Auckland, 2020) as vectorised,
+documented functions.  Each docstring cites its equation and units.
+"""
+
+from .pricing import lsp_price, shared_spectrum_price
+from .propagation import (
+    TABLE4_UPLINK,
+    cell_range_km,
+    cost231_hata,
+    fspl,
+    max_allowable_path_loss,
+    okumura_hata,
+    umi_path_loss,
+    uplink_budget,
+)
+from .sharing import load_symmetry_ratio, sites_for_area, spectrum_sharing_dividend, ssd_from_lsr
+from .valuation import (
+    benchmark_value,
+    black_scholes_option,
+    black_scholes_terms,
+    deprival_value,
+    npv,
+    value_per_mhz_pop,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "TABLE4_UPLINK",
+    "benchmark_value",
+    "black_scholes_option",
+    "black_scholes_terms",
+    "cell_range_km",
+    "cost231_hata",
+    "deprival_value",
+    "fspl",
+    "load_symmetry_ratio",
+    "lsp_price",
+    "max_allowable_path_loss",
+    "npv",
+    "okumura_hata",
+    "shared_spectrum_price",
+    "sites_for_area",
+    "spectrum_sharing_dividend",
+    "ssd_from_lsr",
+    "umi_path_loss",
+    "uplink_budget",
+    "value_per_mhz_pop",
+]

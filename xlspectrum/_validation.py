@@ -1,0 +1,176 @@
+"""Argument checking shared by every formula module.
+
+Every public formula validates its inputs through these helpers so that a bad value
+always produces the same kind of message: the argument name, the offending value and
+the valid range.  The Excel layer maps the exception class to the Excel error code
+shown in the cell (``#NUM!`` for a number out of range, ``#VALUE!`` for the wrong
+kind of value).
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+class XlSpectrumError(ValueError):
+    """Base class: a ``ValueError`` that knows which Excel error it stands for."""
+
+    excel_error = "#VALUE!"
+
+
+class OutOfRangeError(XlSpectrumError):
+    """A number outside the valid range of a formula (Excel ``#NUM!``)."""
+
+    excel_error = "#NUM!"
+
+
+class WrongTypeError(XlSpectrumError):
+    """Text, an empty cell or mismatched shapes where numbers were expected (``#VALUE!``)."""
+
+    excel_error = "#VALUE!"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def as_float_array(name: str, value: Any) -> np.ndarray:
+    """Return ``value`` as a float ndarray, or raise naming ``name``.
+
+    Accepts Python and numpy numbers, sequences, ndarrays and pandas Series.
+    Booleans and text are rejected: a ``TRUE`` typed into a distance cell is a
+    mistake, not the number 1.
+    """
+    if value is None:
+        raise WrongTypeError(f"{name} is empty; a number is required")
+    if isinstance(value, (bool, np.bool_)):
+        raise WrongTypeError(f"{name}={value!r} is a logical value; a number is required")
+    if isinstance(value, pd.Series):
+        value = value.to_numpy()
+    if isinstance(value, numbers.Real):
+        return np.asarray(float(value))
+    try:
+        array = np.asarray(value)
+    except ValueError as exc:  # ragged nested lists
+        raise WrongTypeError(f"{name} is not a rectangular array of numbers") from exc
+    if array.dtype.kind in "biuf":
+        if array.dtype.kind == "b":
+            raise WrongTypeError(f"{name} holds logical values; numbers are required")
+        return array.astype(float)
+    # object or string arrays: find the first element that is not a real number
+    flat = array.ravel()
+    for index, item in enumerate(flat):
+        where = "" if array.ndim == 0 else f" (element {index})"
+        if item is None:
+            raise WrongTypeError(f"{name} has an empty cell{where}; a number is required")
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
+            shown = repr(str(item)) if isinstance(item, str) else repr(item)
+            raise WrongTypeError(f"{name}={shown}{where} is not a number")
+    return array.astype(float)
+
+
+def _first_bad(array: np.ndarray, bad: np.ndarray) -> str:
+    index = int(np.flatnonzero(bad)[0])
+    value = array.ravel()[index]
+    where = "" if array.ndim == 0 else f" (element {index})"
+    return f"{_fmt(value)}{where}"
+
+
+def check_range(
+    name: str,
+    value: Any,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+    unit: str = "",
+    hint: str = "",
+) -> np.ndarray:
+    """Coerce ``value`` to floats and check ``low <= value <= high``.
+
+    Returns the float array.  NaN is always rejected.  The message names the argument,
+    the first offending value and the valid range, e.g.
+    ``distance_km=-1 must be > 0``.
+    """
+    array = as_float_array(name, value)
+    unit_text = f" {unit}" if unit else ""
+    nan = np.isnan(array)
+    if nan.any():
+        where = "" if array.ndim == 0 else f" (element {int(np.flatnonzero(nan)[0])})"
+        raise OutOfRangeError(f"{name}=NaN{where} is not a number")
+    if low is not None:
+        bad = array < low if low_inclusive else array <= low
+        if bad.any():
+            raise OutOfRangeError(
+                f"{name}={_first_bad(array, bad)} must be {'>=' if low_inclusive else '>'} "
+                f"{_fmt(low)}{unit_text}{_range_suffix(low, high, unit_text)}{hint}"
+            )
+    if high is not None:
+        bad = array > high if high_inclusive else array >= high
+        if bad.any():
+            raise OutOfRangeError(
+                f"{name}={_first_bad(array, bad)} must be {'<=' if high_inclusive else '<'} "
+                f"{_fmt(high)}{unit_text}{_range_suffix(low, high, unit_text)}{hint}"
+            )
+    if np.isinf(array).any():
+        raise OutOfRangeError(f"{name} must be finite")
+    return array
+
+
+def _range_suffix(low: float | None, high: float | None, unit_text: str) -> str:
+    if low is None or high is None:
+        return ""
+    return f" (valid range {_fmt(low)} to {_fmt(high)}{unit_text})"
+
+
+def model_range(
+    name: str,
+    value: Any,
+    low: float,
+    high: float,
+    *,
+    unit: str,
+    model: str,
+    extrapolate: bool,
+) -> np.ndarray:
+    """Check an empirical model's range of validity unless the caller opts out.
+
+    Values must always be physically meaningful (> 0); ``extrapolate=True`` lets a
+    user knowingly go beyond the range the model was fitted on.
+    """
+    array = check_range(name, value, 0.0, low_inclusive=False, unit=unit)
+    if not extrapolate:
+        check_range(
+            name,
+            array,
+            low,
+            high,
+            unit=unit,
+            hint=f" for {model}; set extrapolate=TRUE to go beyond it",
+        )
+    return array
+
+
+def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
+    """Broadcast named arrays together, naming them if their shapes do not fit."""
+    try:
+        return list(np.broadcast_arrays(*arrays.values()))
+    except ValueError as exc:
+        shapes = ", ".join(f"{k}{tuple(v.shape)}" for k, v in arrays.items())
+        raise WrongTypeError(f"array shapes do not match: {shapes}") from exc
+
+
+def shape_like(result: np.ndarray, *inputs: Any) -> Any:
+    """Give the result the container of the inputs: float, ndarray or pandas Series."""
+    result = np.asarray(result, dtype=float)
+    for item in inputs:
+        if isinstance(item, pd.Series) and result.shape == item.shape:
+            return pd.Series(result, index=item.index, name=item.name)
+    if result.ndim == 0:
+        return float(result)
+    return result

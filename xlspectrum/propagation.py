@@ -1,0 +1,315 @@
+"""Radio propagation: path-loss models, the uplink link budget and cell range.
+
+All logarithms are base 10.  Distances are in km unless the argument name says m,
+frequencies in MHz unless it says GHz, heights in m, losses and gains in dB.
+
+References
+----------
+[1] Gerrard, "Spectrum allocation methods for future wireless services in cellular
+    networks", PhD thesis, University of Auckland, 2020 (section 5.2.1, eqs. (3)-(7);
+    section 6.2, eq. (15); Table 4).
+[2] M. Hata, "Empirical formula for propagation loss in land mobile radio services",
+    IEEE Trans. Veh. Technol. 29(3), 1980.
+[3] COST Action 231, "Digital mobile radio towards future generation systems",
+    final report, EUR 18957, 1999, section 4.4.1 (COST-231 Hata).
+[4] 3GPP TR 36.814 v9.2.0, Table B.1.2.1-1 (urban micro, NLOS, hexagonal layout).
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import constants, stats
+
+from ._validation import broadcast, check_range, model_range, shape_like
+
+__all__ = [
+    "TABLE4_UPLINK",
+    "UplinkBudget",
+    "fspl",
+    "okumura_hata",
+    "cost231_hata",
+    "cost231_hata_terms",
+    "umi_path_loss",
+    "max_allowable_path_loss",
+    "uplink_budget",
+    "cell_range_km",
+]
+
+# Ranges of validity stated with eqs. (4) and (6) in [1] section 5.2.1.
+HATA_FREQUENCY_MHZ = (150.0, 1500.0)
+COST231_FREQUENCY_MHZ = (150.0, 2000.0)
+HATA_BASE_HEIGHT_M = (30.0, 200.0)
+HATA_MOBILE_HEIGHT_M = (1.0, 10.0)
+HATA_DISTANCE_KM = (1.0, 20.0)
+# [4] calibrates UMi on 10 m to 2 km; [1] and its refs [108], [109] apply it at 28 GHz,
+# so the frequency range accepted is that of the 3GPP channel models (TR 38.901).
+UMI_DISTANCE_M = (10.0, 2000.0)
+UMI_FREQUENCY_GHZ = (2.0, 100.0)
+
+# Reference temperature of the thermal noise floor kTB (ITU-R P.372), K.
+NOISE_TEMPERATURE_K = 290.0
+
+
+def fspl(distance_km, frequency_mhz):
+    """Free-space path loss [dB], thesis eq. (3), section 5.2.1.
+
+    ``FSPL = 32.42 + 20 log10(d) + 20 log10(f)``
+
+    Parameters
+    ----------
+    distance_km : float or array_like
+        Distance from the transmitter [km], > 0.
+    frequency_mhz : float or array_like
+        Carrier frequency [MHz], > 0.
+
+    Returns
+    -------
+    float or ndarray
+        Path loss [dB].  Rises 20 dB per decade of distance and of frequency.
+    """
+    d = check_range("distance_km", distance_km, 0.0, low_inclusive=False, unit="km")
+    f = check_range("frequency_mhz", frequency_mhz, 0.0, low_inclusive=False, unit="MHz")
+    d, f = broadcast(distance_km=d, frequency_mhz=f)
+    return shape_like(32.42 + 20.0 * np.log10(d) + 20.0 * np.log10(f), distance_km, frequency_mhz)
+
+
+def _mobile_height_correction(f_mhz: np.ndarray, hm: np.ndarray) -> np.ndarray:
+    """a(hm) for a small-to-medium city [dB], thesis eq. (5)."""
+    log_f = np.log10(f_mhz)
+    return (1.1 * log_f - 0.7) * hm - (1.56 * log_f - 0.8)
+
+
+def okumura_hata(frequency_mhz, distance_km, base_height_m, mobile_height_m, *, extrapolate=False):
+    """Okumura-Hata urban path loss [dB], thesis eqs. (4) and (5), section 5.2.1; [2].
+
+    ``L = 69.55 + 26.16 log f - 13.82 log hb - a(hm) + (44.9 - 6.55 log hb) log d``
+    with the small/medium-city correction
+    ``a(hm) = (1.1 log f - 0.7) hm - (1.56 log f - 0.8)``.
+
+    Parameters
+    ----------
+    frequency_mhz : carrier frequency [MHz], valid 150-1500.
+    distance_km : path length [km], valid 1-20.
+    base_height_m : base-station antenna height [m], valid 30-200.
+    mobile_height_m : mobile antenna height [m], valid 1-10.
+    extrapolate : bool
+        Allow values outside the ranges of validity (they must still be > 0).
+    """
+    f = model_range("frequency_mhz", frequency_mhz, *HATA_FREQUENCY_MHZ, unit="MHz", model="Okumura-Hata", extrapolate=extrapolate)
+    d = model_range("distance_km", distance_km, *HATA_DISTANCE_KM, unit="km", model="Okumura-Hata", extrapolate=extrapolate)
+    hb = model_range("base_height_m", base_height_m, *HATA_BASE_HEIGHT_M, unit="m", model="Okumura-Hata", extrapolate=extrapolate)
+    hm = model_range("mobile_height_m", mobile_height_m, *HATA_MOBILE_HEIGHT_M, unit="m", model="Okumura-Hata", extrapolate=extrapolate)
+    f, d, hb, hm = broadcast(frequency_mhz=f, distance_km=d, base_height_m=hb, mobile_height_m=hm)
+    loss = (
+        69.55
+        + 26.16 * np.log10(f)
+        - 13.82 * np.log10(hb)
+        - _mobile_height_correction(f, hm)
+        + (44.9 - 6.55 * np.log10(hb)) * np.log10(d)
+    )
+    return shape_like(loss, frequency_mhz, distance_km, base_height_m, mobile_height_m)
+
+
+def _metropolitan_offset(metropolitan) -> np.ndarray:
+    """C_m of eq. (6): 0 dB for medium cities and suburbs, 3 dB for metropolitan centres."""
+    flags = np.asarray(metropolitan)
+    if flags.dtype.kind not in "biuf" or not np.isin(flags, (0, 1)).all():
+        from ._validation import WrongTypeError
+
+        raise WrongTypeError(f"metropolitan={metropolitan!r} must be TRUE/FALSE (or 1/0)")
+    return np.where(flags.astype(bool), 3.0, 0.0)
+
+
+def cost231_hata_terms(frequency_mhz, base_height_m, mobile_height_m, metropolitan=False, *, extrapolate=False):
+    """COST-231 Hata as ``fixed + slope * log10(d)``, thesis eq. (6) and Table 4.
+
+    Returns ``(fixed_db, slope_db_per_decade)``: the loss at 1 km [dB] and the rise per
+    decade of distance [dB/decade], the two "path loss model" rows of Table 4.
+    """
+    f = model_range("frequency_mhz", frequency_mhz, *COST231_FREQUENCY_MHZ, unit="MHz", model="COST-231 Hata", extrapolate=extrapolate)
+    hb = model_range("base_height_m", base_height_m, *HATA_BASE_HEIGHT_M, unit="m", model="COST-231 Hata", extrapolate=extrapolate)
+    hm = model_range("mobile_height_m", mobile_height_m, *HATA_MOBILE_HEIGHT_M, unit="m", model="COST-231 Hata", extrapolate=extrapolate)
+    cm = _metropolitan_offset(metropolitan)
+    f, hb, hm, cm = broadcast(frequency_mhz=f, base_height_m=hb, mobile_height_m=hm, metropolitan=cm)
+    fixed = 46.3 + 33.9 * np.log10(f) - 13.82 * np.log10(hb) - _mobile_height_correction(f, hm) + cm
+    slope = 44.9 - 6.55 * np.log10(hb)
+    return fixed, slope
+
+
+def cost231_hata(frequency_mhz, distance_km, base_height_m, mobile_height_m, metropolitan=False, *, extrapolate=False):
+    """COST-231 Hata path loss [dB], thesis eqs. (5) and (6), section 5.2.1; [3].
+
+    ``L = 46.3 + 33.9 log f - 13.82 log hb - a(hm) + (44.9 - 6.55 log hb) log d + Cm``
+
+    Parameters
+    ----------
+    frequency_mhz : carrier frequency [MHz]; the thesis states 150-2000 MHz (the
+        COST-231 report fitted 1500-2000 MHz, extending Hata's 150-1500 MHz).
+    distance_km : path length [km], valid 1-20.
+    base_height_m : base-station antenna height [m], valid 30-200.
+    mobile_height_m : mobile antenna height [m], valid 1-10.
+    metropolitan : bool
+        ``Cm = 3 dB`` for metropolitan centres, 0 dB for medium cities and suburbs.
+    extrapolate : bool
+        Allow values outside the ranges of validity (they must still be > 0).
+
+    Examples
+    --------
+    >>> round(cost231_hata(1800, 1, 30, 1.5), 2)
+    136.2
+    """
+    fixed, slope = cost231_hata_terms(frequency_mhz, base_height_m, mobile_height_m, metropolitan, extrapolate=extrapolate)
+    d = model_range("distance_km", distance_km, *HATA_DISTANCE_KM, unit="km", model="COST-231 Hata", extrapolate=extrapolate)
+    fixed, slope, d = broadcast(fixed=fixed, slope=slope, distance_km=d)
+    return shape_like(fixed + slope * np.log10(d), frequency_mhz, distance_km, base_height_m, mobile_height_m)
+
+
+def umi_path_loss(distance_m, frequency_ghz, *, extrapolate=False):
+    """3GPP urban-micro (UMi) path loss [dB], thesis eqs. (7) and (15); [4].
+
+    ``PL = 22.7 + 36.7 log10(d) + 26 log10(fc)`` with ``d`` in metres and ``fc`` in GHz,
+    the units of 3GPP TR 36.814 Table B.1.2.1-1 (NLOS, hexagonal layout) from which the
+    thesis' refs [108], [109] take it.  The thesis prints the equation without units.
+
+    Parameters
+    ----------
+    distance_m : distance from the base station [m], valid 10-2000.
+    frequency_ghz : carrier frequency [GHz], accepted 2-100 (the thesis uses 28).
+    extrapolate : bool
+        Allow distances or frequencies outside those ranges (still > 0).
+    """
+    d = model_range("distance_m", distance_m, *UMI_DISTANCE_M, unit="m", model="3GPP UMi", extrapolate=extrapolate)
+    f = model_range("frequency_ghz", frequency_ghz, *UMI_FREQUENCY_GHZ, unit="GHz", model="3GPP UMi", extrapolate=extrapolate)
+    d, f = broadcast(distance_m=d, frequency_ghz=f)
+    return shape_like(22.7 + 36.7 * np.log10(d) + 26.0 * np.log10(f), distance_m, frequency_ghz)
+
+
+@dataclass(frozen=True)
+class UplinkBudget:
+    """The rows of an LTE uplink budget, thesis Table 4 (section 5.2.2). All in dB/dBm."""
+
+    eirp_dbm: float
+    thermal_noise_dbm: float
+    receiver_noise_dbm: float
+    receiver_sensitivity_dbm: float
+    shadowing_margin_db: float
+    max_allowable_path_loss_db: float
+
+
+def uplink_budget(**inputs) -> UplinkBudget:
+    """Every row of the uplink budget of thesis Table 4 (section 5.2.2), scalars only.
+
+    Keyword arguments override :data:`TABLE4_UPLINK` (the defaults of
+    :func:`max_allowable_path_loss`).  Thermal noise is ``kTB`` at 290 K over
+    ``noise_bandwidth_khz``; the shadowing margin is ``mean + sigma * z(reliability)``
+    with ``z`` the standard normal quantile (10.6 + 1.2816 x 4.5 = 16.4 dB).
+    """
+    unknown = set(inputs) - set(TABLE4_UPLINK)
+    if unknown:
+        raise TypeError(f"uplink_budget() got unknown inputs {sorted(unknown)}")
+    rows = {**TABLE4_UPLINK, **inputs}
+    mapl = max_allowable_path_loss(**rows)
+    thermal = _thermal_noise_dbm(np.asarray(float(rows["noise_bandwidth_khz"])))
+    receiver_noise = thermal + rows["noise_figure_db"]
+    return UplinkBudget(
+        eirp_dbm=float(rows["tx_power_dbm"] + rows["tx_antenna_gain_dbi"] - rows["body_loss_db"]),
+        thermal_noise_dbm=float(thermal),
+        receiver_noise_dbm=float(receiver_noise),
+        receiver_sensitivity_dbm=float(receiver_noise + rows["sinr_db"]),
+        shadowing_margin_db=float(
+            rows["shadowing_mean_db"] + rows["shadowing_sigma_db"] * stats.norm.ppf(rows["coverage_reliability"])
+        ),
+        max_allowable_path_loss_db=float(mapl),
+    )
+
+
+def _thermal_noise_dbm(bandwidth_khz: np.ndarray) -> np.ndarray:
+    return 10.0 * np.log10(constants.k * NOISE_TEMPERATURE_K * bandwidth_khz * 1e3 * 1e3)
+
+
+def max_allowable_path_loss(
+    # defaults: thesis Table 4 (lines 1219-1248), the LTE 1800 MHz uplink
+    tx_power_dbm=23.0,
+    tx_antenna_gain_dbi=0.0,
+    body_loss_db=0.0,
+    noise_figure_db=2.0,
+    noise_bandwidth_khz=180.0,  # one LTE resource block: kTB = -121.4 dBm as printed
+    sinr_db=3.9,
+    interference_margin_db=1.0,
+    cable_loss_db=3.0,
+    rx_antenna_gain_dbi=18.0,
+    fast_fading_margin_db=0.0,
+    soft_handover_gain_db=0.0,
+    coverage_reliability=0.90,
+    shadowing_mean_db=10.6,
+    shadowing_sigma_db=4.5,
+):
+    """Maximum allowable path loss of an uplink budget [dB], thesis Table 4, section 5.2.2.
+
+    ``MAPL = EIRP - sensitivity - interference margin - cable loss + rx antenna gain
+    - fast fading margin + soft handover gain - shadowing margin`` where
+    ``EIRP = P_tx + G_tx - body loss`` [dBm],
+    ``sensitivity = kTB + noise figure + SINR`` [dBm] and
+    ``shadowing margin = mean + sigma * z(coverage reliability)`` [dB].
+
+    The defaults are the thesis' Table 4 values, giving 136.2 dB.
+    ``coverage_reliability`` is a probability in (0, 1); powers in dBm, gains in dBi,
+    losses and margins in dB, ``noise_bandwidth_khz`` in kHz (> 0).
+    """
+    tx = check_range("tx_power_dbm", tx_power_dbm, unit="dBm")
+    gtx = check_range("tx_antenna_gain_dbi", tx_antenna_gain_dbi, unit="dBi")
+    body = check_range("body_loss_db", body_loss_db, 0.0, unit="dB")
+    nf = check_range("noise_figure_db", noise_figure_db, 0.0, unit="dB")
+    bw = check_range("noise_bandwidth_khz", noise_bandwidth_khz, 0.0, low_inclusive=False, unit="kHz")
+    sinr = check_range("sinr_db", sinr_db, unit="dB")
+    im = check_range("interference_margin_db", interference_margin_db, 0.0, unit="dB")
+    cable = check_range("cable_loss_db", cable_loss_db, 0.0, unit="dB")
+    grx = check_range("rx_antenna_gain_dbi", rx_antenna_gain_dbi, unit="dBi")
+    ff = check_range("fast_fading_margin_db", fast_fading_margin_db, 0.0, unit="dB")
+    sho = check_range("soft_handover_gain_db", soft_handover_gain_db, 0.0, unit="dB")
+    rel = check_range("coverage_reliability", coverage_reliability, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
+    mean = check_range("shadowing_mean_db", shadowing_mean_db, 0.0, unit="dB")
+    sigma = check_range("shadowing_sigma_db", shadowing_sigma_db, 0.0, unit="dB")
+    eirp = tx + gtx - body
+    sensitivity = _thermal_noise_dbm(bw) + nf + sinr
+    shadowing_margin = mean + sigma * stats.norm.ppf(rel)
+    mapl = eirp - sensitivity - im - cable + grx - ff + sho - shadowing_margin
+    return shape_like(mapl, tx_power_dbm, noise_bandwidth_khz, coverage_reliability)
+
+
+#: Thesis Table 4's inputs, read from the defaults of :func:`max_allowable_path_loss`.
+TABLE4_UPLINK = {
+    name: parameter.default for name, parameter in inspect.signature(max_allowable_path_loss).parameters.items()
+}
+
+
+def cell_range_km(max_path_loss_db, frequency_mhz, base_height_m, mobile_height_m, metropolitan=False, *, extrapolate=False):
+    """Cell range [km]: COST-231 Hata (eq. (6)) solved for distance, thesis Table 4.
+
+    ``d = 10 ** ((MAPL - fixed) / slope)`` with ``fixed`` and ``slope`` from
+    :func:`cost231_hata_terms`.  Table 4: MAPL 136.2 dB, fixed 134.8 dB,
+    slope 35.2 dB/decade, range 1.1 km (1800 MHz, hb = 30 m, hm = 2 m).
+
+    Raises if the range falls outside COST-231's 1-20 km unless ``extrapolate=True``.
+    """
+    mapl = check_range("max_path_loss_db", max_path_loss_db, 0.0, low_inclusive=False, unit="dB")
+    fixed, slope = cost231_hata_terms(frequency_mhz, base_height_m, mobile_height_m, metropolitan, extrapolate=extrapolate)
+    mapl, fixed, slope = broadcast(max_path_loss_db=mapl, fixed=fixed, slope=slope)
+    distance = 10.0 ** ((mapl - fixed) / slope)
+    if not extrapolate:
+        low, high = HATA_DISTANCE_KM
+        # a loss computed at exactly 1 or 20 km must invert to within round-off of the limit
+        outside = (distance < low * (1 - 1e-9)) | (distance > high * (1 + 1e-9))
+        if outside.any():
+            from ._validation import OutOfRangeError
+
+            index = int(np.flatnonzero(outside)[0])
+            raise OutOfRangeError(
+                f"max_path_loss_db={mapl.ravel()[index]:.6g} gives a range of "
+                f"{distance.ravel()[index]:.4g} km, outside COST-231 Hata's valid 1 to 20 km; "
+                "set extrapolate=TRUE to accept it"
+            )
+    return shape_like(distance, max_path_loss_db, frequency_mhz, base_height_m, mobile_height_m)

@@ -1,0 +1,168 @@
+"""The one registry of Excel functions: Excel name, Python function, help, source.
+
+The xlwings layer (:mod:`xlspectrum.excel`), the ``formulas`` registration used for
+headless evaluation and ``xlspectrum functions`` are all generated from
+:data:`FUNCTIONS`, so a function's Excel name, argument order and help text live here
+only.  Argument order is the Python function's: positional parameters first, then the
+keyword-only switches (``extrapolate``, ``kind``) as optional trailing Excel arguments.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import pricing, propagation, sharing, valuation
+
+CATEGORY = "xlspectrum"
+
+#: Help for each argument name, shared by every function that takes it (units in brackets).
+ARGUMENT_HELP: dict[str, str] = {
+    "distance_km": "Distance from the base station [km]",
+    "distance_m": "Distance from the base station [m], 10-2000",
+    "frequency_mhz": "Carrier frequency [MHz]",
+    "frequency_ghz": "Carrier frequency [GHz]",
+    "base_height_m": "Base-station antenna height [m], 30-200",
+    "mobile_height_m": "Mobile antenna height [m], 1-10",
+    "metropolitan": "TRUE for a metropolitan centre (Cm = 3 dB); FALSE (default) for medium cities and suburbs",
+    "extrapolate": "TRUE to allow inputs beyond the model's range of validity (default FALSE)",
+    "tx_power_dbm": "UE transmit power [dBm] (Table 4: 23)",
+    "tx_antenna_gain_dbi": "Transmit antenna gain [dBi] (Table 4: 0)",
+    "body_loss_db": "Body loss [dB] (Table 4: 0)",
+    "noise_figure_db": "Receiver noise figure [dB] (Table 4: 2)",
+    "noise_bandwidth_khz": "Noise bandwidth [kHz] (180 = one LTE resource block, -121.4 dBm)",
+    "sinr_db": "Required SINR [dB] (Table 4: 3.9)",
+    "interference_margin_db": "Interference margin [dB] (Table 4: 1)",
+    "cable_loss_db": "Cable loss [dB] (Table 4: 3)",
+    "rx_antenna_gain_dbi": "Receive antenna gain [dBi] (Table 4: 18)",
+    "fast_fading_margin_db": "Fast fading margin [dB] (Table 4: 0)",
+    "soft_handover_gain_db": "Soft handover gain [dB] (Table 4: 0)",
+    "coverage_reliability": "Coverage reliability, fraction (Table 4: 0.9)",
+    "shadowing_mean_db": "Mean shadowing plus penetration loss [dB] (Table 4: 10.6)",
+    "shadowing_sigma_db": "Standard deviation of shadowing [dB] (Table 4: 4.5)",
+    "max_path_loss_db": "Maximum allowable path loss [dB]",
+    "profile_1": "Operator 1 traffic per sample (a column of numbers)",
+    "profile_2": "Operator 2 traffic at the same samples (same size as profile_1)",
+    "isd_no_sharing_km": "Inter-site distance without sharing [km]",
+    "isd_sharing_km": "Inter-site distance with sharing [km]",
+    "lsr": "Load symmetry ratio, 0-1",
+    "ssd_symmetric": "Spectrum sharing dividend with symmetric loads (LSR = 1), fraction",
+    "area_km2": "Area to cover [km2]",
+    "isd_km": "Inter-site distance [km]",
+    "reserve_price": "Auction reserve price of the lot [NZ$]",
+    "cost": "Price paid for the spectrum [NZ$]",
+    "bandwidth_mhz": "Bandwidth [MHz]",
+    "population": "Population covered [people]",
+    "lsp_bandwidth_mhz": "Bandwidth of the LSP licence [MHz]",
+    "lsp_population": "Population covered by the LSP site [people]",
+    "shared_bandwidth_mhz": "Bandwidth shared [MHz]",
+    "covered_population": "Population covered by the shared spectrum [people]",
+    "term_years": "Term of the management right or sharing [years]",
+    "overhead": "Administration overhead [NZ$] (default 0)",
+    "rate": "Discount rate per period, fraction (e.g. 0.09)",
+    "cashflows": "Cash flows, first at t = 0 (a row or column)",
+    "underlying_value": "S: present value of the project's cash flows [NZ$]",
+    "exercise_price": "K: present value of the investment cost [NZ$]",
+    "years": "t: life of the option [years]",
+    "risk_free_rate": "r: risk-free rate, continuously compounded, fraction",
+    "volatility": "sigma: project uncertainty, fraction (e.g. 0.376)",
+    "kind": '"call" (default, option to defer) or "put"',
+    "cost_pv_without": "PV of cost of the network without the spectrum [NZ$]",
+    "cost_pv_with": "PV of cost of the network with the spectrum [NZ$]",
+    "value": "Value of the spectrum [NZ$]",
+    "price_per_mhz_pop": "Benchmark price [NZ$ per MHz per pop]",
+}
+
+
+@dataclass(frozen=True)
+class ExcelArgument:
+    name: str
+    help: str
+    default: Any = inspect.Parameter.empty
+
+    @property
+    def optional(self) -> bool:
+        return self.default is not inspect.Parameter.empty
+
+
+@dataclass(frozen=True)
+class ExcelFunction:
+    """One add-in function: its Excel name, the Python function it calls and its help."""
+
+    excel_name: str
+    python: Callable[..., Any]
+    help: str
+    source: str
+    #: arguments read as one series of samples (a row or column), not element-wise
+    series_arguments: tuple[str, ...] = ()
+    arguments: tuple[ExcelArgument, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        parameters = inspect.signature(self.python).parameters.values()
+        ordered = [p for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD] + [
+            p for p in parameters if p.kind is p.KEYWORD_ONLY
+        ]
+        object.__setattr__(
+            self,
+            "arguments",
+            tuple(ExcelArgument(p.name, ARGUMENT_HELP[p.name], p.default) for p in ordered),
+        )
+
+    @property
+    def python_name(self) -> str:
+        return self.python.__name__
+
+    @property
+    def keyword_only(self) -> tuple[str, ...]:
+        parameters = inspect.signature(self.python).parameters.values()
+        return tuple(p.name for p in parameters if p.kind is p.KEYWORD_ONLY)
+
+    def excel_signature(self) -> str:
+        parts = [f"[{a.name}]" if a.optional else a.name for a in self.arguments]
+        return f"{self.excel_name}({', '.join(parts)})"
+
+
+FUNCTIONS: tuple[ExcelFunction, ...] = (
+    ExcelFunction("FSPL", propagation.fspl, "Free-space path loss [dB]", "eq. (3), section 5.2.1"),
+    ExcelFunction("HATA", propagation.okumura_hata, "Okumura-Hata urban path loss, small/medium city [dB]", "eqs. (4), (5), section 5.2.1"),
+    ExcelFunction("COST231", propagation.cost231_hata, "COST-231 Hata path loss [dB]", "eqs. (5), (6), section 5.2.1"),
+    ExcelFunction("UMI_PATH_LOSS", propagation.umi_path_loss, "3GPP urban micro (UMi) path loss, d in m, f in GHz [dB]", "eqs. (7), (15), sections 5.2.1, 6.2"),
+    ExcelFunction("LINK_BUDGET", propagation.max_allowable_path_loss, "Maximum allowable path loss of an uplink budget; defaults are Table 4 [dB]", "Table 4, section 5.2.2"),
+    ExcelFunction("CELL_RANGE", propagation.cell_range_km, "Cell range from a maximum path loss by inverted COST-231 Hata [km]", "Table 4 with eq. (6)"),
+    ExcelFunction("LSR", sharing.load_symmetry_ratio, "Load symmetry ratio of two traffic profiles", "eq. (12), section 5.2.2"),
+    ExcelFunction("SSD", sharing.spectrum_sharing_dividend, "Spectrum sharing dividend from inter-site distances (fraction of sites saved)", "eq. (9), section 5.2.2"),
+    ExcelFunction("SSD_FROM_LSR", sharing.ssd_from_lsr, "Spectrum sharing dividend for asymmetric loads", "eq. (11), section 5.2.2"),
+    ExcelFunction("SITES_FOR_AREA", sharing.sites_for_area, "Base stations to cover an area on a hexagonal grid", "eq. (8), section 5.2.2"),
+    ExcelFunction("LSP_PRICE", pricing.lsp_price, "Annual price of a Licensed Spectrum Park licence [NZ$/year]", "eq. (2), section 4.4.5"),
+    ExcelFunction("SHARED_SPECTRUM_PRICE", pricing.shared_spectrum_price, "Cost-based price of shared spectrum [NZ$]", "eq. (13), section 5.4"),
+    ExcelFunction(
+        "NPV_T0", valuation.npv,
+        "Net present value with the FIRST flow at t = 0 (Excel's NPV discounts it one period)",
+        "eq. (16), section 8.4", series_arguments=("cashflows",),
+    ),
+    ExcelFunction("BLACK_SCHOLES_OPTION", valuation.black_scholes_option, "Real-option value by Black-Scholes [NZ$]", "eqs. (18)-(20), section 8.5, Table 9"),
+    ExcelFunction("DEPRIVAL", valuation.deprival_value, "Value of spectrum by the deprival method: PV cost without - PV cost with [NZ$]", "section 8.6, Table 10"),
+    ExcelFunction("VALUE_PER_MHZ_POP", valuation.value_per_mhz_pop, "Value per MHz per head of population [NZ$/MHz/pop]", "section 8.3, Table 11"),
+    ExcelFunction("BENCHMARK_VALUE", valuation.benchmark_value, "Value of spectrum from a benchmark price per MHz per pop [NZ$]", "section 8.3"),
+)
+
+#: The Python name of each function the user asked for by its Excel name, where they differ
+#: from the Excel name the add-in uses (a collision with an Excel built-in).
+RENAMED_FOR_BUILTINS = {"NPV": "NPV_T0"}
+
+BY_EXCEL_NAME = {f.excel_name: f for f in FUNCTIONS}
+
+
+def reference_table() -> list[dict[str, str]]:
+    """One row per Excel function: name, Python name, arguments with units, source."""
+    return [
+        {
+            "excel": f.excel_signature(),
+            "python": f"xlspectrum.{f.python_name}",
+            "what": f.help,
+            "source": f.source,
+            "arguments": "; ".join(f"{a.name}: {a.help}" for a in f.arguments),
+        }
+        for f in FUNCTIONS
+    ]
