@@ -1,0 +1,561 @@
+"""Write the Appendix C cost model as a workbook of live Excel formulas (openpyxl).
+
+Every calculation cell is a native Excel formula translated from the line item's
+expression (:mod:`~xlspectrum.costmodel.expressions`), so the workbook recalculates in
+Excel, LibreOffice and the ``formulas`` package without Python, and agrees with the
+engine by construction.  Layout (FAST Standard / ICAEW code, ``shared/spec/design.md``):
+
+* sheets by purpose: Cover, Inputs, calculation sheets (Demand ... Costs), Outputs, Checks;
+* on every time-based sheet: row 2 the years, row 3 years since the first year (t),
+  frozen with the label columns; column D is the (empty) opening column that ``prev``
+  reads in the first year;
+* columns: A line item (the thesis' label), B unit, C value (scalars), E:S 2017-2031,
+  T source, U notes; one formula per row, the same in every year column;
+* inputs only on the Inputs sheet, in blue on yellow; number formats by unit.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .expressions import CellResolver, ExpressionError, to_excel
+from .inputs import INPUTS, YEARS, Input, resolve
+from .lineitems import BY_KEY, ITEMS, SHEETS, LineItem
+from .printed import ABSOLUTE_TOLERANCE, PRINTED
+
+VALUE_COLUMN = 3  # C
+OPENING_COLUMN = 4  # D: empty, read by prev() in the first year
+FIRST_YEAR_COLUMN = 5  # E
+LAST_YEAR_COLUMN = FIRST_YEAR_COLUMN + YEARS - 1  # S
+SOURCE_COLUMN = LAST_YEAR_COLUMN + 1  # T
+NOTE_COLUMN = SOURCE_COLUMN + 1  # U
+YEAR_ROW, T_ROW, HEADER_ROW, FIRST_ROW = 2, 3, 4, 6
+
+INPUT_FONT = Font(color="0000FF")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+BLOCK_FILL = PatternFill("solid", fgColor="DDEBF7")
+TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+THIN_TOP = Border(top=Side(style="thin"))
+
+CHECKS_SHEET = "Checks"
+MASTER_CHECK = f"{CHECKS_SHEET}!$C$4"
+TOLERANCE_CELL = f"{CHECKS_SHEET}!$C$3"
+
+SHEET_PURPOSE = {
+    "Cover": "What the model is, the scenario selected and where it departs from the thesis",
+    "Inputs": "Every input of Appendix C with unit and source (10.3.2-10.3.8); change the blue cells",
+    "Demand": "Subscribers, demand forecasts and busy-hour traffic (10.3.3, 10.3.4, 10.3.6, 10.3.8.1)",
+    "Coverage": "Coverage network: cell areas, sites, site types, last mile, hubs (10.3.8.2)",
+    "Capacity": "Capacity network: traffic by area, sites to meet demand, site types, hubs (10.3.8.3)",
+    "Core": "Core dimensioning: SGW, PGW, MME, DTM, HSS, IMS and SMSC (10.3.8.4)",
+    "Transmission": "Last mile, hubs and high capacity backhaul (10.3.8.5)",
+    "Costs": "Installed base, capital, replacement, depreciation, operating, fixed, indirect and total cost (10.3.8.6)",
+    "Outputs": "Cost by category, present value of total cost, charts",
+    CHECKS_SHEET: "Input sanity checks and the printed Appendix C figures against the model",
+    "xlwings.conf": "Points the xlwings add-in at xlspectrum.excel (UDF Modules)",
+}
+
+
+def _col(index: int) -> str:
+    return get_column_letter(index)
+
+
+@dataclass
+class _Place:
+    sheet: str
+    row: int
+    scalar: bool
+
+
+class _Layout(CellResolver):
+    """Where each input and line item lives; resolves references for one target cell."""
+
+    def __init__(self) -> None:
+        self.places: dict[str, _Place] = {}
+        self.option_ranges: dict[str, str] = {}
+        self.sheet = ""
+        self.column = FIRST_YEAR_COLUMN
+
+    def at(self, sheet: str, column: int) -> "_Layout":
+        self.sheet, self.column = sheet, column
+        return self
+
+    def _prefix(self, sheet: str) -> str:
+        return "" if sheet == self.sheet else f"{sheet}!"
+
+    def reference(self, key: str, column_offset: int = 0) -> str:
+        column = self.column + column_offset
+        if key == "year":
+            return f"{_col(column)}${YEAR_ROW}"
+        if key == "t":
+            return f"{_col(column)}${T_ROW}"
+        place = self.places[key]
+        if place.scalar:
+            if column_offset:
+                raise ExpressionError(f"prev() of the single value {key!r} has no earlier year")
+            return f"{self._prefix(place.sheet)}${_col(VALUE_COLUMN)}${place.row}"
+        if column < OPENING_COLUMN:
+            raise ExpressionError(f"{key!r} referenced before the opening column")
+        return f"{self._prefix(place.sheet)}{_col(column)}{place.row}"
+
+    def row_range(self, key: str) -> str:
+        place = self.places[key]
+        return f"{self._prefix(place.sheet)}${_col(FIRST_YEAR_COLUMN)}${place.row}:${_col(LAST_YEAR_COLUMN)}${place.row}"
+
+    def year_index_reference(self) -> str:
+        return f"{_col(self.column)}${T_ROW}"
+
+    def year_index_range(self) -> str:
+        return f"${_col(FIRST_YEAR_COLUMN)}${T_ROW}:${_col(LAST_YEAR_COLUMN)}${T_ROW}"
+
+
+def _timeline(ws: Worksheet, title: str, first_year_cell: str | None) -> None:
+    ws["A1"] = title
+    ws["A1"].font = TITLE_FONT
+    ws.cell(1, FIRST_YEAR_COLUMN, f'=IF({MASTER_CHECK},"Checks: all OK","Checks: FAILED - see the Checks sheet")').font = BOLD
+    ws.cell(YEAR_ROW, 1, "Year").font = BOLD
+    ws.cell(T_ROW, 1, "Years since the first year (t)")
+    for i in range(YEARS):
+        column = FIRST_YEAR_COLUMN + i
+        letter = _col(column)
+        if first_year_cell is not None:  # the Inputs sheet anchors the timeline
+            formula = f"={first_year_cell}" if i == 0 else f"={_col(column - 1)}{YEAR_ROW}+1"
+        else:
+            formula = f"=Inputs!{letter}{YEAR_ROW}"
+        ws.cell(YEAR_ROW, column, formula).font = BOLD
+        ws.cell(T_ROW, column, f"={letter}{YEAR_ROW}-${_col(FIRST_YEAR_COLUMN)}${YEAR_ROW}")
+    headers = {1: "Line item", 2: "Unit", VALUE_COLUMN: "Value", SOURCE_COLUMN: "Source", NOTE_COLUMN: "Notes"}
+    for column, text in headers.items():
+        cell = ws.cell(HEADER_ROW, column, text)
+        cell.font = BOLD
+    for column in range(1, NOTE_COLUMN + 1):
+        ws.cell(HEADER_ROW, column).fill = HEADER_FILL
+    ws.freeze_panes = ws.cell(FIRST_ROW - 1, FIRST_YEAR_COLUMN)
+    ws.column_dimensions["A"].width = 58
+    ws.column_dimensions["B"].width = 18
+    ws.column_dimensions["C"].width = 16
+    ws.column_dimensions["D"].width = 3
+    for column in range(FIRST_YEAR_COLUMN, LAST_YEAR_COLUMN + 1):
+        ws.column_dimensions[_col(column)].width = 14
+    ws.column_dimensions[_col(SOURCE_COLUMN)].width = 34
+    ws.column_dimensions[_col(NOTE_COLUMN)].width = 80
+
+
+def _block_heading(ws: Worksheet, row: int, text: str) -> None:
+    ws.cell(row, 1, text).font = BOLD
+    for column in range(1, NOTE_COLUMN + 1):
+        ws.cell(row, column).fill = BLOCK_FILL
+
+
+def _input_format(item: Input) -> str:
+    if item.unit.startswith("%"):
+        return "0.0%"
+    if item.unit in ("NZ$", "NZ$/unit", "people", "subscribers"):
+        return "#,##0"
+    return "General"
+
+
+def _write_inputs(wb: Workbook, layout: _Layout, values: Mapping[str, Any]) -> None:
+    ws = wb.create_sheet("Inputs")
+    first_year_row = None
+    row = FIRST_ROW
+    for section in dict.fromkeys(i.section for i in INPUTS.values()):
+        _block_heading(ws, row, section)
+        row += 1
+        for item in (i for i in INPUTS.values() if i.section == section):
+            layout.places[item.key] = _Place("Inputs", row, scalar=item.kind != "series")
+            if item.key == "first_year":
+                first_year_row = row
+            ws.cell(row, 1, item.label)
+            ws.cell(row, 2, item.unit)
+            ws.cell(row, SOURCE_COLUMN, item.source)
+            ws.cell(row, NOTE_COLUMN, item.note)
+            value = values[item.key]
+            targets = []
+            if item.kind == "series":
+                for i, v in enumerate(np.asarray(value, dtype=float)):
+                    targets.append(ws.cell(row, FIRST_YEAR_COLUMN + i, float(v)))
+            else:
+                targets.append(ws.cell(row, VALUE_COLUMN, value if not isinstance(value, float) or not value.is_integer() else int(value)))
+            for cell in targets:
+                cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+                cell.number_format = _input_format(item)
+            row += 1
+        row += 1
+    # the lists behind the choice inputs (data validation and the Checks sheet read them)
+    _block_heading(ws, row, "Options of the choice inputs")
+    row += 1
+    for item in (i for i in INPUTS.values() if i.kind == "choice"):
+        start = row
+        for option in item.options:
+            ws.cell(row, 1, f"Option for: {item.label}")
+            ws.cell(row, VALUE_COLUMN, option)
+            row += 1
+        layout.option_ranges[item.key] = f"Inputs!${_col(VALUE_COLUMN)}${start}:${_col(VALUE_COLUMN)}${row - 1}"
+        validation = DataValidation(type="list", formula1=layout.option_ranges[item.key], allow_blank=False,
+                                    showErrorMessage=True, errorTitle="Not an option",
+                                    error=f"Choose one of: {', '.join(item.options)}")
+        ws.add_data_validation(validation)
+        validation.add(ws.cell(layout.places[item.key].row, VALUE_COLUMN))
+        row += 1
+    assert first_year_row is not None
+    _timeline(ws, "Inputs - Appendix C (10.3.2-10.3.8)", f"${_col(VALUE_COLUMN)}${first_year_row}")
+
+
+def _lay_out_calculations(wb: Workbook, layout: _Layout) -> dict[str, Worksheet]:
+    sheets = {}
+    for name in SHEETS:
+        ws = wb.create_sheet(name)
+        sheets[name] = ws
+        row = FIRST_ROW
+        block = None
+        for item in (i for i in ITEMS if i.sheet == name):
+            if item.block != block:
+                if block is not None:
+                    row += 1
+                block = item.block
+                _block_heading(ws, row, block)
+                row += 1
+            layout.places[item.key] = _Place(name, row, item.scalar)
+            row += 1
+    return sheets
+
+
+def _write_item(ws: Worksheet, layout: _Layout, item: LineItem) -> None:
+    row = layout.places[item.key].row
+    ws.cell(row, 1, item.label)
+    ws.cell(row, 2, item.unit)
+    ws.cell(row, NOTE_COLUMN, item.note)
+    ws.cell(row, SOURCE_COLUMN, item.key).font = Font(color="808080")
+    columns = [VALUE_COLUMN] if item.scalar else range(FIRST_YEAR_COLUMN, LAST_YEAR_COLUMN + 1)
+    for column in columns:
+        formula = to_excel(item.expression, layout.at(item.sheet, column))
+        cell = ws.cell(row, column, f"={formula}")
+        cell.number_format = item.number_format
+    if item.key.endswith("_total") or item.key in ("total_cost", "pv_total_cost"):
+        for column in range(1, NOTE_COLUMN + 1):
+            ws.cell(row, column).border = THIN_TOP
+            if column < SOURCE_COLUMN:
+                ws.cell(row, column).font = BOLD
+
+
+def _write_checks(wb: Workbook, layout: _Layout) -> None:
+    ws = wb.create_sheet(CHECKS_SHEET)
+    ws["A1"] = "Checks"
+    ws["A1"].font = TITLE_FONT
+    ws["A3"], ws["B3"], ws["C3"] = "Tolerance for numerical checks", "-", 1e-9
+    ws["C3"].font, ws["C3"].fill = INPUT_FONT, INPUT_FILL
+    ws["A4"], ws["B4"] = "Master check (all checks below pass)", "TRUE/FALSE"
+    ws["A4"].font = BOLD
+    for column, text in enumerate(("Check", "Unit", "Pass", "Model", "Printed", "Difference", "Thesis line", "Notes"), 1):
+        cell = ws.cell(6, column, text)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    row = 7
+
+    def ref(key: str) -> str:
+        return layout.at(CHECKS_SHEET, FIRST_YEAR_COLUMN).reference(key)
+
+    def rows(key: str) -> str:
+        return layout.at(CHECKS_SHEET, FIRST_YEAR_COLUMN).row_range(key)
+
+    sums = [
+        (f"Cell-type proportions sum to 100 % ({area})", [f"mix_{c}_{area}" for c in ("macro", "micro", "pico")])
+        for area in ("urban", "suburban", "rural", "remote")
+    ] + [
+        ("Traffic proportions sum to 100 %", [f"traffic_share_{a}" for a in ("urban", "suburban", "rural", "remote")]),
+        ("Last mile split sums to 100 %", ["lastmile_ll_share", "lastmile_mw_share"]),
+    ] + [
+        (f"Site-type proportions sum to 100 % ({cell})", [f"{s}_{cell}" for s in ("greenfield", "rooftop", "inbuilding")])
+        for cell in ("pico", "micro", "macro")
+    ]
+    pass_cells = []
+    ws.cell(row, 1, "Input checks").font = BOLD
+    row += 1
+    for text, keys in sums:
+        ws.cell(row, 1, text)
+        ws.cell(row, 2, "%")
+        ws.cell(row, 4, "=" + "+".join(ref(k) for k in keys)).number_format = "0.0%"
+        ws.cell(row, 3, f"=ABS(D{row}-1)<={TOLERANCE_CELL}")
+        pass_cells.append(f"C{row}")
+        row += 1
+    for key in ("demand_forecast", "replacement_rule"):
+        ws.cell(row, 1, f"{INPUTS[key].label} is one of the options")
+        ws.cell(row, 4, f"={ref(key)}")
+        ws.cell(row, 3, f"=ISNUMBER(MATCH({ref(key)},{layout.option_ranges[key]},0))")
+        pass_cells.append(f"C{row}")
+        row += 1
+    ws.cell(row, 1, f"{INPUTS['include_depreciation_in_total'].label} is TRUE or FALSE")
+    ws.cell(row, 4, f"={ref('include_depreciation_in_total')}")
+    ws.cell(row, 3, f"=ISLOGICAL({ref('include_depreciation_in_total')})")
+    pass_cells.append(f"C{row}")
+    row += 1
+    ws.cell(row, 1, "Coverage sites by area add up to the sites by type (every year)")
+    ws.cell(row, 2, "eNodeBs")
+    ws.cell(row, 4, f"=SUMPRODUCT(ABS({rows('cov_sites_by_area')}-{rows('cov_sites_total')}))").number_format = "0.000000"
+    ws.cell(row, 3, f"=D{row}<={TOLERANCE_CELL}")
+    pass_cells.append(f"C{row}")
+    row += 2
+
+    ws.cell(row, 1, "Printed Appendix C figures against the model (2017-2023)").font = BOLD
+    ws.cell(row, 8, f"Pass = within {ABSOLUTE_TOLERANCE:g} unit of the printed figure (the sheet prints whole units and sums rounded parts)")
+    row += 1
+    ws.cell(row, 1, "Allowed difference from a printed figure")
+    ws.cell(row, 2, "units")
+    ws.cell(row, 4, ABSOLUTE_TOLERANCE).font = INPUT_FONT
+    ws.cell(row, 4).fill = INPUT_FILL
+    allowed = f"$D${row}"
+    row += 1
+    first_printed = row
+    for figure in PRINTED:
+        item = BY_KEY[figure.key]
+        column = FIRST_YEAR_COLUMN + figure.year - int(INPUTS["first_year"].default)
+        model_ref = layout.at(CHECKS_SHEET, column).reference(figure.key)
+        ws.cell(row, 1, f"{item.label} ({item.sheet}), {figure.year}")
+        ws.cell(row, 2, item.unit)
+        ws.cell(row, 4, f"={model_ref}").number_format = "#,##0.00"
+        ws.cell(row, 5, figure.printed).number_format = "#,##0"
+        ws.cell(row, 6, f"=D{row}-E{row}").number_format = "#,##0.00"
+        ws.cell(row, 7, figure.line)
+        ws.cell(row, 8, figure.note)
+        if figure.known_departure:
+            ws.cell(row, 3, "known departure")
+        else:
+            ws.cell(row, 3, f"=ABS(F{row})<={allowed}")
+        row += 1
+    ws.cell(first_printed - 3, 3, f'=COUNTIF(C{first_printed}:C{row - 1},FALSE)=0')
+    pass_cells.append(f"C{first_printed - 3}")
+    ws["C4"] = "=AND(" + ",".join(pass_cells) + ")"
+    ws["C4"].font = BOLD
+    ws.column_dimensions["A"].width = 70
+    ws.column_dimensions["B"].width = 14
+    ws.column_dimensions["C"].width = 16
+    for letter in "DEF":
+        ws.column_dimensions[letter].width = 18
+    ws.column_dimensions["H"].width = 90
+    ws.freeze_panes = "A7"
+
+
+def _write_charts(sheets: Mapping[str, Worksheet], layout: _Layout) -> None:
+    outputs, demand = sheets["Outputs"], sheets["Demand"]
+    years = Reference(demand, min_col=FIRST_YEAR_COLUMN, max_col=LAST_YEAR_COLUMN, min_row=YEAR_ROW)
+    chart = LineChart()
+    chart.title = "Demand forecasts (thesis Figure 38)"
+    chart.y_axis.title = "MB per handset data user per month"
+    chart.x_axis.title = "Year"
+    for key in ("demand_aggressive", "demand_cisco_vni_linear", "demand_ten_x_linear", "demand_usage"):
+        row = layout.places[key].row
+        data = Reference(demand, min_col=1, max_col=LAST_YEAR_COLUMN, min_row=row)
+        chart.add_data(data, from_rows=True, titles_from_data=True)
+    _drop_gap_columns(chart)
+    chart.set_categories(years)
+    chart.height, chart.width = 9, 22
+    last = max(p.row for p in layout.places.values() if p.sheet == "Outputs")
+    outputs.add_chart(chart, f"A{last + 3}")
+
+    bars = BarChart()
+    bars.type, bars.grouping, bars.overlap = "col", "stacked", 100
+    bars.title = "Cost by category (NZ$)"
+    bars.y_axis.title = "NZ$"
+    for key in ("out_capex_total", "out_replacement_total", "out_depreciation_in_total", "out_opex_total",
+                "out_fixed_total", "out_indirect_total"):
+        row = layout.places[key].row
+        bars.add_data(Reference(outputs, min_col=1, max_col=LAST_YEAR_COLUMN, min_row=row), from_rows=True, titles_from_data=True)
+    _drop_gap_columns(bars)
+    bars.set_categories(Reference(outputs, min_col=FIRST_YEAR_COLUMN, max_col=LAST_YEAR_COLUMN, min_row=YEAR_ROW))
+    bars.height, bars.width = 9, 22
+    outputs.add_chart(bars, f"J{last + 3}")
+
+
+def _drop_gap_columns(chart: Any) -> None:
+    """Series are read from column A (title) to S; drop the unit/value/opening columns B:D."""
+    for series in chart.series:
+        reference = series.val.numRef.f
+        sheet, cells = reference.split("!")
+        row = cells.split("$")[-1]
+        series.val.numRef.f = f"{sheet}!${_col(FIRST_YEAR_COLUMN)}${row}:${_col(LAST_YEAR_COLUMN)}${row}"
+
+
+def _write_cover(wb: Workbook, layout: _Layout) -> None:
+    ws = wb["Cover"]
+    ref = lambda key: layout.at("Cover", VALUE_COLUMN).reference(key)  # noqa: E731
+    lines: list[tuple[str, Any]] = [
+        ("xlspectrum - Appendix C LTE network cost model (2017-2031)", None),
+        ("", None),
+        ("What this is", "BOLD"),
+        ("The LTE network cost model of Gerrard, 'Spectrum allocation methods for future wireless services in cellular "
+         "networks' (PhD thesis, University of Auckland, 2020), Appendix C (10.3), rebuilt as live Excel formulas.", None),
+        ("Change any blue cell on the Inputs sheet and every table recalculates. Inputs carry the thesis section and line "
+         "they come from; inferred values say so in their notes.", None),
+        ("Generated by xlspectrum from the same line-item definitions as its Python engine; a test recalculates this "
+         "workbook headlessly and compares every line item, every year, with the engine.", None),
+        ("", None),
+        ("Scenario selected", "BOLD"),
+        ("Demand forecast", f"={ref('demand_forecast')}"),
+        ("Replacement rule", f"={ref('replacement_rule')}"),
+        ("Depreciation included in total cost", f"={ref('include_depreciation_in_total')}"),
+        ("WACC", f"={ref('wacc')}"),
+        ("Present value of total cost (NZ$ M)", f"={ref('pv_total_cost_millions')}"),
+        ("Checks", f'=IF({MASTER_CHECK},"all OK","FAILED - see the Checks sheet")'),
+        ("", None),
+        ("What the defaults do, and why", "BOLD"),
+        ("The default is the printed scenario: 28 GHz + 700 MHz network (1,000 MHz carrier, pico radius 0.22 km) under "
+         "the 10 x Cisco VNI linear demand, WACC 9 %. It reproduces the printed 2017-2023 figures (see Checks).", None),
+        ("Replacement rule 'none' (default): no asset is re-bought inside 2017-2031. This matches thesis Table 10 within "
+         "1 %: about 1,962 M against 1,979 M (10 x Cisco VNI) and 1,287 M against 1,289 M (Cisco VNI).", None),
+        ("'units_at_current_cost' re-buys units at the end of their life at that year's unit cost, and 'capex_nominal' at "
+         "their original cost: both raise the present value by 7-14 % and move it away from the thesis' figures. The "
+         "printed years cannot tell which rule the thesis used; no replacement falls in 2017-2023.", None),
+        ("Total cost keeps the sheet's definition: it adds that year's depreciation to capex, so capital is counted "
+         "twice. Set 'Include depreciation in total cost' to FALSE to leave it out.", None),
+        ("", None),
+        ("Where the model departs from the printed figures", "BOLD"),
+        ("Coverage 'eNodeB - Microcell' is printed as 1,000 (line 3499). The model computes 17.09, which the printed "
+         "total (2,499), the site types and the microcell capex all need; the 1,000 is likely one of the values the "
+         "thesis randomised for confidentiality (line 3076). Shown on the Checks sheet as a known departure.", None),
+        ("Printed inputs lost in the text dump or contradicted by the printed rows are inferred (hub cost 350,000, "
+         "roll-out 5/20/25/25/20/5 %, non-conversation time 0.1 min, 20 % broadband share, 35 % opex): see Inputs notes.", None),
+        ("Years 2024-2031 are not printed: they extend the rules (spectral efficiency +2 %/yr, subscribers +5 %/yr, "
+         "unit costs -5 %/yr, demand by its closed form).", None),
+        ("", None),
+        ("Sheets", "BOLD"),
+    ]
+    row = 1
+    for text, value in lines:
+        cell = ws.cell(row, 1, text)
+        if row == 1:
+            cell.font = TITLE_FONT
+        elif value == "BOLD":
+            cell.font = BOLD
+        elif value is not None:
+            ws.cell(row, VALUE_COLUMN, value).font = BOLD
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        row += 1
+    pv_row = next(r for r in range(1, row) if ws.cell(r, 1).value == "Present value of total cost (NZ$ M)")
+    ws.cell(pv_row, VALUE_COLUMN).number_format = "#,##0.0"
+    wacc_row = next(r for r in range(1, row) if ws.cell(r, 1).value == "WACC")
+    ws.cell(wacc_row, VALUE_COLUMN).number_format = "0.0%"
+    for name in wb.sheetnames:
+        ws.cell(row, 1, name).font = BOLD
+        ws.cell(row, 2, SHEET_PURPOSE.get(name, ""))
+        row += 1
+    ws.cell(row + 1, 1, "House style: inputs in blue on yellow; formulas in black; totals with a rule above. "
+                        "Each calculation row holds one formula, the same in every year column.")
+    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["C"].width = 22
+
+
+def build_workbook(overrides: Mapping[str, Any] | None = None) -> Workbook:
+    """The cost model as an openpyxl Workbook of live formulas, inputs set from ``overrides``."""
+    values = resolve(overrides)
+    wb = Workbook()
+    wb.active.title = "Cover"
+    layout = _Layout()
+    _write_inputs(wb, layout, values)
+    sheets = _lay_out_calculations(wb, layout)
+    for name, ws in sheets.items():
+        _timeline(ws, f"{name} - {SHEET_PURPOSE[name]}", None)
+    for item in ITEMS:
+        _write_item(sheets[item.sheet], layout, item)
+    _write_checks(wb, layout)
+    _write_charts(sheets, layout)
+    conf = wb.create_sheet("xlwings.conf")
+    conf["A1"], conf["B1"] = "UDF Modules", "xlspectrum.excel"
+    _write_cover(wb, layout)
+    # fixed document dates, so the same model always gives the same file content
+    import datetime as _dt
+
+    wb.properties.created = wb.properties.modified = _dt.datetime(2020, 1, 1)
+    wb.properties.creator = "xlspectrum"
+    wb.calculation.fullCalcOnLoad = True
+    return wb
+
+
+def cell_places() -> dict[str, tuple[str, int, bool]]:
+    """Sheet, row and single-value flag of every input and line item in a generated workbook."""
+    layout = _Layout()
+    wb = Workbook()
+    _write_inputs(wb, layout, resolve())
+    _lay_out_calculations(wb, layout)
+    return {key: (p.sheet, p.row, p.scalar) for key, p in layout.places.items()}
+
+
+def workbook_content(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
+    """Every non-empty cell of a workbook (formulas as text), by sheet: to compare two files."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    return {
+        ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+        for ws in book.worksheets
+    }
+
+
+def save_atomically(wb: Workbook, path: str | os.PathLike[str]) -> Path:
+    """Write ``wb`` to a temporary file beside ``path``, then move it into place."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".xlsx", dir=target.parent)
+    os.close(handle)
+    try:
+        wb.save(temporary)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; give it normal permissions
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def compare_with_engine(values: Mapping[str, Any], result: Any, rtol: float = 1e-9, atol: float = 1e-6) -> list[str]:
+    """Every line item, every year, of recalculated workbook ``values`` against ``result``.
+
+    ``values`` maps ``"Sheet!A1"`` to the recalculated value; ``result`` is a
+    :class:`~xlspectrum.costmodel.CostModelResult`.  Returns one line per mismatch.
+    """
+    mismatches = []
+    for key, (sheet, row, scalar) in cell_places().items():
+        if key not in BY_KEY:
+            continue
+        expected = np.asarray(result[key], dtype=float)
+        columns = [VALUE_COLUMN] if scalar else range(FIRST_YEAR_COLUMN, LAST_YEAR_COLUMN + 1)
+        for i, column in enumerate(columns):
+            address = f"{sheet}!{_col(column)}{row}"
+            got = values.get(address)
+            want = float(expected[i])
+            if not isinstance(got, (int, float)) or isinstance(got, bool) or not np.isclose(got, want, rtol=rtol, atol=atol):
+                year = int(result.years[i])
+                mismatches.append(f"{key} ({address}, {year}): workbook {got!r}, engine {want!r}")
+    return mismatches
+
+
+def read_inputs(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The input values typed in a generated workbook, as engine overrides by key."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path)["Inputs"]
+    places = cell_places()
+    overrides: dict[str, Any] = {}
+    for key, item in INPUTS.items():
+        _, row, _ = places[key]
+        if item.kind == "series":
+            overrides[key] = [ws.cell(row, FIRST_YEAR_COLUMN + i).value or 0.0 for i in range(YEARS)]
+        else:
+            overrides[key] = ws.cell(row, VALUE_COLUMN).value
+    return overrides
