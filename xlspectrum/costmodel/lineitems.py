@@ -131,7 +131,7 @@ B = "Spectrum and carrier capacity (10.3.8)"
 _add(S, B, "spectral_efficiency", "Spectral efficiency", "b/s/Hz",
      "where(year <= spectral_efficiency_last_printed_year, spectral_efficiency_printed, "
      "prev(spectral_efficiency) * (1 + spectral_efficiency_growth))",
-     "0.000", note="4.4 ... 6.2 printed to 2022, then +2 %/yr (6.324 in 2023)")
+     "0.000", note="4.4 ... 6.324 printed to 2023, then grows by the input rate")
 _add(S, B, "carrier_capacity_mbps", "Carrier capacity (Mb/s)", "Mbit/s",
      "spectral_efficiency * carrier_bandwidth_mhz", note="4,400 in 2017 (line 3360)")
 

@@ -1,0 +1,112 @@
+"""The generated workbook recalculated headlessly agrees with the engine, line by line.
+
+LibreOffice (``soffice``) is installed by ``.ci/run``; without it these tests are skipped
+with the reason shown.  The ``formulas`` package needs nothing outside Python.
+"""
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from xlspectrum.cli import main
+from xlspectrum.costmodel import run
+from xlspectrum.costmodel.workbook import build_workbook, cell_places, compare_with_engine, save_atomically
+from xlspectrum.recalc import RecalculationError, Recalculated, recalculate_formulas, recalculate_libreoffice, soffice_path
+
+needs_libreoffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
+
+SCENARIOS = {
+    "default (10 x Cisco VNI, no replacement)": {},
+    "Cisco VNI demand": {"demand_forecast": "cisco_vni_linear"},
+    "end-of-life replacement at current cost": {"replacement_rule": "units_at_current_cost"},
+    "nominal replacement, aggressive demand, no depreciation in total": {
+        "replacement_rule": "capex_nominal", "demand_forecast": "aggressive", "include_depreciation_in_total": False},
+}
+
+
+def build(tmp_path, overrides, name="model.xlsx"):
+    return save_atomically(build_workbook(overrides), tmp_path / name)
+
+
+def pv_cell(recalculated):
+    sheet, row, _ = cell_places()["pv_total_cost"]
+    return recalculated.value(sheet, f"C{row}")
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("overrides", SCENARIOS.values(), ids=SCENARIOS.keys())
+def test_libreoffice_matches_engine_every_line_item_every_year(tmp_path, overrides):
+    recalculated = recalculate_libreoffice(build(tmp_path, overrides))
+    assert recalculated.problems() == {}
+    assert compare_with_engine(recalculated.values, run(overrides)) == []
+    assert recalculated.value("Checks", "C4") is True
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_default_workbook_pv_and_printed_figures(tmp_path):
+    recalculated = recalculate_libreoffice(build(tmp_path, {}))
+    assert pv_cell(recalculated) / 1e6 == pytest.approx(1962.4, abs=0.05)
+    sheet, row, _ = cell_places()["total_cost"]
+    assert round(recalculated.value(sheet, f"E{row}")) in (596_481_665, 596_481_666)
+    sheet, row, _ = cell_places()["cov_hubs"]
+    assert recalculated.value(sheet, f"E{row}") == 367
+    # the Checks sheet: every printed figure passes except the documented departure
+    statuses = [v for k, v in recalculated.values.items() if k.startswith("Checks!C") and int(k[8:]) > 6]
+    assert statuses.count("known departure") == 1 and False not in statuses
+    assert recalculated.value("Checks", "C5") == 90 and recalculated.value("Checks", "D5") == "of 90 compared"
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_edited_input_cell_follows_the_engine(tmp_path):
+    path = build(tmp_path, {})
+    book = load_workbook(path)
+    _, row, _ = cell_places()["population"]
+    book["Inputs"][f"C{row}"] = 5_500_000
+    _, row, _ = cell_places()["demand_forecast"]
+    book["Inputs"][f"C{row}"] = "usage"
+    book.save(path)
+    recalculated = recalculate_libreoffice(path)
+    assert recalculated.value("Checks", "C4") is True  # a scenario of one's own passes the integrity checks
+    assert recalculated.value("Checks", "C5") < 90  # but no longer reproduces the printed figures
+    expected = run(population=5_500_000, demand_forecast="usage")
+    assert compare_with_engine(recalculated.values, expected) == []
+    assert pv_cell(recalculated) != pytest.approx(run().pv_total_cost)
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_invalid_choice_fails_the_master_check(tmp_path):
+    path = build(tmp_path, {})
+    book = load_workbook(path)
+    _, row, _ = cell_places()["replacement_rule"]
+    book["Inputs"][f"C{row}"] = "sometimes"  # typed past the drop-down
+    book.save(path)
+    recalculated = recalculate_libreoffice(path)
+    assert recalculated.value("Checks", "C4") is False
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_recalc_command(tmp_path):
+    path = build(tmp_path, {"demand_forecast": "cisco_vni_linear"})
+    result = CliRunner().invoke(main, ["recalc", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1,287.2 M" in result.output and "agrees with the Python engine" in result.output
+
+
+@pytest.mark.slow
+def test_formulas_engine_matches_engine(tmp_path):
+    overrides = {"replacement_rule": "units_at_current_cost"}
+    recalculated = recalculate_formulas(build(tmp_path, overrides))
+    assert recalculated.problems() == {}
+    assert compare_with_engine(recalculated.values, run(overrides), rtol=1e-9) == []
+
+
+def test_problems_name_the_cells():
+    recalculated = Recalculated("test", {"S!A1": 1.0, "S!A2": "#DIV/0!"}, ["S!A1", "S!A2", "S!A3"])
+    assert recalculated.problems() == {"S!A2": "#DIV/0!", "S!A3": None}
+    with pytest.raises(RecalculationError, match="S!A2='#DIV/0!'.*S!A3=None"):
+        recalculated.raise_for_problems()
