@@ -8,9 +8,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from xlspectrum.chapter8 import CROSS_CHECKS, ROWS, UHF_OVERRIDES, value
 from xlspectrum.cli import main
 from xlspectrum.costmodel import run
-from xlspectrum.costmodel.workbook import build_workbook, cell_places, compare_with_engine, save_atomically
+from xlspectrum.workbook import build_workbook, cell_places, compare_with_engine, save_atomically, valuation_cell
 from xlspectrum.recalc import RecalculationError, Recalculated, recalculate_formulas, recalculate_libreoffice, soffice_path
 
 needs_libreoffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
@@ -28,6 +29,16 @@ def build(tmp_path, overrides, name="model.xlsx"):
     return save_atomically(build_workbook(overrides), tmp_path / name)
 
 
+def valuation_mismatches(recalculated, valuation, rtol=1e-9):
+    found = []
+    for row in ROWS:
+        for basis in row.expressions:
+            got, want = recalculated.values.get(valuation_cell(row.key, basis)), valuation.get(row.key, basis)
+            if not isinstance(got, (int, float)) or abs(got - want) > rtol * max(1.0, abs(want)):
+                found.append((row.key, basis, got, want))
+    return found
+
+
 def pv_cell(recalculated):
     sheet, row, _ = cell_places()["pv_total_cost"]
     return recalculated.value(sheet, f"C{row}")
@@ -40,6 +51,8 @@ def test_libreoffice_matches_engine_every_line_item_every_year(tmp_path, overrid
     recalculated = recalculate_libreoffice(build(tmp_path, overrides))
     assert recalculated.problems() == {}
     assert compare_with_engine(recalculated.values, run(overrides)) == []
+    assert compare_with_engine(recalculated.values, run({**overrides, **UHF_OVERRIDES}), instance="uhf") == []
+    assert valuation_mismatches(recalculated, value(overrides)) == []
     assert recalculated.value("Checks", "C4") is True
 
 
@@ -73,6 +86,10 @@ def test_edited_input_cell_follows_the_engine(tmp_path):
     assert recalculated.value("Checks", "C5") < 90  # but no longer reproduces the printed figures
     expected = run(population=5_500_000, demand_forecast="usage")
     assert compare_with_engine(recalculated.values, expected) == []
+    # the 700 MHz network and the valuations follow the same edit
+    assert compare_with_engine(recalculated.values, run(UHF_OVERRIDES, population=5_500_000, demand_forecast="usage"),
+                               instance="uhf") == []
+    assert valuation_mismatches(recalculated, value(population=5_500_000, demand_forecast="usage")) == []
     assert pv_cell(recalculated) != pytest.approx(run().pv_total_cost)
 
 
@@ -97,12 +114,33 @@ def test_recalc_command(tmp_path):
     assert "1,287.2 M" in result.output and "agrees with the Python engine" in result.output
 
 
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_thesis_column_of_the_recalculated_workbook_is_tables_8_to_11(tmp_path):
+    recalculated = recalculate_libreoffice(build(tmp_path, {"demand_forecast": "cisco_vni_linear"}))
+    cell = lambda key: recalculated.values[valuation_cell(key, "thesis")]  # noqa: E731
+    assert (round(cell("npv_uhf") / 1e6), round(cell("npv_mmwave") / 1e6), round(cell("option") / 1e6)) == (304, -251, 326)
+    assert (round(cell("project") / 1e6), round(cell("deprival") / 1e6), round(cell("benchmark") / 1e6)) == (75, -555, 427)
+    assert round(cell("d1"), 3) == 0.379 and round(cell("d2"), 3) == -0.461
+    assert round(cell("option_volatility_high") / 1e6, 1) == 429.6 and round(cell("project_volatility_high") / 1e6, 1) == 178.6
+    # no add-in in LibreOffice: the cross-checks say so instead of showing #NAME?
+    row = valuation_cell("option", "model").split("!")[1][1:]
+    assert recalculated.value("Valuation", f"E{row}") == "add-in not loaded"
+
+
 @pytest.mark.slow
-def test_formulas_engine_matches_engine(tmp_path):
+def test_formulas_engine_matches_engine_and_add_in_cross_checks(tmp_path):
     overrides = {"replacement_rule": "units_at_current_cost"}
     recalculated = recalculate_formulas(build(tmp_path, overrides))
     assert recalculated.problems() == {}
     assert compare_with_engine(recalculated.values, run(overrides), rtol=1e-9) == []
+    assert compare_with_engine(recalculated.values, run({**overrides, **UHF_OVERRIDES}), rtol=1e-9, instance="uhf") == []
+    assert valuation_mismatches(recalculated, value(overrides)) == []
+    # the add-in's functions, registered in formulas, agree with the native formulas beside them
+    for key in CROSS_CHECKS:
+        sheet, address = valuation_cell(key, "model").split("!")
+        native, add_in = recalculated.value(sheet, address), recalculated.value(sheet, f"E{address[1:]}")
+        assert add_in == pytest.approx(native, rel=1e-9), key
 
 
 def test_problems_name_the_cells():

@@ -12,7 +12,7 @@ from openpyxl.utils import FORMULAE
 
 from xlspectrum.cli import DEFAULT_WORKBOOK, main
 from xlspectrum.costmodel import BY_KEY, INPUTS, ITEMS
-from xlspectrum.costmodel.workbook import (
+from xlspectrum.workbook import (
     FIRST_YEAR_COLUMN,
     LAST_YEAR_COLUMN,
     build_workbook,
@@ -50,8 +50,9 @@ def all_formulas(book):
 
 
 def test_sheets_by_purpose(book):
-    assert book.sheetnames == ["Cover", "Inputs", "Demand", "Coverage", "Capacity", "Core", "Transmission", "Costs",
-                               "Outputs", "Checks", "xlwings.conf"]
+    model = ["Demand", "Coverage", "Capacity", "Core", "Transmission", "Costs", "Revenue", "Outputs"]
+    assert book.sheetnames == (["Cover", "Inputs", *model, "Valuation", "Checks", "UHF Inputs"]
+                               + [f"UHF {name}" for name in model] + ["xlwings.conf"])
 
 
 def test_xlwings_conf_points_at_the_excel_module(book):
@@ -60,10 +61,16 @@ def test_xlwings_conf_points_at_the_excel_module(book):
 
 
 def test_every_function_is_a_known_excel_function(book):
+    from xlspectrum.registry import BY_EXCEL_NAME
+
     known = set(FORMULAE) | {n.removeprefix("_XLFN.") for n in formulas.get_functions() if n.startswith("_XLFN.")}
     used = set()
-    for _, _, formula in all_formulas(book):
-        used |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", formula.replace("_xlfn.", "")))
+    for sheet, address, formula in all_formulas(book):
+        names = set(re.findall(r"([A-Z][A-Z0-9._]*)\(", formula.replace("_xlfn.", "")))
+        add_in = names & set(BY_EXCEL_NAME)
+        # the add-in's functions appear only as cross-checks that fall back to text without the add-in
+        assert not add_in or formula.startswith("=IFERROR("), (sheet, address, formula)
+        used |= names - add_in
     assert used and used <= known, used - known
 
 
@@ -74,8 +81,9 @@ def test_no_numbers_typed_in_formulas(book):
         assert numbers <= UNIVERSAL_CONSTANTS, (sheet, address, formula, numbers - UNIVERSAL_CONSTANTS)
 
 
-def test_one_formula_per_row_across_the_years(book):
-    places = cell_places()
+@pytest.mark.parametrize("instance", ["", "uhf"])
+def test_one_formula_per_row_across_the_years(book, instance):
+    places = cell_places(instance)
     for item in ITEMS:
         if item.scalar:
             continue
@@ -106,7 +114,8 @@ def test_inputs_are_styled_and_carry_their_source(book):
 
 
 def test_calculation_sheets_hold_no_typed_values(book):
-    for name in ("Demand", "Coverage", "Capacity", "Core", "Transmission", "Costs", "Outputs"):
+    for name in [n for n in book.sheetnames if n.removeprefix("UHF ") in
+                 ("Demand", "Coverage", "Capacity", "Core", "Transmission", "Costs", "Revenue", "Outputs", "Valuation")]:
         ws = book[name]
         for row in ws.iter_rows(min_row=5, min_col=3, max_col=LAST_YEAR_COLUMN):
             for cell in row:
@@ -129,6 +138,31 @@ def test_demand_selector_has_a_dropdown(book):
 def test_charts_present(book):
     titles = [c.title.tx.rich.p[0].r[0].t for c in book["Outputs"]._charts]
     assert any("Figure 38" in t for t in titles) and any("Cost by category" in t for t in titles)
+    assert [c.title.tx.rich.p[0].r[0].t for c in book["Valuation"]._charts] == ["Valuation of 28 GHz spectrum by method (NZ$)"]
+
+
+def test_uhf_inputs_link_to_inputs_except_the_network_overrides(book):
+    from xlspectrum.chapter8 import UHF_OVERRIDES
+
+    ws, main_places, uhf_places = book["UHF Inputs"], cell_places(), cell_places("uhf")
+    for key, item in INPUTS.items():
+        _, row, scalar = uhf_places[key]
+        value = ws.cell(row, 3 if scalar else FIRST_YEAR_COLUMN).value
+        if key in UHF_OVERRIDES:
+            assert value == UHF_OVERRIDES[key], key
+        else:
+            assert value == f"=Inputs!{'C' if scalar else 'E'}{main_places[key][1]}", key
+
+
+def test_valuation_sheet_has_both_columns_and_add_in_cross_checks(book):
+    from xlspectrum.chapter8 import CROSS_CHECKS
+    from xlspectrum.workbook import valuation_cell
+
+    ws = book["Valuation"]
+    assert (ws["C4"].value, ws["D4"].value) == ("Thesis inputs", "This model")
+    for key, (function, _) in CROSS_CHECKS.items():
+        row = valuation_cell(key, "model").split("!")[1][1:]
+        assert ws[f"E{row}"].value.startswith(f"=IFERROR({function}(")
 
 
 def test_committed_default_workbook_is_not_stale(generated):

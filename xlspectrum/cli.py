@@ -58,7 +58,7 @@ def _echo_cost_summary(result: Any) -> None:
 def build(output: Path, force: bool, settings: tuple[str, ...]) -> None:
     """Write the Appendix C cost model as a live-formula workbook and print its summary."""
     from .costmodel import run
-    from .costmodel.workbook import build_workbook, save_atomically, workbook_content
+    from .workbook import build_workbook, save_atomically, workbook_content
 
     overrides = _overrides(settings)
     try:
@@ -91,7 +91,7 @@ def build(output: Path, force: bool, settings: tuple[str, ...]) -> None:
 def recalc(path: Path, engine: str, compare: bool) -> None:
     """Recalculate a workbook without Excel; fail naming any cell without a value or with an error."""
     from .costmodel import run
-    from .costmodel.workbook import cell_places, compare_with_engine, read_inputs
+    from .workbook import cell_places, compare_with_engine, read_inputs
     from .recalc import RecalculationError, recalculate
 
     click.echo(f"Recalculating {path} ...", err=True)
@@ -117,6 +117,33 @@ def recalc(path: Path, engine: str, compare: bool) -> None:
         click.echo("Every line item in every year agrees with the Python engine on the workbook's inputs")
     if master is not True:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--demand", "demand_forecast", type=click.Choice(["aggressive", "cisco_vni_linear", "ten_x_linear", "usage"]),
+              default="cisco_vni_linear", show_default=True,
+              help="Demand forecast of the valuation (the thesis' Tables 8-11 use Cisco VNI linear).")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override an input for both networks (repeatable).")
+def value(demand_forecast: str, output_format: str, settings: tuple[str, ...]) -> None:
+    """Value the 28 GHz spectrum four ways (thesis chapter 8): thesis inputs beside this model."""
+    from .chapter8 import valuation_table
+
+    try:
+        table = valuation_table(demand_forecast, **_overrides(settings))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    if output_format == "csv":
+        click.echo(table.to_csv(index=False), nl=False)
+        return
+    shown = table.assign(value_nzd_m=(table["value_nzd"] / 1e6).round(1), nzd_per_mhz_pop=table["nzd_per_mhz_pop"].round(3))
+    click.echo(f"Value of 28 GHz spectrum (2 x 500 MHz, NZ$), demand {demand_forecast}; "
+               "thesis inputs = the thesis' own figures, this model = computed from the cost models")
+    for name, part in shown.groupby("table", sort=False):
+        click.echo(f"\n{name}")
+        pivot = part.pivot_table(index="method", columns="basis", values=["value_nzd_m", "nzd_per_mhz_pop"], sort=False)
+        pivot.columns = [f"{basis} {'NZ$ M' if what == 'value_nzd_m' else 'NZ$/MHz/pop'}" for what, basis in pivot.columns]
+        click.echo(pivot.to_string())
 
 
 @main.command()

@@ -23,6 +23,9 @@ Functions of the language (and what they become in Excel):
 ``cohort_sum(x, life)``     ``sum of x(t - k*life), k = 1, 2, ...``: a ``SUMPRODUCT`` over
                             the row of ``x`` (units bought ``life`` years ago, again and again)
 ``total(x)``                ``SUM`` of the row of ``x`` over all years (a single value)
+``ln(x)``, ``sqrt(x)``,     ``LN``, ``SQRT``, ``EXP``
+``exp(x)``
+``normal_cdf(x)``           ``NORMSDIST(x)``, the standard normal distribution
 ==========================  ====================================================
 
 Operators: ``+ - * / **``, comparisons (``==`` becomes ``=``), ``and``/``or`` are not
@@ -38,7 +41,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-FUNCTIONS = {"roundup", "max", "min", "where", "mod", "prev", "cohort_sum", "total"}
+FUNCTIONS = {"roundup", "max", "min", "where", "mod", "prev", "cohort_sum", "total", "ln", "sqrt", "exp", "normal_cdf"}
 
 
 class ExpressionError(ValueError):
@@ -187,6 +190,16 @@ def evaluate(expression: Expression, values: Mapping[str, Any], years: int) -> n
                 return np.where(args[0], args[1], args[2])
             if name == "mod":
                 return np.mod(args[0], args[1])
+            if name == "ln":
+                return np.log(args[0])
+            if name == "sqrt":
+                return np.sqrt(args[0])
+            if name == "exp":
+                return np.exp(args[0])
+            if name == "normal_cdf":
+                from scipy.special import ndtr
+
+                return ndtr(args[0])
         raise ExpressionError(f"cannot evaluate {ast.dump(node)} in {expression.text!r}")
 
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -275,6 +288,8 @@ def to_excel(expression: Expression, resolver: CellResolver) -> str:
                 return f"ROUNDUP({args[0]},0)"
             if name == "where":
                 return f"IF({args[0]},{args[1]},{args[2]})"
+            if name == "normal_cdf":
+                return f"NORMSDIST({args[0]})"
             return f"{name.upper()}({','.join(args)})"
         raise ExpressionError(f"cannot write {ast.dump(node)} as Excel")
 

@@ -65,10 +65,12 @@ def _add(sheet: str, block: str, key: str, label: str, unit: str, formula: str,
 # ----------------------------------------------------------------------------- Demand
 S = "Demand"
 B = "Subscribers (10.3.3)"
+_add(S, B, "t_forecast", "Forecast year index (t + years brought forward)", "years", "t + forecast_shift_years", COUNT,
+     "Demand, subscribers and revenue follow this index; 5 gives the thesis' Table 12")
 _add(S, B, "market_cellular", "Cellular subscribers (total market)", "subscribers",
-     "population * saturation_cellular / 100 * (1 + subscriber_growth) ** t", note="5,742,781 in 2017 (line 3155)")
+     "population * saturation_cellular / 100 * (1 + subscriber_growth) ** t_forecast", note="5,742,781 in 2017 (line 3155)")
 _add(S, B, "market_broadband", "Mobile broadband (total market)", "subscribers",
-     "population * saturation_broadband / 100 * (1 + subscriber_growth) ** t", note="2,373,050 ... 3,180,114 (line 3156)")
+     "population * saturation_broadband / 100 * (1 + subscriber_growth) ** t_forecast", note="2,373,050 ... 3,180,114 (line 3156)")
 _add(S, B, "operator_cellular", "Operator cellular subscribers", "subscribers",
      "market_cellular * market_share_cellular", note="1,722,834 ... 2,308,763 (line 3163)")
 _add(S, B, "operator_broadband", "Operator mobile broadband subscribers (traffic basis)", "subscribers",
@@ -76,20 +78,20 @@ _add(S, B, "operator_broadband", "Operator mobile broadband subscribers (traffic
 
 B = "Demand forecasts (10.3.4), MB per handset data user per month"
 _add(S, B, "demand_aggressive", "Based on aggressive forecast", "MB/user/month",
-     "aggressive_first_year * (1 + aggressive_growth) ** t", note="1,337 ... 11,433 (line 3188)")
+     "aggressive_first_year * (1 + aggressive_growth) ** t_forecast", note="1,337 ... 11,433 (line 3188)")
 _add(S, B, "demand_cisco_vni_linear", "Linear - based on Cisco VNI for 2015", "MB/user/month",
-     "cisco_vni_first_year + cisco_vni_step * t", note="2,083 ... 5,527 (line 3189)")
+     "cisco_vni_first_year + cisco_vni_step * t_forecast", note="2,083 ... 5,527 (line 3189)")
 _add(S, B, "demand_ten_x_linear", "10 x linear", "MB/user/month",
-     "ten_x_first_year + ten_x_step * t", note="20,830 ... 55,270 (line 3190)")
+     "ten_x_first_year + ten_x_step * t_forecast", note="20,830 ... 55,270 (line 3190)")
 _add(S, B, "demand_usage", "Demand based on usage", "MB/user/month",
-     "usage_first_year * (1 + usage_growth) ** t", note="1,900 ... 4,395 (line 3191)")
+     "usage_first_year * (1 + usage_growth) ** t_forecast", note="1,900 ... 4,395 (line 3191)")
 _add(S, B, "demand_selected", "Mbytes per handset data user per month (selected forecast)", "MB/user/month",
      'where(demand_forecast == "aggressive", demand_aggressive, '
      'where(demand_forecast == "cisco_vni_linear", demand_cisco_vni_linear, '
      'where(demand_forecast == "ten_x_linear", demand_ten_x_linear, demand_usage)))',
      note="Chosen by the demand forecast input")
 _add(S, B, "broadband_mb", "Mbytes per broadband data user per month", "MB/user/month",
-     "broadband_mb_first_year * (1 + broadband_mb_growth) ** t", note="2,500 ... 4,429 (line 3176)")
+     "broadband_mb_first_year * (1 + broadband_mb_growth) ** t_forecast", note="2,500 ... 4,429 (line 3176)")
 
 B = "Busy hour (10.3.6), network totals before routing"
 _add(S, B, "busy_hour_fraction", "Proportion of annual traffic in busy hour", "-",
@@ -389,6 +391,20 @@ _add(S, B, "total_cost", "Total cost", "NZ$",
      "596,481,666 in 2017 (line 4023)")
 _add(S, B, "discount_factor", "Discount factor (t = 0 in the first year)", "-", "1 / (1 + wacc) ** t", "0.0000", "Eq. (16)")
 _add(S, B, "discounted_total_cost", "Discounted total cost", "NZ$", "total_cost * discount_factor", MONEY)
+
+# ----------------------------------------------------------------------------- Revenue
+S = "Revenue"
+B = "Revenue - ARPU model (section 8.4)"
+_add(S, B, "discounted_subscribers", "Operator cellular subscribers, discounted", "subscribers",
+     "operator_cellular * discount_factor")
+_add(S, B, "arpu_calibrated", "ARPU calibrated to the revenue PV target", "NZ$/subscriber/month",
+     "revenue_pv_target / (12 * total(discounted_subscribers)) * (1 + subscriber_growth) ** forecast_shift_years",
+     "#,##0.0000", "Calibrated on the forecast before it is brought forward, so Table 12 keeps the same ARPU", scalar=True)
+_add(S, B, "arpu_used", "ARPU used", "NZ$/subscriber/month", "where(arpu > 0, arpu, arpu_calibrated)", "#,##0.0000",
+     "The ARPU input, or the calibrated value when the input is 0", scalar=True)
+_add(S, B, "revenue", "Revenue", "NZ$", "operator_cellular * arpu_used * 12", MONEY, "Subscribers x ARPU x 12 months")
+_add(S, B, "discounted_revenue", "Discounted revenue", "NZ$", "revenue * discount_factor", MONEY)
+_add(S, B, "pv_revenue", "Present value of revenue (S)", "NZ$", "total(discounted_revenue)", MONEY, "Table 9: 1,038 M", scalar=True)
 
 # ----------------------------------------------------------------------------- Outputs
 S = "Outputs"

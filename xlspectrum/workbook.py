@@ -1,4 +1,4 @@
-"""Write the Appendix C cost model as a workbook of live Excel formulas (openpyxl).
+"""Write the Appendix C cost model and the chapter 8 valuations as live Excel formulas (openpyxl).
 
 Every calculation cell is a native Excel formula translated from the line item's
 expression (:mod:`~xlspectrum.costmodel.expressions`), so the workbook recalculates in
@@ -16,6 +16,8 @@ engine by construction.  Layout (FAST Standard / ICAEW code, ``shared/spec/desig
 
 from __future__ import annotations
 
+import datetime
+import functools
 import os
 import tempfile
 from dataclasses import dataclass
@@ -30,10 +32,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .expressions import CellResolver, ExpressionError, to_excel
-from .inputs import INPUTS, YEARS, Input, resolve
-from .lineitems import BY_KEY, ITEMS, SHEETS, LineItem
-from .printed import ABSOLUTE_TOLERANCE, PRINTED
+from .costmodel.expressions import CellResolver, ExpressionError, to_excel
+from .costmodel.inputs import INPUTS, YEARS, Input, resolve
+from .costmodel.lineitems import BY_KEY, ITEMS, SHEETS, LineItem
+from .costmodel.printed import ABSOLUTE_TOLERANCE, PRINTED
 
 VALUE_COLUMN = 3  # C
 OPENING_COLUMN = 4  # D: empty, read by prev() in the first year
@@ -52,19 +54,22 @@ BOLD = Font(bold=True)
 THIN_TOP = Border(top=Side(style="thin"))
 
 CHECKS_SHEET = "Checks"
+MONEY_FORMAT = '#,##0;[Red]-#,##0;"-"'
 MASTER_CHECK = f"{CHECKS_SHEET}!$C$4"
 TOLERANCE_CELL = f"{CHECKS_SHEET}!$C$3"
 
 SHEET_PURPOSE = {
     "Cover": "What the model is, the scenario selected and where it departs from the thesis",
-    "Inputs": "Every input of Appendix C with unit and source (10.3.2-10.3.8); change the blue cells",
+    "Inputs": "Every input of Appendix C and chapter 8 with unit and source; change the blue cells",
     "Demand": "Subscribers, demand forecasts and busy-hour traffic (10.3.3, 10.3.4, 10.3.6, 10.3.8.1)",
     "Coverage": "Coverage network: cell areas, sites, site types, last mile, hubs (10.3.8.2)",
     "Capacity": "Capacity network: traffic by area, sites to meet demand, site types, hubs (10.3.8.3)",
     "Core": "Core dimensioning: SGW, PGW, MME, DTM, HSS, IMS and SMSC (10.3.8.4)",
     "Transmission": "Last mile, hubs and high capacity backhaul (10.3.8.5)",
     "Costs": "Installed base, capital, replacement, depreciation, operating, fixed, indirect and total cost (10.3.8.6)",
+    "Revenue": "Revenue by the ARPU model and its present value (section 8.4)",
     "Outputs": "Cost by category, present value of total cost, charts",
+    "Valuation": "Chapter 8: discounted cash flow, real options, deprival, benchmarking; thesis inputs beside this model",
     CHECKS_SHEET: "Input sanity checks and the printed Appendix C figures against the model",
     "xlwings.conf": "Points the xlwings add-in at xlspectrum.excel (UDF Modules)",
 }
@@ -79,25 +84,42 @@ class _Place:
     sheet: str
     row: int
     scalar: bool
+    column: int = VALUE_COLUMN
 
 
 class _Layout(CellResolver):
     """Where each input and line item lives; resolves references for one target cell."""
 
-    def __init__(self) -> None:
+    def __init__(self, sheet_prefix: str = "") -> None:
+        self.sheet_prefix = sheet_prefix
         self.places: dict[str, _Place] = {}
         self.option_ranges: dict[str, str] = {}
+        #: other model instances, referred to as "<name>__<key>"
+        self.others: dict[str, _Layout] = {}
         self.sheet = ""
         self.column = FIRST_YEAR_COLUMN
 
     def at(self, sheet: str, column: int) -> "_Layout":
         self.sheet, self.column = sheet, column
+        for other in self.others.values():
+            other.at(sheet, column)
         return self
 
     def _prefix(self, sheet: str) -> str:
-        return "" if sheet == self.sheet else f"{sheet}!"
+        if sheet == self.sheet:
+            return ""
+        return f"'{sheet}'!" if " " in sheet else f"{sheet}!"
+
+    def _other(self, key: str) -> tuple["_Layout", str] | None:
+        if "__" in key:
+            name, inner = key.split("__", 1)
+            return self.others[name], inner
+        return None
 
     def reference(self, key: str, column_offset: int = 0) -> str:
+        other = self._other(key)
+        if other is not None:
+            return other[0].reference(other[1], column_offset)
         column = self.column + column_offset
         if key == "year":
             return f"{_col(column)}${YEAR_ROW}"
@@ -107,12 +129,15 @@ class _Layout(CellResolver):
         if place.scalar:
             if column_offset:
                 raise ExpressionError(f"prev() of the single value {key!r} has no earlier year")
-            return f"{self._prefix(place.sheet)}${_col(VALUE_COLUMN)}${place.row}"
+            return f"{self._prefix(place.sheet)}${_col(place.column)}${place.row}"
         if column < OPENING_COLUMN:
             raise ExpressionError(f"{key!r} referenced before the opening column")
         return f"{self._prefix(place.sheet)}{_col(column)}{place.row}"
 
     def row_range(self, key: str) -> str:
+        other = self._other(key)
+        if other is not None:
+            return other[0].row_range(other[1])
         place = self.places[key]
         return f"{self._prefix(place.sheet)}${_col(FIRST_YEAR_COLUMN)}${place.row}:${_col(LAST_YEAR_COLUMN)}${place.row}"
 
@@ -169,33 +194,44 @@ def _input_format(item: Input) -> str:
     return "General"
 
 
-def _write_inputs(wb: Workbook, layout: _Layout, values: Mapping[str, Any]) -> None:
-    ws = wb.create_sheet("Inputs")
+def _write_inputs(wb: Workbook, layout: _Layout, values: Mapping[str, Any],
+                  linked_to: _Layout | None = None, typed: Mapping[str, str] | None = None) -> None:
+    """The Inputs sheet; with ``linked_to``, a copy whose cells link to that sheet except ``typed``."""
+    name = f"{layout.sheet_prefix}Inputs"
+    ws = wb.create_sheet(name)
+    typed = typed or {}
     first_year_row = None
     row = FIRST_ROW
     for section in dict.fromkeys(i.section for i in INPUTS.values()):
         _block_heading(ws, row, section)
         row += 1
         for item in (i for i in INPUTS.values() if i.section == section):
-            layout.places[item.key] = _Place("Inputs", row, scalar=item.kind != "series")
+            layout.places[item.key] = _Place(name, row, scalar=item.kind != "series")
             if item.key == "first_year":
                 first_year_row = row
             ws.cell(row, 1, item.label)
             ws.cell(row, 2, item.unit)
             ws.cell(row, SOURCE_COLUMN, item.source)
-            ws.cell(row, NOTE_COLUMN, item.note)
+            ws.cell(row, NOTE_COLUMN, typed.get(item.key, item.note))
             value = values[item.key]
-            targets = []
-            if item.kind == "series":
-                for i, v in enumerate(np.asarray(value, dtype=float)):
-                    targets.append(ws.cell(row, FIRST_YEAR_COLUMN + i, float(v)))
-            else:
-                targets.append(ws.cell(row, VALUE_COLUMN, value if not isinstance(value, float) or not value.is_integer() else int(value)))
-            for cell in targets:
-                cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+            columns = range(FIRST_YEAR_COLUMN, LAST_YEAR_COLUMN + 1) if item.kind == "series" else [VALUE_COLUMN]
+            linked = linked_to is not None and item.key not in typed
+            for i, column in enumerate(columns):
+                if linked:
+                    source = linked_to.places[item.key]
+                    cell = ws.cell(row, column, f"={source.sheet}!{_col(column)}{source.row}")
+                else:
+                    typed_value = np.asarray(value, dtype=float)[i] if item.kind == "series" else value
+                    if isinstance(typed_value, (float, np.floating)):
+                        typed_value = int(typed_value) if float(typed_value).is_integer() else float(typed_value)
+                    cell = ws.cell(row, column, typed_value)
+                    cell.font, cell.fill = INPUT_FONT, INPUT_FILL
                 cell.number_format = _input_format(item)
             row += 1
         row += 1
+    if linked_to is not None:
+        _timeline(ws, f"{name} - linked to Inputs except the blue cells (the 700 MHz-only network)", None)
+        return
     # the lists behind the choice inputs (data validation and the Checks sheet read them)
     _block_heading(ws, row, "Options of the choice inputs")
     row += 1
@@ -213,17 +249,18 @@ def _write_inputs(wb: Workbook, layout: _Layout, values: Mapping[str, Any]) -> N
         validation.add(ws.cell(layout.places[item.key].row, VALUE_COLUMN))
         row += 1
     assert first_year_row is not None
-    _timeline(ws, "Inputs - Appendix C (10.3.2-10.3.8)", f"${_col(VALUE_COLUMN)}${first_year_row}")
+    _timeline(ws, "Inputs - Appendix C (10.3.2-10.3.8) and chapter 8", f"${_col(VALUE_COLUMN)}${first_year_row}")
 
 
 def _lay_out_calculations(wb: Workbook, layout: _Layout) -> dict[str, Worksheet]:
     sheets = {}
-    for name in SHEETS:
+    for model_sheet in SHEETS:
+        name = f"{layout.sheet_prefix}{model_sheet}"
         ws = wb.create_sheet(name)
-        sheets[name] = ws
+        sheets[model_sheet] = ws
         row = FIRST_ROW
         block = None
-        for item in (i for i in ITEMS if i.sheet == name):
+        for item in (i for i in ITEMS if i.sheet == model_sheet):
             if item.block != block:
                 if block is not None:
                     row += 1
@@ -236,14 +273,15 @@ def _lay_out_calculations(wb: Workbook, layout: _Layout) -> dict[str, Worksheet]
 
 
 def _write_item(ws: Worksheet, layout: _Layout, item: LineItem) -> None:
-    row = layout.places[item.key].row
+    place = layout.places[item.key]
+    row = place.row
     ws.cell(row, 1, item.label)
     ws.cell(row, 2, item.unit)
     ws.cell(row, NOTE_COLUMN, item.note)
     ws.cell(row, SOURCE_COLUMN, item.key).font = Font(color="808080")
     columns = [VALUE_COLUMN] if item.scalar else range(FIRST_YEAR_COLUMN, LAST_YEAR_COLUMN + 1)
     for column in columns:
-        formula = to_excel(item.expression, layout.at(item.sheet, column))
+        formula = to_excel(item.expression, layout.at(place.sheet, column))
         cell = ws.cell(row, column, f"={formula}")
         cell.number_format = item.number_format
     if item.key.endswith("_total") or item.key in ("total_cost", "pv_total_cost"):
@@ -411,6 +449,10 @@ def _write_cover(wb: Workbook, layout: _Layout) -> None:
         ("Depreciation included in total cost", f"={ref('include_depreciation_in_total')}"),
         ("WACC", f"={ref('wacc')}"),
         ("Present value of total cost (NZ$ M)", f"={ref('pv_total_cost_millions')}"),
+        ("Value of 28 GHz spectrum, this model (NZ$ M): deprival (low)", f"={ref('deprival_model')}/1000000"),
+        ("Value of 28 GHz spectrum, this model (NZ$ M): discounted cash flow", f"={ref('npv_mmwave_model')}/1000000"),
+        ("Value of 28 GHz spectrum, this model (NZ$ M): real options (high)", f"={ref('project_model')}/1000000"),
+        ("Value of 28 GHz spectrum, this model (NZ$ M): benchmarking", f"={ref('benchmark_model')}/1000000"),
         ("Checks", f'=IF({MASTER_CHECK},"all OK","FAILED - see the Checks sheet")'),
         ("Printed Appendix C figures reproduced (printed scenario only)", f'={CHECKS_SHEET}!C5&" "&{CHECKS_SHEET}!D5'),
         ("", None),
@@ -431,6 +473,9 @@ def _write_cover(wb: Workbook, layout: _Layout) -> None:
          "thesis randomised for confidentiality (line 3076). Shown on the Checks sheet as a known departure.", None),
         ("Printed inputs lost in the text dump or contradicted by the printed rows are inferred (hub cost 350,000, "
          "roll-out 5/20/25/25/20/5 %, non-conversation time 0.1 min, 20 % broadband share, 35 % opex): see Inputs notes.", None),
+        ("The 700 MHz-only network (UHF sheets) is not printed in the thesis: it is the same model with a 2 x 20 MHz "
+         "carrier and the 28 GHz pico layer served by 700 MHz micro cells (the blue cells of UHF Inputs). Its PV is "
+         "within 2 % of Table 10's 734 M and 2,264 M. See the Valuation sheet for the four methods.", None),
         ("Years 2024-2031 are not printed: they extend the rules (spectral efficiency +2 %/yr, subscribers +5 %/yr, "
          "unit costs -5 %/yr, demand by its closed form).", None),
         ("", None),
@@ -447,13 +492,16 @@ def _write_cover(wb: Workbook, layout: _Layout) -> None:
             ws.cell(row, VALUE_COLUMN, value).font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         row += 1
-    pv_row = next(r for r in range(1, row) if ws.cell(r, 1).value == "Present value of total cost (NZ$ M)")
-    ws.cell(pv_row, VALUE_COLUMN).number_format = "#,##0.0"
+    for r in range(1, row):
+        if str(ws.cell(r, 1).value).endswith("(NZ$ M)") or "(NZ$ M):" in str(ws.cell(r, 1).value):
+            ws.cell(r, VALUE_COLUMN).number_format = "#,##0.0"
     wacc_row = next(r for r in range(1, row) if ws.cell(r, 1).value == "WACC")
     ws.cell(wacc_row, VALUE_COLUMN).number_format = "0.0%"
     for name in wb.sheetnames:
         ws.cell(row, 1, name).font = BOLD
-        ws.cell(row, 2, SHEET_PURPOSE.get(name, ""))
+        base = name.removeprefix("UHF ")
+        purpose = SHEET_PURPOSE.get(base, "")
+        ws.cell(row, 2, f"700 MHz-only network: {purpose[0].lower()}{purpose[1:]}" if base != name else purpose)
         row += 1
     ws.cell(row + 1, 1, "House style: inputs in blue on yellow; formulas in black; totals with a rule above. "
                         "Each calculation row holds one formula, the same in every year column.")
@@ -462,39 +510,144 @@ def _write_cover(wb: Workbook, layout: _Layout) -> None:
     ws.column_dimensions["C"].width = 22
 
 
-def build_workbook(overrides: Mapping[str, Any] | None = None) -> Workbook:
-    """The cost model as an openpyxl Workbook of live formulas, inputs set from ``overrides``."""
+def _assemble(overrides: Mapping[str, Any] | None) -> tuple[Workbook, _Layout]:
+    from .chapter8 import NETWORK_NOTES, UHF, UHF_OVERRIDES
+
     values = resolve(overrides)
     wb = Workbook()
     wb.active.title = "Cover"
     layout = _Layout()
     _write_inputs(wb, layout, values)
     sheets = _lay_out_calculations(wb, layout)
-    for name, ws in sheets.items():
-        _timeline(ws, f"{name} - {SHEET_PURPOSE[name]}", None)
-    for item in ITEMS:
-        _write_item(sheets[item.sheet], layout, item)
+    valuation = wb.create_sheet("Valuation")
+    uhf = _Layout(sheet_prefix="UHF ")
+    layout.others[UHF] = uhf
+    _write_inputs(wb, uhf, {**values, **UHF_OVERRIDES}, linked_to=layout,
+                  typed={k: f"700 MHz network: {NETWORK_NOTES['uhf_700'][k]}" for k in UHF_OVERRIDES})
+    uhf_sheets = _lay_out_calculations(wb, uhf)
+    for instance, instance_sheets, label in ((layout, sheets, ""), (uhf, uhf_sheets, " (700 MHz network)")):
+        for name, ws in instance_sheets.items():
+            _timeline(ws, f"{ws.title} - {SHEET_PURPOSE[name]}{label}", None)
+        for item in ITEMS:
+            _write_item(instance_sheets[item.sheet], instance, item)
+    _write_valuation(valuation, layout)
     _write_checks(wb, layout)
+    wb.move_sheet(CHECKS_SHEET, offset=wb.sheetnames.index("Valuation") + 1 - wb.sheetnames.index(CHECKS_SHEET))
     _write_charts(sheets, layout)
     conf = wb.create_sheet("xlwings.conf")
     conf["A1"], conf["B1"] = "UDF Modules", "xlspectrum.excel"
     _write_cover(wb, layout)
     # fixed document dates, so the same model always gives the same file content
-    import datetime as _dt
-
-    wb.properties.created = wb.properties.modified = _dt.datetime(2020, 1, 1)
+    wb.properties.created = wb.properties.modified = datetime.datetime(2020, 1, 1)
     wb.properties.creator = "xlspectrum"
     wb.calculation.fullCalcOnLoad = True
-    return wb
+    return wb, layout
 
 
-def cell_places() -> dict[str, tuple[str, int, bool]]:
-    """Sheet, row and single-value flag of every input and line item in a generated workbook."""
-    layout = _Layout()
-    wb = Workbook()
-    _write_inputs(wb, layout, resolve())
-    _lay_out_calculations(wb, layout)
+def build_workbook(overrides: Mapping[str, Any] | None = None) -> Workbook:
+    """The cost models and valuations as an openpyxl Workbook of live formulas, inputs from ``overrides``."""
+    return _assemble(overrides)[0]
+
+
+VALUATION_COLUMNS = {"thesis": VALUE_COLUMN, "model": OPENING_COLUMN}
+CROSS_CHECK_COLUMN = FIRST_YEAR_COLUMN
+VALUATION_NOTE_COLUMN = FIRST_YEAR_COLUMN + 1
+
+
+def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
+    """Chapter 8 on one sheet: each row's thesis-inputs and this-model formulas side by side."""
+    from .chapter8 import BASIS_LABELS, CROSS_CHECKS, ROWS, TABLE11
+
+    ws["A1"] = "Valuation - chapter 8: the value of the 28 GHz spectrum four ways"
+    ws["A1"].font = TITLE_FONT
+    ws.cell(1, FIRST_YEAR_COLUMN, f'=IF({MASTER_CHECK},"Checks: all OK","Checks: FAILED - see the Checks sheet")').font = BOLD
+    demand = layout.at("Valuation", VALUE_COLUMN).reference("demand_forecast")
+    shift = layout.at("Valuation", VALUE_COLUMN).reference("forecast_shift_years")
+    ws["A2"] = (f'="This model: demand forecast "&{demand}&", brought forward "&{shift}&" years. The thesis\' Tables 8, 9 '
+                'and 11 use cisco_vni_linear, Table 12 brings it forward 5 years."')
+    headers = ("Line item", "Unit", BASIS_LABELS["thesis"].capitalize(), BASIS_LABELS["model"].capitalize(),
+               "Add-in cross-check (this model)", "Notes")
+    for column, text in enumerate(headers, 1):
+        cell = ws.cell(HEADER_ROW, column, text)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    row, block = FIRST_ROW, None
+    for item in ROWS:
+        if item.block != block:
+            if block is not None:
+                row += 1
+            block = item.block
+            _block_heading(ws, row, block)
+            row += 1
+        for basis, column in VALUATION_COLUMNS.items():
+            layout.places[item.cell_key(basis)] = _Place("Valuation", row, scalar=True, column=column)
+        row += 1
+    for item in ROWS:
+        place = layout.places[item.cell_key("thesis")]
+        ws.cell(place.row, 1, item.label)
+        ws.cell(place.row, 2, item.unit)
+        ws.cell(place.row, VALUATION_NOTE_COLUMN, item.note)
+        for basis, expression in item.expressions.items():
+            cell = ws.cell(place.row, VALUATION_COLUMNS[basis], "=" + to_excel(expression, layout.at("Valuation", VALUATION_COLUMNS[basis])))
+            cell.number_format = item.number_format
+        if item.key in CROSS_CHECKS:
+            function, arguments = CROSS_CHECKS[item.key]
+            resolver = layout.at("Valuation", CROSS_CHECK_COLUMN)
+            parts = [resolver.row_range(a[4:]) if a.startswith("row:") else resolver.reference(a) for a in arguments]
+            cell = ws.cell(place.row, CROSS_CHECK_COLUMN, f'=IFERROR({function}({",".join(parts)}),"add-in not loaded")')
+            cell.number_format = item.number_format
+    row += 1
+    _block_heading(ws, row, "Results in the layout of thesis Table 11 (the value of 28 GHz spectrum, NZ$)")
+    row += 1
+    for column, text in enumerate(("Method", "", "Thesis inputs", "This model", "Thesis NZ$/MHz/pop", "This model NZ$/MHz/pop"), 1):
+        ws.cell(row, column, text).font = BOLD
+    row += 1
+    first_result = row
+    for method, value_key, per_key in TABLE11:
+        ws.cell(row, 1, method)
+        ws.cell(row, 2, "NZ$")
+        resolver = layout.at("Valuation", VALUE_COLUMN)
+        for column, key in ((VALUE_COLUMN, f"{value_key}_thesis"), (OPENING_COLUMN, f"{value_key}_model"),
+                            (FIRST_YEAR_COLUMN, f"{per_key}_thesis"), (FIRST_YEAR_COLUMN + 1, f"{per_key}_model")):
+            cell = ws.cell(row, column, "=" + resolver.reference(key))
+            cell.number_format = MONEY_FORMAT if column <= OPENING_COLUMN else "0.00"
+        row += 1
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Valuation of 28 GHz spectrum by method (NZ$)"
+    chart.add_data(Reference(ws, min_col=VALUE_COLUMN, max_col=OPENING_COLUMN, min_row=first_result - 1, max_row=row - 1),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first_result, max_row=row - 1))
+    chart.height, chart.width = 8, 18
+    ws.add_chart(chart, f"A{row + 2}")
+    ws.column_dimensions["A"].width = 70
+    ws.column_dimensions["B"].width = 14
+    for letter in ("C", "D", "E", "F"):
+        ws.column_dimensions[letter].width = 20
+    ws.column_dimensions["F"].width = 90
+    ws.freeze_panes = ws.cell(FIRST_ROW - 1, VALUE_COLUMN)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_layout() -> _Layout:
+    return _assemble(None)[1]
+
+
+def cell_places(instance: str = "") -> dict[str, tuple[str, int, bool]]:
+    """Sheet, row and single-value flag of every input and line item of a model instance.
+
+    ``instance`` is ``""`` for the 28 GHz + 700 MHz network and ``"uhf"`` for the 700 MHz
+    network; the main instance also lists the Valuation cells (``<row>_thesis``, ``<row>_model``).
+    """
+    layout = _default_layout()
+    if instance:
+        layout = layout.others[instance]
     return {key: (p.sheet, p.row, p.scalar) for key, p in layout.places.items()}
+
+
+def valuation_cell(key: str, basis: str) -> str:
+    """The ``Sheet!A1`` address of a valuation row's thesis or model cell."""
+    place = _default_layout().places[f"{key}_{basis}"]
+    return f"{place.sheet}!{_col(place.column)}{place.row}"
 
 
 def workbook_content(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
@@ -526,14 +679,16 @@ def save_atomically(wb: Workbook, path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def compare_with_engine(values: Mapping[str, Any], result: Any, rtol: float = 1e-9, atol: float = 1e-6) -> list[str]:
+def compare_with_engine(values: Mapping[str, Any], result: Any, rtol: float = 1e-9, atol: float = 1e-6,
+                        instance: str = "") -> list[str]:
     """Every line item, every year, of recalculated workbook ``values`` against ``result``.
 
     ``values`` maps ``"Sheet!A1"`` to the recalculated value; ``result`` is a
-    :class:`~xlspectrum.costmodel.CostModelResult`.  Returns one line per mismatch.
+    :class:`~xlspectrum.costmodel.CostModelResult` of the model ``instance`` (see
+    :func:`cell_places`).  Returns one line per mismatch.
     """
     mismatches = []
-    for key, (sheet, row, scalar) in cell_places().items():
+    for key, (sheet, row, scalar) in cell_places(instance).items():
         if key not in BY_KEY:
             continue
         expected = np.asarray(result[key], dtype=float)
@@ -552,7 +707,7 @@ def read_inputs(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The input values typed in a generated workbook, as engine overrides by key."""
     from openpyxl import load_workbook
 
-    ws = load_workbook(path)["Inputs"]
+    ws = load_workbook(path)["Inputs"]  # the 700 MHz network's inputs follow these, except its overrides
     places = cell_places()
     overrides: dict[str, Any] = {}
     for key, item in INPUTS.items():

@@ -1,0 +1,270 @@
+"""The thesis' chapter 8 valuations on top of the Appendix C cost model.
+
+Four methods value the 28 GHz spectrum (thesis sections 8.3-8.6): benchmarking,
+discounted cash flow (eq. (16)), real options (eqs. (17)-(20), Table 9) and the deprival
+method (Table 10).  Every quantity is computed twice, side by side:
+
+* **thesis inputs** — from the thesis' own intermediate figures (S = 1,038 M,
+  K = 1,289 M, 734 M, ...), kept as documented inputs, so Tables 8-11 reproduce exactly;
+* **this model** — from the cost models: the 28 GHz + 700 MHz network (the Appendix C
+  model) and a 700 MHz-only network meeting the same demand (the same model with the
+  overrides of ``data/networks.csv``), with revenue from the ARPU block.
+
+The rows are expressions of the cost-model language, so the workbook's Valuation sheet
+and :func:`valuation_table` compute them from one definition.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .costmodel import run
+from .costmodel.expressions import Expression, evaluate, parse
+from ._validation import check_range
+from .costmodel.inputs import INPUTS, resolve
+
+BASES = ("thesis", "model")
+BASIS_LABELS = {"thesis": "thesis inputs", "model": "this model"}
+#: how valuation rows refer to the 700 MHz network's cost-model values
+UHF = "uhf"
+
+
+def _load_networks() -> dict[str, dict[str, Any]]:
+    text = resources.files("xlspectrum").joinpath("data/networks.csv").read_text(encoding="utf-8")
+    networks: dict[str, dict[str, Any]] = {}
+    notes: dict[str, dict[str, str]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        networks.setdefault(row["network"], {})[row["key"]] = float(row["value"])
+        notes.setdefault(row["network"], {})[row["key"]] = row["note"]
+    NETWORK_NOTES.update(notes)
+    return networks
+
+
+NETWORK_NOTES: dict[str, dict[str, str]] = {}
+#: input overrides that turn the Appendix C model into the 700 MHz-only network
+NETWORKS = _load_networks()
+UHF_OVERRIDES = NETWORKS["uhf_700"]
+
+
+@dataclass(frozen=True)
+class ValuationRow:
+    """One row of the Valuation sheet: a label and a formula per basis (None: not computed)."""
+
+    key: str
+    block: str
+    label: str
+    unit: str
+    formulas: Mapping[str, str | None]
+    number_format: str = "#,##0"
+    note: str = ""
+    expressions: dict[str, Expression] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "expressions", {b: parse(f) for b, f in self.formulas.items() if f is not None}
+        )
+
+    def cell_key(self, basis: str) -> str:
+        return f"{self.key}_{basis}"
+
+
+ROWS: list[ValuationRow] = []
+MONEY = '#,##0;[Red]-#,##0;"-"'
+PER_MHZ_POP = "0.000"
+
+
+def _row(block: str, key: str, label: str, unit: str, thesis: str | None, model: str | None,
+         number_format: str = MONEY, note: str = "") -> None:
+    ROWS.append(ValuationRow(key, block, label, unit, {"thesis": thesis, "model": model}, number_format, note))
+
+
+def _both(block: str, key: str, label: str, unit: str, formula: str, number_format: str = MONEY, note: str = "") -> None:
+    """A row whose formula is the same for both bases, over the basis' own cells ({b})."""
+    _row(block, key, label, unit, formula.format(b="thesis"), formula.format(b="model"), number_format, note)
+
+
+B = "Discounted cash flow (eq. 16), thesis Table 8"
+_row(B, "pv_revenue", "Present value of revenue (ARPU model)", "NZ$", "thesis_revenue_pv", "pv_revenue",
+     note="This model: ARPU calibrated to Table 9's S unless the ARPU input is set")
+_row(B, "pv_cost_uhf", "Present value of cost - 700 MHz network", "NZ$", "thesis_cost_pv_uhf", f"{UHF}__pv_total_cost",
+     note="Table 10; this model: the UHF sheets (2 x 20 MHz, no 28 GHz small cells)")
+_row(B, "pv_cost_mmwave", "Present value of cost - 28 GHz + 700 MHz network", "NZ$", "thesis_cost_pv_mmwave", "pv_total_cost",
+     note="Table 9 K / Table 10; this model: the Appendix C sheets")
+_both(B, "npv_uhf", "NPV - 700 MHz network", "NZ$", "pv_revenue_{b} - pv_cost_uhf_{b}", note="Table 8: 304 M")
+_both(B, "npv_uhf_per_mhz_pop", "NPV - 700 MHz network per MHz per pop", "NZ$/MHz/pop",
+      "npv_uhf_{b} / (uhf_bandwidth_mhz * population)", "0.00", "Table 8: 1.60")
+_both(B, "npv_mmwave", "NPV - 28 GHz + 700 MHz network (the DCF value of the 28 GHz spectrum)", "NZ$",
+      "pv_revenue_{b} - pv_cost_mmwave_{b}", note="Table 8: -251 M")
+_both(B, "npv_mmwave_per_mhz_pop", "NPV - 28 GHz + 700 MHz network per MHz per pop", "NZ$/MHz/pop",
+      "npv_mmwave_{b} / (mmwave_bandwidth_mhz * population)", PER_MHZ_POP, "Table 8: -0.05")
+
+B = "Real options (eqs. 17-20), thesis Table 9"
+_both(B, "s", "S: present value of future cash flows", "NZ$", "pv_revenue_{b}")
+_both(B, "k", "K: present value of the investment cost", "NZ$", "pv_cost_mmwave_{b}")
+_both(B, "d1", "d1 (eq. 19)", "-",
+      "(ln(s_{b} / k_{b}) + (risk_free_rate + volatility ** 2 / 2) * option_years) / (volatility * sqrt(option_years))",
+      "0.000", "Table 9 inputs t, sigma and r are on the Inputs sheet; thesis: 0.379")
+_both(B, "d2", "d2 (eq. 20)", "-", "d1_{b} - volatility * sqrt(option_years)", "0.000", "Thesis: -0.461")
+_both(B, "n_d1", "N(d1)", "-", "normal_cdf(d1_{b})", "0.000", "Thesis: 0.648")
+_both(B, "n_d2", "N(d2)", "-", "normal_cdf(d2_{b})", "0.000", "Thesis: 0.322")
+_both(B, "option", "Option value (eq. 18)", "NZ$", "s_{b} * n_d1_{b} - k_{b} * exp(-risk_free_rate * option_years) * n_d2_{b}",
+      note="Thesis: 326 M")
+_both(B, "project", "Project value = NPV + option value (eq. 17)", "NZ$", "npv_mmwave_{b} + option_{b}", note="Thesis: 75 M")
+_both(B, "project_per_mhz_pop", "Project value per MHz per pop", "NZ$/MHz/pop",
+      "project_{b} / (mmwave_bandwidth_mhz * population)", PER_MHZ_POP, "Table 11: 0.02")
+
+B = "Sensitivity of the option value to sigma (section 8.5)"
+for name in ("volatility_low", "volatility_high", "volatility_very_high"):
+    sigma = name
+    d1 = f"(ln(s_{{b}} / k_{{b}}) + (risk_free_rate + {sigma} ** 2 / 2) * option_years) / ({sigma} * sqrt(option_years))"
+    d2 = f"({d1} - {sigma} * sqrt(option_years))"
+    _both(B, f"option_{name}", f"Option value at the {name.replace('volatility_', '').replace('_', ' ')} volatility input", "NZ$",
+          f"s_{{b}} * normal_cdf({d1}) - k_{{b}} * exp(-risk_free_rate * option_years) * normal_cdf({d2})",
+          note="Thesis: 429.6 M at sigma 50 %" if name == "volatility_high" else "")
+    _both(B, f"project_{name}", "Project value at that volatility", "NZ$", f"npv_mmwave_{{b}} + option_{name}_{{b}}",
+          note="Thesis: 178.6 M at sigma 50 %" if name == "volatility_high" else "")
+
+B = "Deprival method (section 8.6), thesis Table 10"
+_both(B, "deprival", "Deprival value: PV cost without - PV cost with the 28 GHz spectrum", "NZ$",
+      "pv_cost_uhf_{b} - pv_cost_mmwave_{b}", note="734 M - 1,289 M = -555 M")
+_both(B, "deprival_per_mhz_pop", "Deprival value per MHz per pop", "NZ$/MHz/pop",
+      "deprival_{b} / (mmwave_bandwidth_mhz * population)", PER_MHZ_POP, "Table 11: -0.11 (-0.117)")
+_row(B, "deprival_10x", "Deprival value, 10 x Cisco VNI demand (thesis Table 10)", "NZ$",
+     "thesis_cost_pv_uhf_10x - thesis_cost_pv_mmwave_10x", None,
+     note="2,264 M - 1,979 M = 285 M (the text, with 1,980 M: 284 M); this model: select ten_x_linear on Inputs")
+_row(B, "deprival_10x_per_mhz_pop", "Deprival value, 10 x demand, per MHz per pop", "NZ$/MHz/pop",
+     "deprival_10x_thesis / (mmwave_bandwidth_mhz * population)", None, PER_MHZ_POP, "Thesis: 0.06")
+
+B = "Benchmarking (section 8.3)"
+_both(B, "benchmark", "Benchmark value: price x bandwidth x population", "NZ$",
+      "benchmark_price_per_mhz_pop * mmwave_bandwidth_mhz * population", note="0.09 x 1,000 MHz x 4,746,100 = 427 M")
+_both(B, "benchmark_per_mhz_pop", "Benchmark value per MHz per pop", "NZ$/MHz/pop",
+      "benchmark_{b} / (mmwave_bandwidth_mhz * population)", "0.00", "Table 11: 0.09")
+
+B = "Thesis Table 12: demand and revenue brought forward 5 years (printed results)"
+for key, label, thesis_key in (("t12_dcf", "Discounted cash flow", "thesis_t12_dcf"),
+                               ("t12_real_options", "Real options", "thesis_t12_real_options"),
+                               ("t12_deprival", "Deprival", "thesis_t12_deprival")):
+    _row(B, key, f"{label} (forward 5 years)", "NZ$", thesis_key, None,
+         note="Printed; its inputs are not. This model: set the years brought forward to 5 on Inputs")
+    _row(B, f"{key}_per_mhz_pop", f"{label} (forward 5 years) per MHz per pop", "NZ$/MHz/pop",
+         f"{key}_thesis / (mmwave_bandwidth_mhz * population)", None, "0.00")
+
+BY_KEY = {row.key: row for row in ROWS}
+
+#: Cells beside the model column that recompute it with the add-in's functions (Excel name,
+#: arguments as keys; "row:<key>" is a line item's row of years).  In Excel with the add-in
+#: and in the ``formulas`` engine they show values; elsewhere "add-in not loaded".
+CROSS_CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "pv_revenue": ("NPV_T0", ("wacc", "row:revenue")),
+    "pv_cost_uhf": ("NPV_T0", ("wacc", f"row:{UHF}__total_cost")),
+    "pv_cost_mmwave": ("NPV_T0", ("wacc", "row:total_cost")),
+    "npv_mmwave_per_mhz_pop": ("VALUE_PER_MHZ_POP", ("npv_mmwave_model", "mmwave_bandwidth_mhz", "population")),
+    "option": ("BLACK_SCHOLES_OPTION", ("s_model", "k_model", "option_years", "risk_free_rate", "volatility")),
+    "deprival": ("DEPRIVAL", ("pv_cost_uhf_model", "pv_cost_mmwave_model")),
+    "deprival_per_mhz_pop": ("VALUE_PER_MHZ_POP", ("deprival_model", "mmwave_bandwidth_mhz", "population")),
+    "benchmark": ("BENCHMARK_VALUE", ("benchmark_price_per_mhz_pop", "mmwave_bandwidth_mhz", "population")),
+}
+
+#: The results table in the layout of thesis Table 11: method, value row, per-MHz-pop row.
+TABLE11 = (
+    ("Benchmarking", "benchmark", "benchmark_per_mhz_pop"),
+    ("Discounted cash flow", "npv_mmwave", "npv_mmwave_per_mhz_pop"),
+    ("Real options", "project", "project_per_mhz_pop"),
+    ("Deprival", "deprival", "deprival_per_mhz_pop"),
+)
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """Every valuation row for both bases, with the two cost-model runs behind it."""
+
+    values: Mapping[str, float]
+    mmwave: Any
+    uhf: Any
+
+    def get(self, key: str, basis: str) -> float:
+        return self.values[f"{key}_{basis}"]
+
+    def table(self) -> pd.DataFrame:
+        """Thesis Table 11 layout, tidy: method, basis, value [NZ$], value per MHz per pop."""
+        records = []
+        for method, value_key, per_key in TABLE11:
+            for basis in BASES:
+                records.append({"method": method, "basis": BASIS_LABELS[basis],
+                                "value_nzd": self.get(value_key, basis), "nzd_per_mhz_pop": self.get(per_key, basis)})
+        return pd.DataFrame(records)
+
+
+def _check_valuation_inputs(inputs: Mapping[str, Any]) -> None:
+    """The ranges eqs. (17)-(20) and the per-MHz-pop ratios need (as xlspectrum.valuation checks)."""
+    check_range("option_years", inputs["option_years"], 0.0, low_inclusive=False, unit="years")
+    for key in ("volatility", "volatility_low", "volatility_high", "volatility_very_high"):
+        check_range(key, inputs[key], 0.0, 10.0, low_inclusive=False)
+    check_range("risk_free_rate", inputs["risk_free_rate"], -1.0, 1.0, low_inclusive=False)
+    for key in ("mmwave_bandwidth_mhz", "uhf_bandwidth_mhz", "population"):
+        check_range(key, inputs[key], 0.0, low_inclusive=False)
+    check_range("benchmark_price_per_mhz_pop", inputs["benchmark_price_per_mhz_pop"], 0.0)
+    for key in [k for k in INPUTS if k.startswith("thesis_cost_pv") or k == "thesis_revenue_pv"]:
+        check_range(key, inputs[key], 0.0, low_inclusive=False)
+
+
+def _scalars(result: Any) -> dict[str, float]:
+    return {key: float(values[0]) for key, values in result.values.items() if np.all(values == values[0])}
+
+
+def value(overrides: Mapping[str, Any] | None = None, **more: Any) -> Valuation:
+    """Run both networks on the same inputs (``overrides`` apply to both) and every valuation row.
+
+    >>> v = value(demand_forecast="cisco_vni_linear")
+    >>> round(v.get("option", "thesis") / 1e6)
+    326
+    """
+    shared = {**(overrides or {}), **more}
+    _check_valuation_inputs(resolve(shared))
+    mmwave = run(shared)
+    uhf = run({**shared, **UHF_OVERRIDES})
+    names: dict[str, Any] = dict(resolve(shared))
+    names.update(_scalars(mmwave))
+    names.update({f"{UHF}__{k}": v for k, v in _scalars(uhf).items()})
+    values: dict[str, float] = {}
+    for row in ROWS:
+        for basis, expression in row.expressions.items():
+            result = float(evaluate(expression, names, 1)[0])
+            if not np.isfinite(result):
+                raise ValueError(f"{row.label} ({BASIS_LABELS[basis]}) is not a finite number: check the inputs "
+                                 f"{', '.join(sorted(n for n in expression.names if n in INPUTS))}")
+            names[row.cell_key(basis)] = values[row.cell_key(basis)] = result
+    return Valuation(values, mmwave, uhf)
+
+
+def valuation_table(demand_forecast: str = "cisco_vni_linear", include_forward: bool = True, **overrides: Any) -> pd.DataFrame:
+    """The chapter 8 results as a tidy table: table, method, basis, value, NZ$ per MHz per pop.
+
+    Table 11 uses the thesis' current demand (Cisco VNI linear).  With ``include_forward``
+    the Table 12 rows follow: the thesis' printed results and this model with demand,
+    subscribers and revenue brought forward 5 years.
+    """
+    current = value(overrides, demand_forecast=demand_forecast).table()
+    current.insert(0, "table", "Table 11 (2017 forecasts)")
+    frames = [current]
+    if include_forward:
+        forward = value(overrides, demand_forecast=demand_forecast, forecast_shift_years=5)
+        model = forward.table()
+        model = model[model["basis"] == BASIS_LABELS["model"]]
+        thesis_rows = [
+            {"method": method, "basis": BASIS_LABELS["thesis"], "value_nzd": forward.get(key, "thesis"),
+             "nzd_per_mhz_pop": forward.get(f"{key}_per_mhz_pop", "thesis")}
+            for method, key in (("Discounted cash flow", "t12_dcf"), ("Real options", "t12_real_options"),
+                                ("Deprival", "t12_deprival"))
+        ]
+        table12 = pd.concat([pd.DataFrame(thesis_rows), model[model["method"] != "Benchmarking"]], ignore_index=True)
+        table12.insert(0, "table", "Table 12 (forward 5 years)")
+        frames.append(table12)
+    return pd.concat(frames, ignore_index=True)
