@@ -22,7 +22,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 from openpyxl import Workbook
@@ -258,18 +258,23 @@ def _lay_out_calculations(wb: Workbook, layout: _Layout) -> dict[str, Worksheet]
         name = f"{layout.sheet_prefix}{model_sheet}"
         ws = wb.create_sheet(name)
         sheets[model_sheet] = ws
-        row = FIRST_ROW
-        block = None
-        for item in (i for i in ITEMS if i.sheet == model_sheet):
-            if item.block != block:
-                if block is not None:
-                    row += 1
-                block = item.block
-                _block_heading(ws, row, block)
-                row += 1
+        for item, row in _rows_under_blocks(ws, [i for i in ITEMS if i.sheet == model_sheet]):
             layout.places[item.key] = _Place(name, row, item.scalar)
-            row += 1
     return sheets
+
+
+def _rows_under_blocks(ws: Worksheet, items: list[Any]) -> Iterator[tuple[Any, int]]:
+    """Give each item a row, writing a heading above each block and a blank row between blocks."""
+    row, block = FIRST_ROW, None
+    for item in items:
+        if item.block != block:
+            if block is not None:
+                row += 1
+            block = item.block
+            _block_heading(ws, row, block)
+            row += 1
+        yield item, row
+        row += 1
 
 
 def _write_item(ws: Worksheet, layout: _Layout, item: LineItem) -> None:
@@ -570,17 +575,9 @@ def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
     for column, text in enumerate(headers, 1):
         cell = ws.cell(HEADER_ROW, column, text)
         cell.font, cell.fill = BOLD, HEADER_FILL
-    row, block = FIRST_ROW, None
-    for item in ROWS:
-        if item.block != block:
-            if block is not None:
-                row += 1
-            block = item.block
-            _block_heading(ws, row, block)
-            row += 1
+    for item, row in _rows_under_blocks(ws, ROWS):
         for basis, column in VALUATION_COLUMNS.items():
             layout.places[item.cell_key(basis)] = _Place("Valuation", row, scalar=True, column=column)
-        row += 1
     for item in ROWS:
         place = layout.places[item.cell_key("thesis")]
         ws.cell(place.row, 1, item.label)
@@ -595,7 +592,7 @@ def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
             parts = [resolver.row_range(a[4:]) if a.startswith("row:") else resolver.reference(a) for a in arguments]
             cell = ws.cell(place.row, CROSS_CHECK_COLUMN, f'=IFERROR({function}({",".join(parts)}),"add-in not loaded")')
             cell.number_format = item.number_format
-    row += 1
+    row += 2  # a blank row after the last valuation row
     _block_heading(ws, row, "Results in the layout of thesis Table 11 (the value of 28 GHz spectrum, NZ$)")
     row += 1
     for column, text in enumerate(("Method", "", "Thesis inputs", "This model", "Thesis NZ$/MHz/pop", "This model NZ$/MHz/pop"), 1):
