@@ -29,6 +29,16 @@ def build(tmp_path, overrides, name="model.xlsx"):
     return save_atomically(build_workbook(overrides), tmp_path / name)
 
 
+def edit_inputs(path, **values):
+    """Type values into Inputs cells of a generated workbook, as a user would."""
+    book = load_workbook(path)
+    for key, typed in values.items():
+        _, row, _ = cell_places()[key]
+        book["Inputs"][f"C{row}"] = typed
+    book.save(path)
+    return path
+
+
 def valuation_mismatches(recalculated, valuation, rtol=1e-9):
     found = []
     for row in ROWS:
@@ -74,13 +84,7 @@ def test_default_workbook_pv_and_printed_figures(tmp_path):
 @needs_libreoffice
 @pytest.mark.libreoffice
 def test_edited_input_cell_follows_the_engine(tmp_path):
-    path = build(tmp_path, {})
-    book = load_workbook(path)
-    _, row, _ = cell_places()["population"]
-    book["Inputs"][f"C{row}"] = 5_500_000
-    _, row, _ = cell_places()["demand_forecast"]
-    book["Inputs"][f"C{row}"] = "usage"
-    book.save(path)
+    path = edit_inputs(build(tmp_path, {}), population=5_500_000, demand_forecast="usage")
     recalculated = recalculate_libreoffice(path)
     assert recalculated.value("Checks", "C4") is True  # a scenario of one's own passes the integrity checks
     assert recalculated.value("Checks", "C5") < 90  # but no longer reproduces the printed figures
@@ -96,11 +100,7 @@ def test_edited_input_cell_follows_the_engine(tmp_path):
 @needs_libreoffice
 @pytest.mark.libreoffice
 def test_invalid_choice_fails_the_master_check(tmp_path):
-    path = build(tmp_path, {})
-    book = load_workbook(path)
-    _, row, _ = cell_places()["replacement_rule"]
-    book["Inputs"][f"C{row}"] = "sometimes"  # typed past the drop-down
-    book.save(path)
+    path = edit_inputs(build(tmp_path, {}), replacement_rule="sometimes")  # typed past the drop-down
     recalculated = recalculate_libreoffice(path)
     assert recalculated.value("Checks", "C4") is False
 

@@ -11,7 +11,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils import FORMULAE
 
 from xlspectrum.cli import DEFAULT_WORKBOOK, main
-from xlspectrum.costmodel import BY_KEY, INPUTS, ITEMS
+from xlspectrum.costmodel import INPUTS, ITEMS
 from xlspectrum.workbook import (
     FIRST_YEAR_COLUMN,
     LAST_YEAR_COLUMN,

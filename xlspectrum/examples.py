@@ -10,18 +10,25 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import pricing, propagation, sharing, valuation
+from .costmodel.inputs import INPUTS
 
 #: New Zealand population used throughout chapter 8 (thesis section 8.3; Appendix C line 3147).
-NZ_POPULATION = 4_746_100
+NZ_POPULATION = INPUTS["population"].default
 #: 28 GHz holding valued in chapter 8: 2 x 500 MHz.
-MMWAVE_BANDWIDTH_MHZ = 1_000.0
+MMWAVE_BANDWIDTH_MHZ = INPUTS["mmwave_bandwidth_mhz"].default
 #: NZ 700 MHz auction of section 4.4.5: reserve per lot, lot size, share of 4.43 M people, term.
 NZ_700_RESERVE_NZD = 22e6
 NZ_700_LOT_MHZ = 5.0
 NZ_700_POPULATION = 0.94 * 4.43e6
 NZ_700_TERM_YEARS = 18.0
 #: Table 9 of the thesis (section 8.5).
-TABLE9 = {"underlying_value": 1_038e6, "exercise_price": 1_289e6, "years": 5.0, "risk_free_rate": 0.0364, "volatility": 0.376}
+TABLE9 = {
+    "underlying_value": INPUTS["thesis_revenue_pv"].default,
+    "exercise_price": INPUTS["thesis_cost_pv_mmwave"].default,
+    "years": INPUTS["option_years"].default,
+    "risk_free_rate": INPUTS["risk_free_rate"].default,
+    "volatility": INPUTS["volatility"].default,
+}
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,13 @@ Each function
 
 from __future__ import annotations
 
-import functools
 import inspect
 from typing import Any, Callable
 
 import numpy as np
 import xlwings as xw
 
-from ._validation import XlSpectrumError
+from ._validation import WrongTypeError, XlSpectrumError
 from .registry import CATEGORY, FUNCTIONS, ExcelFunction
 
 __all__ = [f.excel_name for f in FUNCTIONS] + ["call_excel_function", "excel_error_text"]
@@ -59,8 +58,6 @@ def _switch(name: str, value: Any) -> bool:
         return bool(value)
     if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE"):
         return value.strip().upper() == "TRUE"
-    from ._validation import WrongTypeError
-
     raise WrongTypeError(f"{name}={value!r} must be TRUE or FALSE")
 
 
@@ -85,8 +82,6 @@ def call_excel_function(spec: ExcelFunction, *args: Any) -> Any:
             value = _from_excel(raw)
             if value is None:
                 if not argument.optional:
-                    from ._validation import WrongTypeError
-
                     raise WrongTypeError(f"{argument.name} is empty; a value is required")
                 value = argument.default
             elif isinstance(argument.default, bool):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import constants, stats
 
-from ._validation import broadcast, check_range, model_range, shape_like
+from ._validation import OutOfRangeError, WrongTypeError, broadcast, check_range, model_range, shape_like
 
 __all__ = [
     "TABLE4_UPLINK",
@@ -117,8 +117,6 @@ def _metropolitan_offset(metropolitan) -> np.ndarray:
     """C_m of eq. (6): 0 dB for medium cities and suburbs, 3 dB for metropolitan centres."""
     flags = np.asarray(metropolitan)
     if flags.dtype.kind not in "biuf" or not np.isin(flags, (0, 1)).all():
-        from ._validation import WrongTypeError
-
         raise WrongTypeError(f"metropolitan={metropolitan!r} must be TRUE/FALSE (or 1/0)")
     return np.where(flags.astype(bool), 3.0, 0.0)
 
@@ -304,8 +302,6 @@ def cell_range_km(max_path_loss_db, frequency_mhz, base_height_m, mobile_height_
         # a loss computed at exactly 1 or 20 km must invert to within round-off of the limit
         outside = (distance < low * (1 - 1e-9)) | (distance > high * (1 + 1e-9))
         if outside.any():
-            from ._validation import OutOfRangeError
-
             index = int(np.flatnonzero(outside)[0])
             raise OutOfRangeError(
                 f"max_path_loss_db={mapl.ravel()[index]:.6g} gives a range of "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import WrongTypeError, as_float_array, broadcast, check_range, shape_like
+from ._validation import OutOfRangeError, WrongTypeError, broadcast, check_range, shape_like
 
 __all__ = ["sites_for_area", "spectrum_sharing_dividend", "ssd_from_lsr", "load_symmetry_ratio"]
 
@@ -92,7 +92,5 @@ def load_symmetry_ratio(profile_1, profile_2):
         raise WrongTypeError(f"profile_1 has shape {d1.shape} but profile_2 has shape {d2.shape}; they must match")
     peak_sum = d1.max(axis=0) + d2.max(axis=0)
     if np.any(peak_sum == 0):
-        from ._validation import OutOfRangeError
-
         raise OutOfRangeError("profile_1 and profile_2 are all zero; the LSR is undefined")
     return shape_like((d1 + d2).max(axis=0) / peak_sum)

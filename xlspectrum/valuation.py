@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ._validation import OutOfRangeError, WrongTypeError, broadcast, check_range, shape_like
+from ._validation import WrongTypeError, broadcast, check_range, shape_like
 
 __all__ = [
     "npv",

@@ -35,7 +35,6 @@ used.  String literals compare with choice inputs (``rule == "none"``).
 from __future__ import annotations
 
 import ast
-import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -294,7 +293,3 @@ def to_excel(expression: Expression, resolver: CellResolver) -> str:
         raise ExpressionError(f"cannot write {ast.dump(node)} as Excel")
 
     return emit(expression.tree)
-
-
-def is_finite_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
