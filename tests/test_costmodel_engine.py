@@ -1,4 +1,4 @@
-"""The cost-model engine against the printed Appendix C figures and chapter 8 (spec sections 15, 16)."""
+"""The cost-model engine against the printed Appendix C figures and chapter 8 (Tables 9 and 10)."""
 
 import numpy as np
 import pandas as pd
@@ -23,8 +23,8 @@ def test_known_departure_is_the_microcell_coverage_count():
     assert DEFAULT["cov_sites_micro"][0] == pytest.approx(400 / 23.4)
 
 
-def test_golden_figures_of_the_spec():
-    # a selection of spec section 15 checked to its printed precision
+def test_golden_printed_figures():
+    # a selection of printed Appendix C figures checked to their printed precision
     assert round(DEFAULT["cov_sites_total"][0]) == 2499
     assert round(DEFAULT["cov_hubs"][2]) == 434
     assert round(DEFAULT["bh_urban_data_offnet"][0]) == 174_733_437
@@ -34,7 +34,7 @@ def test_golden_figures_of_the_spec():
     assert round(DEFAULT["total_cost"][0]) in (596_481_665, 596_481_666)
 
 
-def test_pv_default_and_cisco_match_spec_section_16():
+def test_pv_default_and_cisco_match_table_10():
     assert DEFAULT.pv_total_cost / 1e6 == pytest.approx(1962.4, abs=0.05)
     assert CISCO.pv_total_cost / 1e6 == pytest.approx(1287.2, abs=0.05)
     # against thesis Table 10: within 1 %
@@ -51,7 +51,7 @@ def test_pv_default_and_cisco_match_spec_section_16():
         ({"spectral_efficiency_growth": 0.0}, 1267.8, 1944.3),
     ],
 )
-def test_spec_section_16_variants(overrides, cisco_m, ten_x_m):
+def test_replacement_and_efficiency_variants(overrides, cisco_m, ten_x_m):
     assert run(overrides, demand_forecast="cisco_vni_linear").pv_total_cost / 1e6 == pytest.approx(cisco_m, abs=0.05)
     assert run(overrides).pv_total_cost / 1e6 == pytest.approx(ten_x_m, abs=0.05)
 
@@ -62,7 +62,7 @@ def test_pv_is_eq16_with_t0_in_first_year():
     assert DEFAULT.pv_total_cost == pytest.approx(npv(0.09, DEFAULT["total_cost"]))
 
 
-def test_first_replacements_fall_where_the_spec_says():
+def test_first_replacements_fall_after_the_printed_years():
     result = run(replacement_rule="units_at_current_cost")
     first = {key: int(result.years[np.flatnonzero(result[f"replacement_{key}"] > 0)[0]])
              for key in ("lastmile_mw", "hcb", "enb_macro", "hub", "mme")}

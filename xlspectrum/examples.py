@@ -12,7 +12,7 @@ from typing import Callable
 from . import pricing, propagation, sharing, valuation
 from .costmodel.inputs import INPUTS
 
-#: New Zealand population used throughout chapter 8 (thesis section 8.3; Appendix C line 3147).
+#: New Zealand population used throughout chapter 8 (thesis section 8.3; Appendix C 10.3.3).
 NZ_POPULATION = INPUTS["population"].default
 #: 28 GHz holding valued in chapter 8: 2 x 500 MHz.
 MMWAVE_BANDWIDTH_MHZ = INPUTS["mmwave_bandwidth_mhz"].default

@@ -229,7 +229,7 @@ def _thermal_noise_dbm(bandwidth_khz: np.ndarray) -> np.ndarray:
 
 
 def max_allowable_path_loss(
-    # defaults: thesis Table 4 (lines 1219-1248), the LTE 1800 MHz uplink
+    # defaults: thesis Table 4 (section 5.2.2), the LTE 1800 MHz uplink
     tx_power_dbm=23.0,
     tx_antenna_gain_dbi=0.0,
     body_loss_db=0.0,

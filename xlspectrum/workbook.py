@@ -3,7 +3,7 @@
 Every calculation cell is a native Excel formula translated from the line item's
 expression (:mod:`~xlspectrum.costmodel.expressions`), so the workbook recalculates in
 Excel, LibreOffice and the ``formulas`` package without Python, and agrees with the
-engine by construction.  Layout (FAST Standard / ICAEW code, ``shared/spec/design.md``):
+engine by construction.  Layout (FAST Standard / ICAEW Financial Modelling Code):
 
 * sheets by purpose: Cover, Inputs, calculation sheets (Demand ... Costs), Outputs, Checks;
 * on every time-based sheet: row 2 the years, row 3 years since the first year (t),
@@ -305,7 +305,7 @@ def _write_checks(wb: Workbook, layout: _Layout) -> None:
     ws["A4"], ws["B4"] = "Master check (every integrity check passes)", "TRUE/FALSE"
     ws["A4"].font = BOLD
     ws["A5"], ws["B5"] = "Printed Appendix C figures reproduced (meaningful for the printed scenario only)", "figures"
-    for column, text in enumerate(("Check", "Unit", "Pass", "Model", "Printed", "Difference", "Thesis line", "Notes"), 1):
+    for column, text in enumerate(("Check", "Unit", "Pass", "Model", "Printed", "Difference", "Thesis section", "Notes"), 1):
         cell = ws.cell(6, column, text)
         cell.font, cell.fill = BOLD, HEADER_FILL
     row = 7
@@ -373,7 +373,7 @@ def _write_checks(wb: Workbook, layout: _Layout) -> None:
         ws.cell(row, 4, f"={model_ref}").number_format = "#,##0.00"
         ws.cell(row, 5, figure.printed).number_format = "#,##0"
         ws.cell(row, 6, f"=D{row}-E{row}").number_format = "#,##0.00"
-        ws.cell(row, 7, figure.line)
+        ws.cell(row, 7, figure.source)
         ws.cell(row, 8, figure.note)
         if figure.known_departure:
             ws.cell(row, 3, "known departure")

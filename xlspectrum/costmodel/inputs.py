@@ -20,7 +20,7 @@ import numpy as np
 
 from .._validation import OutOfRangeError, WrongTypeError
 
-YEARS = 15  # 2017-2031, the horizon of Appendix C (line 3082)
+YEARS = 15  # 2017-2031, the horizon of Appendix C (section 10.3.1)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ number format and an expression over inputs and other line items (see
 :mod:`xlspectrum.costmodel.expressions`).  The engine evaluates these expressions with
 numpy; the workbook generator writes the same expressions as Excel formulas.
 
-Rules follow the reverse-engineering in ``shared/spec/appendix-c-model.md`` (cited as
-"spec section N"); thesis line numbers refer to the Appendix C text (lines 3068-4026).
+Each rule was checked against the figures Appendix C prints for 2017-2023;
+``docs/cost-model.md`` explains every block, the inferred values and the departures.
+Notes cite the printed figure a rule reproduces.
 """
 
 from __future__ import annotations
@@ -68,55 +69,55 @@ B = "Subscribers (10.3.3)"
 _add(S, B, "t_forecast", "Forecast year index (t + years brought forward)", "years", "t + forecast_shift_years", COUNT,
      "Demand, subscribers and revenue follow this index; 5 gives the thesis' Table 12")
 _add(S, B, "market_cellular", "Cellular subscribers (total market)", "subscribers",
-     "population * saturation_cellular / 100 * (1 + subscriber_growth) ** t_forecast", note="5,742,781 in 2017 (line 3155)")
+     "population * saturation_cellular / 100 * (1 + subscriber_growth) ** t_forecast", note="5,742,781 in 2017")
 _add(S, B, "market_broadband", "Mobile broadband (total market)", "subscribers",
-     "population * saturation_broadband / 100 * (1 + subscriber_growth) ** t_forecast", note="2,373,050 ... 3,180,114 (line 3156)")
+     "population * saturation_broadband / 100 * (1 + subscriber_growth) ** t_forecast", note="2,373,050 ... 3,180,114")
 _add(S, B, "operator_cellular", "Operator cellular subscribers", "subscribers",
-     "market_cellular * market_share_cellular", note="1,722,834 ... 2,308,763 (line 3163)")
+     "market_cellular * market_share_cellular", note="1,722,834 ... 2,308,763")
 _add(S, B, "operator_broadband", "Operator mobile broadband subscribers (traffic basis)", "subscribers",
-     "market_broadband * market_share_broadband", note="Flat 20 % share: the basis every printed traffic figure needs (spec section 3)")
+     "market_broadband * market_share_broadband", note="Flat 20 % share: the basis every printed traffic figure needs (docs/cost-model.md, Demand)")
 
 B = "Demand forecasts (10.3.4), MB per handset data user per month"
 _add(S, B, "demand_aggressive", "Based on aggressive forecast", "MB/user/month",
-     "aggressive_first_year * (1 + aggressive_growth) ** t_forecast", note="1,337 ... 11,433 (line 3188)")
+     "aggressive_first_year * (1 + aggressive_growth) ** t_forecast", note="1,337 ... 11,433")
 _add(S, B, "demand_cisco_vni_linear", "Linear - based on Cisco VNI for 2015", "MB/user/month",
-     "cisco_vni_first_year + cisco_vni_step * t_forecast", note="2,083 ... 5,527 (line 3189)")
+     "cisco_vni_first_year + cisco_vni_step * t_forecast", note="2,083 ... 5,527")
 _add(S, B, "demand_ten_x_linear", "10 x linear", "MB/user/month",
-     "ten_x_first_year + ten_x_step * t_forecast", note="20,830 ... 55,270 (line 3190)")
+     "ten_x_first_year + ten_x_step * t_forecast", note="20,830 ... 55,270")
 _add(S, B, "demand_usage", "Demand based on usage", "MB/user/month",
-     "usage_first_year * (1 + usage_growth) ** t_forecast", note="1,900 ... 4,395 (line 3191)")
+     "usage_first_year * (1 + usage_growth) ** t_forecast", note="1,900 ... 4,395")
 _add(S, B, "demand_selected", "Mbytes per handset data user per month (selected forecast)", "MB/user/month",
      'where(demand_forecast == "aggressive", demand_aggressive, '
      'where(demand_forecast == "cisco_vni_linear", demand_cisco_vni_linear, '
      'where(demand_forecast == "ten_x_linear", demand_ten_x_linear, demand_usage)))',
      note="Chosen by the demand forecast input")
 _add(S, B, "broadband_mb", "Mbytes per broadband data user per month", "MB/user/month",
-     "broadband_mb_first_year * (1 + broadband_mb_growth) ** t_forecast", note="2,500 ... 4,429 (line 3176)")
+     "broadband_mb_first_year * (1 + broadband_mb_growth) ** t_forecast", note="2,500 ... 4,429")
 
 B = "Busy hour (10.3.6), network totals before routing"
 _add(S, B, "busy_hour_fraction", "Proportion of annual traffic in busy hour", "-",
-     "busy_hour_share / busy_days", "0.000000000", note="0.000547945 (line 3281)")
+     "busy_hour_share / busy_days", "0.000000000", note="0.000547945")
 _add(S, B, "voice_bhe", "Voice busy-hour Erlangs", "BHE",
      "operator_cellular * mou_per_month * 12 * busy_hour_fraction / 60 * (call_length_min + non_conversation_min) / call_length_min",
-     COUNT_2, note="23,789.3 in 2017 (spec section 5)")
+     COUNT_2, note="23,789.3 in 2017 (docs/cost-model.md, Busy hour)")
 _add(S, B, "cellular_data_mb", "Cellular (handset) data in busy hour incl. IP overhead", "MB",
      "(1 + ip_overhead) * operator_cellular * demand_selected * 12 * busy_hour_fraction")
 _add(S, B, "broadband_data_mb", "Mobile broadband data in busy hour incl. IP overhead", "MB",
      "(1 + ip_overhead) * operator_broadband * broadband_mb * 12 * busy_hour_fraction")
 _add(S, B, "sms_messages", "SMS messages in busy hour", "messages",
-     "operator_cellular * sms_per_month * 12 * busy_hour_fraction", note="2,854,713 in 2017 (spec section 2)")
+     "operator_cellular * sms_per_month * 12 * busy_hour_fraction", note="2,854,713 in 2017 (docs/cost-model.md, Demand)")
 
 B = "Busy hour after routing factors (10.3.8.1), network totals"
-_add(S, B, "bh_voice_onnet", "Voice On-net", "BHE", "voice_bhe * (1 - offnet_voice) * routing_onnet", note="14,274 in 2017 (line 3811)")
-_add(S, B, "bh_voice_offnet", "Voice Off-net", "BHE", "voice_bhe * offnet_voice * routing_offnet", note="16,652 in 2017 (line 3812)")
+_add(S, B, "bh_voice_onnet", "Voice On-net", "BHE", "voice_bhe * (1 - offnet_voice) * routing_onnet", note="14,274 in 2017")
+_add(S, B, "bh_voice_offnet", "Voice Off-net", "BHE", "voice_bhe * offnet_voice * routing_offnet", note="16,652 in 2017")
 _add(S, B, "bh_data_onnet", "Data On-net", "MB",
      "(cellular_data_mb * (1 - offnet_cellular_data) + broadband_data_mb * (1 - offnet_broadband_data)) * routing_onnet")
 _add(S, B, "bh_data_offnet", "Data Off-net", "MB",
      "(cellular_data_mb * offnet_cellular_data + broadband_data_mb * offnet_broadband_data) * routing_offnet",
-     note="273,020,996 in 2017 (spec section 3)")
+     note="273,020,996 in 2017 (docs/cost-model.md, Demand)")
 _add(S, B, "bh_sms_onnet", "SMS On-net", "messages", "sms_messages * (1 - offnet_voice) * routing_onnet",
-     note="Uses the voice off-net proportion; 1,712,828 in 2017 (line 3851)")
-_add(S, B, "bh_sms_offnet", "SMS Off-net", "messages", "sms_messages * offnet_voice * routing_offnet", note="1,998,299 in 2017 (line 3852)")
+     note="Uses the voice off-net proportion; 1,712,828 in 2017")
+_add(S, B, "bh_sms_offnet", "SMS Off-net", "messages", "sms_messages * offnet_voice * routing_offnet", note="1,998,299 in 2017")
 
 B = "Busy-hour Mbit/s after routing factors, network totals"
 _CONVERT = {"voice": "mbps_per_bhe", "data": "8 / 3600", "sms": "sms_mbps_per_message_hour"}
@@ -125,7 +126,7 @@ for service in SERVICES:
     _add(S, B, f"mbps_{service}", SERVICE_LABELS[service], "Mbit/s", f"bh_{service} * {_CONVERT[kind]}",
          COUNT_2 if kind == "sms" else COUNT)
 _add(S, B, "total_mbps", "Total traffic (all services)", "Mbit/s", " + ".join(f"mbps_{s}" for s in SERVICES),
-     note="607,084 in 2017; 2,134,895 in 2023 (line 3754)")
+     note="607,084 in 2017; 2,134,895 in 2023")
 
 # ----------------------------------------------------------------------------- Coverage
 S = "Coverage"
@@ -135,7 +136,7 @@ _add(S, B, "spectral_efficiency", "Spectral efficiency", "b/s/Hz",
      "prev(spectral_efficiency) * (1 + spectral_efficiency_growth))",
      "0.000", note="4.4 ... 6.324 printed to 2023, then grows by the input rate")
 _add(S, B, "carrier_capacity_mbps", "Carrier capacity (Mb/s)", "Mbit/s",
-     "spectral_efficiency * carrier_bandwidth_mhz", note="4,400 in 2017 (line 3360)")
+     "spectral_efficiency * carrier_bandwidth_mhz", note="4,400 in 2017")
 
 B = "Cell areas (10.3.8.2)"
 _CELL_RADIUS = {"pico": "radius_pico_km", "micro": "radius_micro_km", "macro": "radius_macro_km",
@@ -159,12 +160,12 @@ def _cell_area(area: str, cell: str) -> str:
 
 
 for cell, label in (("macro", "eNodeB - Macrocell"), ("micro", "eNodeB - Microcell"), ("pico", "eNodeB - Picocell")):
-    note = {"macro": "1,688 (line 3498)", "micro": "Printed 1,000 (line 3499) is not reproduced: 17.09 is what every dependent figure needs (spec section 9)",
-            "pico": "795 (line 3500)"}[cell]
+    note = {"macro": "1,688", "micro": "Printed 1,000 is not reproduced: 17.09 is what every dependent figure needs (docs/cost-model.md, Departures)",
+            "pico": "795"}[cell]
     _add(S, B, f"cov_sites_{cell}", label, "eNodeBs",
          " + ".join(f"cov_area_{area}_{cell} / {_cell_area(area, cell)}" for area in AREAS), COUNT_2, note)
 _add(S, B, "cov_sites_total", "Total Coverage Sites", "eNodeBs", "cov_sites_macro + cov_sites_micro + cov_sites_pico", COUNT_2,
-     "2,499 (line 3501)")
+     "2,499")
 for area in AREAS:
     _add(S, B, f"cov_sites_{area}", f"{area.capitalize()} Sites", "eNodeBs",
          " + ".join(f"cov_area_{area}_{cell} / {_cell_area(area, cell)}" for cell in CELL_TYPES), COUNT_2)
@@ -175,17 +176,17 @@ for site, label in _SITE_TYPES:
     _add(S, B, f"cov_{site}", label, "sites",
          f"{site}_pico * cov_sites_pico + {site}_micro * cov_sites_micro + {site}_macro * cov_sites_macro", COUNT_2,
          "All macros, remote included, split 90/10/0" if site == "greenfield" else "")
-_add(S, B, "cov_shared", "Shared Site", "sites", "shared_site_proportion * cov_greenfield", COUNT_2, "997 (line 3512)")
+_add(S, B, "cov_shared", "Shared Site", "sites", "shared_site_proportion * cov_greenfield", COUNT_2, "997")
 
 B = "Backhaul, last mile and hubs for coverage (10.3.8.2)"
 _add(S, B, "cov_max_carrier_mbps", "Maximum Mbit/s of Carriers", "Mbit/s", "cov_sites_total * carrier_capacity_mbps",
-     note="10,997,716 in 2017 (line 3515): one carrier per coverage site")
+     note="10,997,716 in 2017: one carrier per coverage site")
 _add(S, B, "cov_lastmile_mw", "Last mile access MW", "links", "lastmile_mw_share * cov_sites_total", COUNT_2)
 _add(S, B, "cov_lastmile_ll", "Last mile access LL", "links", "lastmile_ll_share * cov_sites_total", COUNT_2)
 _add(S, B, "cov_hubs", "Total Hub sites for Coverage Network", "hubs", "roundup(cov_max_carrier_mbps / hub_capacity_mbps)",
      note="367, 400, 434 (ROUNDUP: 433.24 in 2019 becomes 434)")
 _add(S, B, "cov_hub_core_links", "Number of Hub to Core Links required", "links", "backhaul_links_per_hub * cov_hubs",
-     note="868 in 2019 (line 3540)")
+     note="868 in 2019")
 
 # ----------------------------------------------------------------------------- Capacity
 S = "Capacity"
@@ -231,7 +232,7 @@ for cell in CELL_TYPES:
     _add(S, B, f"cap_sites_{cell}", f"Total Number of {cell.capitalize()}cell Sites", "eNodeBs",
          " + ".join(f"cap_sites_{area}_{cell}" for area in AREAS), COUNT_2)
 _add(S, B, "cap_enodeb_total", "Number of eNodeB Sites", "eNodeBs", " + ".join(f"cap_sites_{c}" for c in CELL_TYPES), COUNT_2,
-     "59 ... 143 (line 3681)")
+     "59 ... 143")
 
 B = "Site types (10.3.8.3)"
 _MACRO_NON_REMOTE = "cap_sites_urban_macro + cap_sites_suburban_macro + cap_sites_rural_macro"
@@ -240,7 +241,7 @@ for site, label in _SITE_TYPES:
          f"{site}_pico * cap_sites_pico + {site}_micro * cap_sites_micro + {site}_macro * ({_MACRO_NON_REMOTE})"
          f" + {site}_macro_remote * cap_sites_remote_macro", COUNT_2)
 _add(S, B, "cap_sites_total", "Total number of sites", "sites", "cap_greenfield + cap_rooftop + cap_inbuilding", COUNT_2,
-     "55 ... 135 (line 3700); remote macros get 0 %")
+     "55 ... 135; remote macros get 0 %")
 
 B = "Shared sites (10.3.8.3)"
 _add(S, B, "cap_shared_max", "Maximum number of shared sites", "sites", "roundup(shared_site_proportion * cap_sites_total)",
@@ -254,12 +255,12 @@ _add(S, B, "cap_lastmile_ll", "Last mile access LL", "links", "lastmile_ll_share
 for area in AREAS:
     _add(S, B, f"cap_hubs_{area}", f"{area.capitalize()} Hubs", "hubs", f"roundup(traffic_{area} / hub_capacity_mbps)")
 _add(S, B, "cap_hubs", "Hubs needed for access dimensioning", "hubs", " + ".join(f"cap_hubs_{a}" for a in AREAS),
-     note="22 ... 72 (line 3721)")
+     note="22 ... 72")
 
 B = "Capacity above the coverage network (network totals per eNodeB type)"
 for cell in CELL_TYPES:
     _add(S, B, f"topup_{cell}", f"{cell.capitalize()}cells above coverage", "eNodeBs", f"max(0, cap_sites_{cell} - cov_sites_{cell})",
-         COUNT_2, "Capacity sites beyond the coverage count of the same type (spec section 10)")
+         COUNT_2, "Capacity sites beyond the coverage count of the same type (docs/cost-model.md, Capacity)")
 _add(S, B, "topup_total", "Total eNodeBs above coverage", "eNodeBs", " + ".join(f"topup_{c}" for c in CELL_TYPES), COUNT_2)
 
 # ----------------------------------------------------------------------------- Core
@@ -271,21 +272,21 @@ for element, label in _CORE:
     _add(S, B, f"effective_capacity_{element}", f"Capacity of {label}", "Mbit/s", f"capacity_{element} * utilisation_{element}")
     _add(S, B, f"required_{element}", f"Number of {label}s required", "units",
          f"max(minimum_{element}, roundup(core_traffic_mbps / effective_capacity_{element}))",
-         note="HSS on Mbit/s, not subscribers (spec section 11)" if element == "hss" else "")
+         note="HSS on Mbit/s, not subscribers (docs/cost-model.md, Core)" if element == "hss" else "")
 
 B = "Voice and messaging core (10.3.8.4)"
 _add(S, B, "bhca", "Call attempts (BHCA)", "calls", "bh_voice_onnet * bhca_per_bhe_onnet + bh_voice_offnet * bhca_per_bhe_offnet",
      note="40,830 in 2017")
 _add(S, B, "required_call_server", "Call servers needed", "units",
      "max(minimum_ims, roundup(bhca / (capacity_call_server * utilisation_call_server)))")
-_add(S, B, "sbc_demand_mbps", "Mbit/s demand on SBC ports", "Mbit/s", "voice_bhe * mbps_per_bhe", note="285 in 2017 (line 3818)")
+_add(S, B, "sbc_demand_mbps", "Mbit/s demand on SBC ports", "Mbit/s", "voice_bhe * mbps_per_bhe", note="285 in 2017")
 _add(S, B, "required_sbc_hw", "SBC hardware needed", "units", "max(minimum_ims, roundup(sbc_demand_mbps / capacity_sbc_hw))")
 _add(S, B, "required_sbc_sw", "SBC software needed", "units", "max(minimum_ims, roundup(sbc_demand_mbps / capacity_sbc_sw))")
 _add(S, B, "tas_subscribers", "Voice Subscribers (TAS)", "subscribers", "operator_cellular * tas_subscriber_ratio",
-     note="1,496 in 2017 (line 3827)")
+     note="1,496 in 2017")
 _add(S, B, "required_tas", "TAS needed", "units", "max(minimum_ims, roundup(tas_subscribers / capacity_tas))")
 _add(S, B, "smsc_messages", "Traffic Carried on SMSC in Busy Hour", "messages", "bh_sms_onnet + bh_sms_offnet",
-     note="3,711,127 in 2017 (line 3854)")
+     note="3,711,127 in 2017")
 _add(S, B, "smsc_per_second", "Average SMSs in a second", "SMS/s", "smsc_messages / 3600")
 _add(S, B, "required_smsc", "Number of SMSCs required", "units",
      "max(minimum_ims, roundup(smsc_per_second / (capacity_smsc * utilisation_smsc)))")
@@ -294,21 +295,21 @@ _add(S, B, "required_smsc", "Number of SMSCs required", "units",
 S = "Transmission"
 B = "Last mile access (10.3.8.5)"
 _add(S, B, "tx_lastmile_mw", "Last mile access MW - coverage ++ capacity", "links", "lastmile_mw_share * (cov_sites_total + topup_total)",
-     COUNT_2, "429 in 2023 (line 3871)")
+     COUNT_2, "429 in 2023")
 _add(S, B, "tx_lastmile_ll", "Last mile access LL - coverage ++ capacity", "links", "lastmile_ll_share * (cov_sites_total + topup_total)",
-     COUNT_2, "2,095 in 2023 (line 3872)")
+     COUNT_2, "2,095 in 2023")
 B = "Hub sites and high capacity backhaul (10.3.8.5)"
 _add(S, B, "hubs_total", "Total Hub sites", "hubs", "max(cov_hubs, cap_hubs)", note="MAX(coverage, capacity): the coverage hubs")
-_add(S, B, "hub_average_mbps", "Average traffic per Hub", "Mbit/s", "total_mbps / cap_hubs", note="27,595 in 2017 (line 3893)")
+_add(S, B, "hub_average_mbps", "Average traffic per Hub", "Mbit/s", "total_mbps / cap_hubs", note="27,595 in 2017")
 _add(S, B, "hcb_capacity_hubs", "Number of high capacity backhaul fibre (capacity hubs)", "links", "backhaul_links_per_hub * cap_hubs",
-     note="44 ... 144 as printed (line 3896)")
+     note="44 ... 144 as printed")
 _add(S, B, "hcb_total", "High capacity backhaul links (all hubs, costed)", "links", "backhaul_links_per_hub * hubs_total",
      note="Capex uses 2 x all hubs: 36,700,000 = 734 x 50,000")
 
 # ----------------------------------------------------------------------------- Costs
 S = "Costs"
 B = "Roll-out of the coverage network"
-_add(S, B, "rollout_share", "Coverage roll-out in the year", "%", "rollout", PERCENT, "Inferred from capex (spec section 8)")
+_add(S, B, "rollout_share", "Coverage roll-out in the year", "%", "rollout", PERCENT, "Inferred from capex (docs/cost-model.md, Coverage)")
 _add(S, B, "rollout_cumulative", "Coverage roll-out to date", "%", "prev(rollout_cumulative) + rollout_share", PERCENT)
 
 #: (key, label, cost input suffix, units required, annual cost change input)
@@ -367,7 +368,7 @@ _ELEMENT_FORMULAS = {
     "opex": "opex_rate * capex_{e}",
 }
 _block_total("Capital costs (10.3.8.6)", "capex", "capex_total", "Total Capital Costs",
-             "294,853,155 in 2017 (line 3930); shared sites are not costed")
+             "294,853,155 in 2017; shared sites are not costed")
 _block_total("Replacement costs (10.3.8.6)", "replacement", "replacement_total", "Total Replacement",
              "Units bought one, two, ... lives ago, re-bought by the replacement rule input")
 _block_total("Depreciation costs (10.3.8.6)", "depreciation", "depreciation_total", "Total Depreciation",
@@ -388,7 +389,7 @@ _add(S, B, "depreciation_in_total", "Depreciation counted in total cost", "NZ$",
      "where(include_depreciation_in_total, depreciation_total, 0)", MONEY)
 _add(S, B, "total_cost", "Total cost", "NZ$",
      "capex_total + replacement_total + depreciation_in_total + opex_total + fixed_total + indirect_total", MONEY,
-     "596,481,666 in 2017 (line 4023)")
+     "596,481,666 in 2017")
 _add(S, B, "discount_factor", "Discount factor (t = 0 in the first year)", "-", "1 / (1 + wacc) ** t", "0.0000", "Eq. (16)")
 _add(S, B, "discounted_total_cost", "Discounted total cost", "NZ$", "total_cost * discount_factor", MONEY)
 
