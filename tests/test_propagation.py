@@ -83,14 +83,14 @@ def test_hata_models_increase_with_distance(d1, d2, f):
 
 
 def test_umi_is_equation_15_with_metres_and_gigahertz():
-    assert umi_path_loss(100, 28) == pytest.approx(22.7 + 36.7 * 2 + 26 * math.log10(28))
-    assert umi_path_loss(1000, 28) - umi_path_loss(100, 28) == pytest.approx(36.7)
+    assert umi_path_loss(100, 28, extrapolate=True) == pytest.approx(22.7 + 36.7 * 2 + 26 * math.log10(28))
+    assert umi_path_loss(1000, 28, extrapolate=True) - umi_path_loss(100, 28, extrapolate=True) == pytest.approx(36.7)
 
 
 @given(d1=st.floats(10, 2000), d2=st.floats(10, 2000))
 def test_umi_increases_with_distance(d1, d2):
     lo, hi = sorted((d1, d2))
-    assert umi_path_loss(lo, 28) <= umi_path_loss(hi, 28)
+    assert umi_path_loss(lo, 28, extrapolate=True) <= umi_path_loss(hi, 28, extrapolate=True)
 
 
 def test_table4_uplink_budget_rows():
@@ -157,7 +157,7 @@ def test_vectorised_shapes_and_series():
         (lambda: cost231_hata(1800, 25, 30, 1.5), "distance_km=25 must be <= 20"),
         (lambda: cost231_hata(1800, 1, 10, 1.5), "base_height_m=10 must be >= 30"),
         (lambda: cost231_hata(1800, 1, 30, 12), "mobile_height_m=12 must be <= 10"),
-        (lambda: umi_path_loss(5, 28), "distance_m=5 must be >= 10"),
+        (lambda: umi_path_loss(5, 3.5), "distance_m=5 must be >= 10"),
         (lambda: fspl(float("nan"), 900), "distance_km=NaN"),
         (lambda: fspl([1, -2], 900), "distance_km=-2 (element 1)"),
         (lambda: max_allowable_path_loss(coverage_reliability=1.2), "coverage_reliability=1.2 must be < 1"),
@@ -172,6 +172,31 @@ def test_bad_input_names_argument_value_and_range(call, fragment):
 
 
 def test_extrapolate_opts_out_of_validity_range_only():
-    assert cost231_hata(2600, 1, 30, 1.5, extrapolate=True) > cost231_hata(2000, 1, 30, 1.5)
+    assert cost231_hata(1800, 25, 30, 1.5, extrapolate=True) > cost231_hata(1800, 20, 30, 1.5)
     with pytest.raises(ValueError, match="must be > 0"):
         cost231_hata(1800, -1, 30, 1.5, extrapolate=True)
+
+
+@pytest.mark.parametrize(
+    "call, model_named",
+    [
+        (lambda x: cost231_hata(28_000, 1, 30, 1.5, extrapolate=x), "UMI_PATH_LOSS"),
+        (lambda x: cost231_hata(2600, 1, 30, 1.5, extrapolate=x), "UMI_PATH_LOSS"),
+        (lambda x: okumura_hata(1800, 1, 30, 1.5, extrapolate=x), "COST231"),
+        (lambda x: okumura_hata(100, 1, 30, 1.5, extrapolate=x), "FSPL"),
+        (lambda x: cell_range_km(130, 28_000, 30, 1.5, extrapolate=x), "UMI_PATH_LOSS"),
+    ],
+)
+@pytest.mark.parametrize("extrapolate", [False, True])
+def test_a_frequency_far_outside_a_model_names_the_model_that_fits(call, model_named, extrapolate):
+    with pytest.raises(ValueError) as info:
+        call(extrapolate)
+    assert model_named in str(info.value)
+    assert "extrapolate" not in str(info.value)
+
+
+def test_umi_outside_tr_36814_range_is_an_explicit_choice():
+    # TR 36.814 gives UMi at 2-6 GHz; the thesis uses it at 28 GHz (section 6.2)
+    with pytest.raises(ValueError, match=r"valid range 2 to 6 GHz.*thesis applies it at 28 GHz"):
+        umi_path_loss(100, 28)
+    assert umi_path_loss(100, 3.5) == pytest.approx(22.7 + 36.7 * 2 + 26 * math.log10(3.5))

@@ -1,7 +1,7 @@
 """xlspectrum: spectrum valuation and pricing formulas for Python and Excel.
 
-The formulas of Gerrard's thesis "Spectrum allocation methods for future wireless
-services in cellular networks" (University of Auckland, 2020) as vectorised,
+The formulas of Brett Shaw's PhD thesis "Spectrum allocation methods for future
+wireless services in cellular networks" (University of Auckland, 2020) as vectorised,
 documented functions.  Each docstring cites its equation and units.
 """
 

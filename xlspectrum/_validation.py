@@ -137,22 +137,25 @@ def model_range(
     unit: str,
     model: str,
     extrapolate: bool,
+    below: str | None = None,
+    above: str | None = None,
+    invitation: str = "; set extrapolate=TRUE to go beyond it",
 ) -> np.ndarray:
-    """Check an empirical model's range of validity unless the caller opts out.
+    """Check an empirical model's range of validity.
 
-    Values must always be physically meaningful (> 0); ``extrapolate=True`` lets a
-    user knowingly go beyond the range the model was fitted on.
+    Values must always be physically meaningful (> 0).  ``below`` / ``above`` name what
+    to use instead when a value falls under / over the range; such values are refused
+    even with ``extrapolate=True`` (a model fitted at 1-2 GHz says nothing at 28 GHz).
+    Where no alternative is named, ``extrapolate=True`` lets a user knowingly go beyond
+    the range the model was fitted on, and the message (``invitation``) says so.
     """
     array = check_range(name, value, 0.0, low_inclusive=False, unit=unit)
+    if below is not None:
+        check_range(name, array, low, unit=unit, hint=f" for {model}{below}")
+    if above is not None:
+        check_range(name, array, None, high, unit=unit, hint=f" for {model}{above}")
     if not extrapolate:
-        check_range(
-            name,
-            array,
-            low,
-            high,
-            unit=unit,
-            hint=f" for {model}; set extrapolate=TRUE to go beyond it",
-        )
+        check_range(name, array, low, high, unit=unit, hint=f" for {model}{invitation}")
     return array
 
 

@@ -159,15 +159,24 @@ def functions() -> None:
 
 @main.command()
 def examples() -> None:
-    """Recompute the thesis' worked examples and compare them with the printed figures."""
-    click.echo(f"{'example':58} {'source':24} {'printed':>24} {'computed':>14}  ok")
+    """Recompute the worked examples: the thesis' printed figures and independent checks."""
+    click.echo(f"{'example':52} {'origin':11} {'source':24} {'figure':>28} {'computed':>14}  ok")
+    notes = []
     for example in EXAMPLES:
         value = float(example.compute())
         ok = round(value, example.decimals) == round(example.printed, example.decimals)
+        mark = ""
+        if example.inferred:
+            notes.append(example.inferred)
+            mark = f" [{len(notes)}]"
         click.echo(
-            f"{example.what[:58]:58} {example.where[:24]:24} {example.printed_text:>24} "
+            f"{(example.what + mark)[:52]:52} {example.origin:11} {example.where[:24]:24} {example.printed_text[:28]:>28} "
             f"{value:>14.{example.decimals + 2}f}  {'yes' if ok else 'NO'}"
         )
+    click.echo("\norigin: thesis = a figure the thesis prints; independent = a hand calculation of the "
+               "published formula, not a thesis figure.")
+    for number, note in enumerate(notes, 1):
+        click.echo(f"[{number}] inferred, not printed: {note}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
-"""The thesis' own worked examples, recomputed by the library.
+"""Worked examples, recomputed by the library: the thesis' own figures and independent checks.
 
-Each example names where the thesis prints it, the printed figure, and the call that
-reproduces it.  ``xlspectrum examples`` prints them; the test suite checks them.
+Each example names where its figure comes from, the figure, and the call that reproduces
+it.  ``origin`` says whose number it is: ``"thesis"`` for a figure the thesis prints,
+``"independent"`` for a value computed by hand from the published formula (a check of the
+formula, not a claim about the thesis).  ``xlspectrum examples`` prints them; the test
+suite checks them.
 """
 
 from __future__ import annotations
@@ -38,8 +41,12 @@ class WorkedExample:
     printed: float
     printed_text: str
     compute: Callable[[], float]
-    #: how many decimals the thesis prints (the figure reproduces when rounded to them)
+    #: how many decimals the figure has (it reproduces when rounded to them)
     decimals: int
+    #: "thesis" (printed in the thesis) or "independent" (a hand calculation of the formula)
+    origin: str = "thesis"
+    #: inputs the source does not print and that were inferred to reproduce the figure
+    inferred: str = ""
 
 
 def _table4_range() -> float:
@@ -53,16 +60,21 @@ EXAMPLES: tuple[WorkedExample, ...] = (
                   lambda: pricing.lsp_price(NZ_700_RESERVE_NZD, NZ_700_LOT_MHZ, NZ_700_POPULATION, 5, 10_000, NZ_700_TERM_YEARS, 500), 0),
     WorkedExample("LSP licence, campus site: 10 MHz, 20,000 people", "section 4.4.5, eq. (2)", 12240, "NZ$ 12,240 per year",
                   lambda: pricing.lsp_price(NZ_700_RESERVE_NZD, NZ_700_LOT_MHZ, NZ_700_POPULATION, 10, 20_000, NZ_700_TERM_YEARS, 500), 0),
-    WorkedExample("COST-231 Hata, 1800 MHz, 1 km, hb 30 m, hm 1.5 m", "eq. (6)", 136.20, "136.20 dB",
-                  lambda: propagation.cost231_hata(1800, 1, 30, 1.5), 2),
+    WorkedExample("COST-231 Hata, 1800 MHz, 1 km, hb 30 m, hm 1.5 m", "COST 231 report; eq. (6)",
+                  136.20, "136.20 dB (hand calculation)", lambda: propagation.cost231_hata(1800, 1, 30, 1.5), 2,
+                  origin="independent"),
     WorkedExample("Uplink maximum allowable path loss", "Table 4", 136.2, "136.2 dB", propagation.max_allowable_path_loss, 1),
     WorkedExample("COST-231 fixed term at 1800 MHz, hb 30 m, hm 2 m", "Table 4", 134.8, "134.8 dB",
-                  lambda: propagation.cost231_hata_terms(1800, 30, 2)[0].item(), 1),
+                  lambda: propagation.cost231_hata_terms(1800, 30, 2)[0].item(), 1,
+                  inferred="antenna heights hb 30 m, hm 2 m (Table 4 does not print them)"),
     WorkedExample("COST-231 distance term, hb 30 m", "Table 4", 35.2, "35.2 dB per decade",
-                  lambda: propagation.cost231_hata_terms(1800, 30, 2)[1].item(), 1),
-    WorkedExample("Maximum allowable cell range", "Table 4", 1.1, "1.1 km", _table4_range, 1),
-    WorkedExample("SSD with LSR 0.75 (SSD_sym ~ 0, 2016)", "section 5.3, eq. (11)", 0.25, "25 %",
-                  lambda: sharing.ssd_from_lsr(0.75, 0.0), 2),
+                  lambda: propagation.cost231_hata_terms(1800, 30, 2)[1].item(), 1,
+                  inferred="base-station height hb 30 m"),
+    WorkedExample("Maximum allowable cell range", "Table 4", 1.1, "1.1 km", _table4_range, 1,
+                  inferred="antenna heights hb 30 m, hm 2 m"),
+    WorkedExample("SSD with LSR 0.75 (SSD_sym = 0 in 2016)", "section 5.3, eq. (11)", 0.25, "25 %",
+                  lambda: sharing.ssd_from_lsr(0.75, 0.0), 2,
+                  inferred="SSD_sym = 0, back-solved from the text's readings (LSR 0.7 gives ~30 %, 0.75 gives 25 %)"),
     WorkedExample("Real-option d1", "section 8.5, eq. (19)", 0.379, "0.379",
                   lambda: valuation.black_scholes_terms(**TABLE9)["d1"], 3),
     WorkedExample("Real-option d2", "section 8.5, eq. (20)", -0.461, "-0.461",

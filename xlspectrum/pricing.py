@@ -29,6 +29,15 @@ def lsp_price(reserve_price, bandwidth_mhz, population, lsp_bandwidth_mhz, lsp_p
     term_years : length of the management right [years], > 0.
     overhead : administration overhead per licence [currency/year], >= 0.
 
+    Returns
+    -------
+    float, ndarray or Series
+        Annual licence price [currency/year].
+
+    References
+    ----------
+    B. Shaw, thesis (see :mod:`xlspectrum`), section 4.4.5, eq. (2).
+
     Examples
     --------
     Thesis section 4.4.5: the NZ 700 MHz reserve of NZ$ 22 M per 5 MHz, 94 % of
@@ -46,11 +55,19 @@ def lsp_price(reserve_price, bandwidth_mhz, population, lsp_bandwidth_mhz, lsp_p
 
 
 def shared_spectrum_price(cost, bandwidth_mhz, population, shared_bandwidth_mhz, covered_population, term_years, overhead=0.0):
-    """Cost-based price of shared spectrum [currency per term], thesis eq. (13), section 5.4.
+    """Cost-based price of shared spectrum [currency/year], thesis eq. (13), section 5.4.
 
     ``Price = Cost / (BW * Pop) * (BW_SH * Pop_cov) / T + OH``.  Eq. (13) has the form of
     eq. (2) with the price paid for the spectrum in place of the reserve price, so this
     is :func:`lsp_price` under the names of section 5.4.
+
+    How the thesis defines the terms: ``T`` is "the amount of time the spectrum is
+    required" and ``OH`` an overhead for administration.  Its text calls ``BW`` "the
+    amount of bandwidth shared", but the equation has a separate ``BW_SH``; read as in
+    eq. (2), ``BW`` is the bandwidth the cost bought and ``BW_SH`` the part shared, so
+    that ``Cost / (BW * Pop)`` is a price per MHz per head.  The cost term is then
+    spread over ``T``: with ``T`` in years the result is a price per year (the unit of
+    ``OH`` must match).
 
     Parameters
     ----------
@@ -59,8 +76,17 @@ def shared_spectrum_price(cost, bandwidth_mhz, population, shared_bandwidth_mhz,
     population : population covered by the whole network [people], > 0.
     shared_bandwidth_mhz : bandwidth shared [MHz], >= 0.
     covered_population : population covered by the shared spectrum [people], >= 0.
-    term_years : time the spectrum is shared for [years], > 0.
-    overhead : administration overhead [currency], >= 0.
+    term_years : time the spectrum is required for, T [years], > 0.
+    overhead : administration overhead, OH [currency/year], >= 0.
+
+    Returns
+    -------
+    float, ndarray or Series
+        Price of the shared spectrum [currency/year when ``term_years`` is in years].
+
+    References
+    ----------
+    B. Shaw, thesis (see :mod:`xlspectrum`), section 5.4, eq. (13).
     """
     return _scaled_price(
         ("cost", cost), ("bandwidth_mhz", bandwidth_mhz), ("population", population),

@@ -5,14 +5,16 @@ frequencies in MHz unless it says GHz, heights in m, losses and gains in dB.
 
 References
 ----------
-[1] Gerrard, "Spectrum allocation methods for future wireless services in cellular
+[1] B. Shaw, "Spectrum allocation methods for future wireless services in cellular
     networks", PhD thesis, University of Auckland, 2020 (section 5.2.1, eqs. (3)-(7);
     section 6.2, eq. (15); Table 4).
 [2] M. Hata, "Empirical formula for propagation loss in land mobile radio services",
     IEEE Trans. Veh. Technol. 29(3), 1980.
 [3] COST Action 231, "Digital mobile radio towards future generation systems",
     final report, EUR 18957, 1999, section 4.4.1 (COST-231 Hata).
-[4] 3GPP TR 36.814 v9.2.0, Table B.1.2.1-1 (urban micro, NLOS, hexagonal layout).
+[4] 3GPP TR 36.814 v9.2.0, "Further advancements for E-UTRA physical layer aspects",
+    annex B.1.2.1, Table B.1.2.1-1 (urban micro, NLOS, hexagonal layout), taken from the
+    WINNER II channel models (scenario B1), which cover 2-6 GHz.
 """
 
 from __future__ import annotations
@@ -44,10 +46,18 @@ COST231_FREQUENCY_MHZ = (150.0, 2000.0)
 HATA_BASE_HEIGHT_M = (30.0, 200.0)
 HATA_MOBILE_HEIGHT_M = (1.0, 10.0)
 HATA_DISTANCE_KM = (1.0, 20.0)
-# [4] calibrates UMi on 10 m to 2 km; [1] and its refs [108], [109] apply it at 28 GHz,
-# so the frequency range accepted is that of the 3GPP channel models (TR 38.901).
+# [4] gives UMi for 10 m < d < 2000 m at 2-6 GHz.  The thesis (section 6.2, eq. (15))
+# applies it at 28 GHz, outside that range: doing the same needs extrapolate=True.
 UMI_DISTANCE_M = (10.0, 2000.0)
-UMI_FREQUENCY_GHZ = (2.0, 100.0)
+UMI_FREQUENCY_GHZ = (2.0, 6.0)
+
+# What to use instead when a frequency is outside a model's range: a model that fits,
+# never an invitation to extrapolate an empirical fit far beyond its data.
+_ABOVE_HATA = "; for 1500-2000 MHz use COST231 (COST-231 Hata), above 2 GHz UMI_PATH_LOSS (3GPP UMi) or FSPL"
+_ABOVE_COST231 = "; above 2 GHz use UMI_PATH_LOSS (3GPP UMi, urban micro cells) or FSPL (free space)"
+_BELOW_HATA = "; no empirical model here fits below 150 MHz: FSPL gives the free-space loss"
+_UMI_FREQUENCY = ("; the thesis applies it at 28 GHz (section 6.2, eq. (15)): set extrapolate=TRUE to do the same, "
+                  "knowing it is outside TR 36.814's 2-6 GHz")
 
 # Reference temperature of the thermal noise floor kTB (ITU-R P.372), K.
 NOISE_TEMPERATURE_K = 290.0
@@ -69,6 +79,10 @@ def fspl(distance_km, frequency_mhz):
     -------
     float or ndarray
         Path loss [dB].  Rises 20 dB per decade of distance and of frequency.
+
+    References
+    ----------
+    [1] section 5.2.1, eq. (3).
     """
     d = check_range("distance_km", distance_km, 0.0, low_inclusive=False, unit="km")
     f = check_range("frequency_mhz", frequency_mhz, 0.0, low_inclusive=False, unit="MHz")
@@ -96,9 +110,20 @@ def okumura_hata(frequency_mhz, distance_km, base_height_m, mobile_height_m, *, 
     base_height_m : base-station antenna height [m], valid 30-200.
     mobile_height_m : mobile antenna height [m], valid 1-10.
     extrapolate : bool
-        Allow values outside the ranges of validity (they must still be > 0).
+        Allow distances and heights outside the ranges of validity (they must still be
+        > 0).  A frequency outside 150-1500 MHz is refused with the model that fits.
+
+    Returns
+    -------
+    float, ndarray or Series
+        Median path loss [dB].
+
+    References
+    ----------
+    [1] section 5.2.1, eqs. (4), (5); [2].
     """
-    f = model_range("frequency_mhz", frequency_mhz, *HATA_FREQUENCY_MHZ, unit="MHz", model="Okumura-Hata", extrapolate=extrapolate)
+    f = model_range("frequency_mhz", frequency_mhz, *HATA_FREQUENCY_MHZ, unit="MHz", model="Okumura-Hata",
+                    extrapolate=extrapolate, below=_BELOW_HATA, above=_ABOVE_HATA)
     d = model_range("distance_km", distance_km, *HATA_DISTANCE_KM, unit="km", model="Okumura-Hata", extrapolate=extrapolate)
     hb = model_range("base_height_m", base_height_m, *HATA_BASE_HEIGHT_M, unit="m", model="Okumura-Hata", extrapolate=extrapolate)
     hm = model_range("mobile_height_m", mobile_height_m, *HATA_MOBILE_HEIGHT_M, unit="m", model="Okumura-Hata", extrapolate=extrapolate)
@@ -124,10 +149,14 @@ def _metropolitan_offset(metropolitan) -> np.ndarray:
 def cost231_hata_terms(frequency_mhz, base_height_m, mobile_height_m, metropolitan=False, *, extrapolate=False):
     """COST-231 Hata as ``fixed + slope * log10(d)``, thesis eq. (6) and Table 4.
 
-    Returns ``(fixed_db, slope_db_per_decade)``: the loss at 1 km [dB] and the rise per
-    decade of distance [dB/decade], the two "path loss model" rows of Table 4.
+    Returns
+    -------
+    tuple of ndarray
+        ``(fixed_db, slope_db_per_decade)``: the loss at 1 km [dB] and the rise per
+        decade of distance [dB/decade], the two "path loss model" rows of Table 4.
     """
-    f = model_range("frequency_mhz", frequency_mhz, *COST231_FREQUENCY_MHZ, unit="MHz", model="COST-231 Hata", extrapolate=extrapolate)
+    f = model_range("frequency_mhz", frequency_mhz, *COST231_FREQUENCY_MHZ, unit="MHz", model="COST-231 Hata",
+                    extrapolate=extrapolate, below=_BELOW_HATA, above=_ABOVE_COST231)
     hb = model_range("base_height_m", base_height_m, *HATA_BASE_HEIGHT_M, unit="m", model="COST-231 Hata", extrapolate=extrapolate)
     hm = model_range("mobile_height_m", mobile_height_m, *HATA_MOBILE_HEIGHT_M, unit="m", model="COST-231 Hata", extrapolate=extrapolate)
     cm = _metropolitan_offset(metropolitan)
@@ -152,10 +181,24 @@ def cost231_hata(frequency_mhz, distance_km, base_height_m, mobile_height_m, met
     metropolitan : bool
         ``Cm = 3 dB`` for metropolitan centres, 0 dB for medium cities and suburbs.
     extrapolate : bool
-        Allow values outside the ranges of validity (they must still be > 0).
+        Allow distances and heights outside the ranges of validity (they must still be
+        > 0).  A frequency outside 150-2000 MHz is refused with the model that fits.
+
+    Returns
+    -------
+    float, ndarray or Series
+        Median path loss [dB].
+
+    References
+    ----------
+    [1] section 5.2.1, eqs. (5), (6); [3].
 
     Examples
     --------
+    An independent hand calculation of the published formula (not a figure the thesis
+    prints): 1800 MHz, 1 km, hb 30 m, hm 1.5 m gives 46.3 + 33.9 log 1800 - 13.82 log 30
+    - a(1.5) = 136.20 dB.
+
     >>> round(cost231_hata(1800, 1, 30, 1.5), 2)
     136.2
     """
@@ -172,15 +215,30 @@ def umi_path_loss(distance_m, frequency_ghz, *, extrapolate=False):
     the units of 3GPP TR 36.814 Table B.1.2.1-1 (NLOS, hexagonal layout) from which the
     thesis' refs [108], [109] take it.  The thesis prints the equation without units.
 
+    Range of validity: TR 36.814 gives the model for 10 m < d < 2000 m and, with the
+    WINNER II model it comes from, for carriers of 2-6 GHz.  The thesis applies it at
+    28 GHz (section 6.2): that is an extrapolation, and this function asks for it
+    explicitly (``extrapolate=True``) rather than hiding it.
+
     Parameters
     ----------
     distance_m : distance from the base station [m], valid 10-2000.
-    frequency_ghz : carrier frequency [GHz], accepted 2-100 (the thesis uses 28).
+    frequency_ghz : carrier frequency [GHz], valid 2-6 (the thesis uses 28).
     extrapolate : bool
         Allow distances or frequencies outside those ranges (still > 0).
+
+    Returns
+    -------
+    float, ndarray or Series
+        Path loss [dB].
+
+    References
+    ----------
+    [1] sections 5.2.1 and 6.2, eqs. (7), (15); [4].
     """
     d = model_range("distance_m", distance_m, *UMI_DISTANCE_M, unit="m", model="3GPP UMi", extrapolate=extrapolate)
-    f = model_range("frequency_ghz", frequency_ghz, *UMI_FREQUENCY_GHZ, unit="GHz", model="3GPP UMi", extrapolate=extrapolate)
+    f = model_range("frequency_ghz", frequency_ghz, *UMI_FREQUENCY_GHZ, unit="GHz", model="3GPP UMi",
+                    extrapolate=extrapolate, invitation=_UMI_FREQUENCY)
     d, f = broadcast(distance_m=d, frequency_ghz=f)
     return shape_like(22.7 + 36.7 * np.log10(d) + 26.0 * np.log10(f), distance_m, frequency_ghz)
 
@@ -256,6 +314,15 @@ def max_allowable_path_loss(
     The defaults are the thesis' Table 4 values, giving 136.2 dB.
     ``coverage_reliability`` is a probability in (0, 1); powers in dBm, gains in dBi,
     losses and margins in dB, ``noise_bandwidth_khz`` in kHz (> 0).
+
+    Returns
+    -------
+    float, ndarray or Series
+        Maximum allowable path loss [dB] (136.2 dB with the defaults, as Table 4 prints).
+
+    References
+    ----------
+    [1] section 5.2.2, Table 4.
     """
     tx = check_range("tx_power_dbm", tx_power_dbm, unit="dBm")
     gtx = check_range("tx_antenna_gain_dbi", tx_antenna_gain_dbi, unit="dBi")
@@ -288,10 +355,26 @@ def cell_range_km(max_path_loss_db, frequency_mhz, base_height_m, mobile_height_
     """Cell range [km]: COST-231 Hata (eq. (6)) solved for distance, thesis Table 4.
 
     ``d = 10 ** ((MAPL - fixed) / slope)`` with ``fixed`` and ``slope`` from
-    :func:`cost231_hata_terms`.  Table 4: MAPL 136.2 dB, fixed 134.8 dB,
-    slope 35.2 dB/decade, range 1.1 km (1800 MHz, hb = 30 m, hm = 2 m).
+    :func:`cost231_hata_terms`.  Table 4 prints MAPL 136.2 dB, fixed term 134.8 dB,
+    slope 35.2 dB/decade and a range of 1.1 km at 1800 MHz.  It does not print the
+    antenna heights: hb = 30 m and hm = 2 m are inferred, as the heights that reproduce
+    the printed 134.8 dB (134.76 dB) and 35.2 dB/decade.
 
-    Raises if the range falls outside COST-231's 1-20 km unless ``extrapolate=True``.
+    Parameters
+    ----------
+    max_path_loss_db : maximum allowable path loss [dB], > 0.
+    frequency_mhz, base_height_m, mobile_height_m, metropolitan, extrapolate :
+        as for :func:`cost231_hata`.
+
+    Returns
+    -------
+    float, ndarray or Series
+        Cell range [km].  Raises if it falls outside COST-231's 1-20 km unless
+        ``extrapolate=True``.
+
+    References
+    ----------
+    [1] section 5.2.2, Table 4, with eq. (6).
     """
     mapl = check_range("max_path_loss_db", max_path_loss_db, 0.0, low_inclusive=False, unit="dB")
     fixed, slope = cost231_hata_terms(frequency_mhz, base_height_m, mobile_height_m, metropolitan, extrapolate=extrapolate)

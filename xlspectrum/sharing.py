@@ -45,6 +45,15 @@ def spectrum_sharing_dividend(isd_no_sharing_km, isd_sharing_km):
     ----------
     isd_no_sharing_km : optimised inter-site distance without sharing [km], > 0.
     isd_sharing_km : optimised inter-site distance with sharing [km], > 0.
+
+    Returns
+    -------
+    float, ndarray or Series
+        Spectrum sharing dividend [-], the fraction of sites saved.
+
+    References
+    ----------
+    B. Shaw, thesis (see :mod:`xlspectrum`), section 5.2.2, eq. (9).
     """
     nsh = check_range("isd_no_sharing_km", isd_no_sharing_km, 0.0, low_inclusive=False, unit="km")
     sh = check_range("isd_sharing_km", isd_sharing_km, 0.0, low_inclusive=False, unit="km")
@@ -53,15 +62,38 @@ def spectrum_sharing_dividend(isd_no_sharing_km, isd_sharing_km):
 
 
 def ssd_from_lsr(lsr, ssd_symmetric):
-    """SSD for operators with asymmetric loads, thesis eq. (11).
+    """SSD for operators with asymmetric loads [-], thesis eq. (11), section 5.2.2.
 
-    ``SSD = (1 - LSR) + LSR * SSD_sym``.  Thesis section 5.2.2: with LSR 0.7 (and
-    SSD_sym ~ 0 in 2016) about 30 % fewer sites; section 5.3: LSR 0.75 gives 25 %.
+    ``SSD = (1 - LSR) + LSR * SSD_sym``, from the thesis' ref. [102].
+
+    Readings in the thesis: with LSR 0.7 in 2016, Figure 19 shows about 30 % fewer
+    sites (section 5.2.2); with the surveyed LSR 0.75, 25 % (section 5.3).  The thesis
+    does not print SSD_sym for 2016: solving eq. (11) for both readings gives
+    SSD_sym = 0 (0.3 = 0.3 + 0.7 SSD_sym and 0.25 = 0.25 + 0.75 SSD_sym), so the 0 used
+    in the worked examples is back-solved, not a printed figure.
+
+    Limit of validity: eq. (11) describes a **capacity-limited** network, where the
+    inter-site distance of eq. (10), ``ISD* = min(ISD*_cap, ISD*_cov)``, is the capacity
+    ISD.  Sharing lets each site carry more peak traffic, so the capacity ISD grows; once
+    it passes the coverage ISD, coverage sets the site count and no further sites are
+    saved.  The dividend can then never exceed eq. (9) with ``ISD_SH = ISD*_cov``:
+    ``SSD <= 1 - (ISD_NSH / ISD*_cov)**2``.  Check that bound with
+    :func:`spectrum_sharing_dividend` before using eq. (11) for a coverage-limited
+    (rural, low-traffic) network.
 
     Parameters
     ----------
     lsr : load symmetry ratio [-], 0-1 (two operators always give 0.5-1).
     ssd_symmetric : dividend with symmetric loads (LSR = 1) [-], at most 1.
+
+    Returns
+    -------
+    float, ndarray or Series
+        Spectrum sharing dividend [-]: the fraction of sites saved (0.25 = 25 %).
+
+    References
+    ----------
+    B. Shaw, thesis (see :mod:`xlspectrum`), section 5.2.2, eqs. (9)-(12), Figure 19.
     """
     ratio = check_range("lsr", lsr, 0.0, 1.0)
     sym = check_range("ssd_symmetric", ssd_symmetric, None, 1.0)
@@ -83,6 +115,15 @@ def load_symmetry_ratio(profile_1, profile_2):
         Downlink traffic of each operator per sample [any unit, the same for both], >= 0,
         of equal length.  A 2-D input is read as one profile per column (an Excel
         column range), returning one LSR per column.
+
+    Returns
+    -------
+    float or ndarray
+        Load symmetry ratio [-], 0.5-1 for two operators.
+
+    References
+    ----------
+    B. Shaw, thesis (see :mod:`xlspectrum`), section 5.2.2, eq. (12); section 5.3.
     """
     d1 = check_range("profile_1", profile_1, 0.0)
     d2 = check_range("profile_2", profile_2, 0.0)

@@ -441,7 +441,7 @@ def _write_cover(wb: Workbook, layout: _Layout) -> None:
         ("xlspectrum - Appendix C LTE network cost model (2017-2031)", None),
         ("", None),
         ("What this is", "BOLD"),
-        ("The LTE network cost model of Gerrard, 'Spectrum allocation methods for future wireless services in cellular "
+        ("The LTE network cost model of Brett Shaw, 'Spectrum allocation methods for future wireless services in cellular "
          "networks' (PhD thesis, University of Auckland, 2020), Appendix C (10.3), rebuilt as live Excel formulas.", None),
         ("Change any blue cell on the Inputs sheet and every table recalculates. Inputs carry the thesis section and line "
          "they come from; inferred values say so in their notes.", None),
