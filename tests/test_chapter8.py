@@ -86,7 +86,7 @@ def test_valuation_range_ordering_of_the_thesis():
 
 def test_table_is_tidy():
     table = valuation_table()
-    assert list(table.columns) == ["table", "method", "basis", "value_nzd", "nzd_per_mhz_pop"]
+    assert list(table.columns) == ["table", "method", "basis", "value_nzd", "nzd_per_mhz_pop", "note"]
     t11 = table[table["table"].str.startswith("Table 11")]
     assert len(t11) == 8 and set(t11["basis"]) == {"thesis inputs", "this model"}
     t12 = table[table["table"].str.startswith("Table 12")]
@@ -104,6 +104,6 @@ def test_value_command_table_and_csv():
     result = runner.invoke(main, ["value"])
     assert result.exit_code == 0 and "-251.0" in result.output and "-555.0" in result.output and "427.1" in result.output
     csv = runner.invoke(main, ["value", "--format", "csv"])
-    assert csv.exit_code == 0 and csv.output.splitlines()[0] == "table,method,basis,value_nzd,nzd_per_mhz_pop"
+    assert csv.exit_code == 0 and csv.output.splitlines()[0] == "table,method,basis,value_nzd,nzd_per_mhz_pop,note"
     bad = runner.invoke(main, ["value", "--set", "volatility=-1"])
     assert bad.exit_code != 0 and "volatility" in bad.output

@@ -138,7 +138,13 @@ def test_tidy_tables():
         ({"wacc": "nine"}, "wacc='nine' must be a number"),
         ({"include_depreciation_in_total": "maybe"}, "must be True or False"),
         ({"rollout": [0.5] * 16}, "at most 15"),
-        ({"hub_capacity_mbps": 0}, "cov_hubs"),
+        ({"hub_capacity_mbps": 0}, "hub_capacity_mbps=0 is outside its valid range 1 to"),
+        ({"wacc": 9}, "did you mean 0.09?"),
+        ({"wacc": -0.5}, "wacc=-0.5 is outside its valid range 0 to 0.5"),
+        ({"market_share_cellular": 1.7}, "market_share_cellular=1.7 is outside its valid range 0 to 1"),
+        ({"population": -5}, "population=-5 is outside its valid range"),
+        ({"mix_macro_urban": 0.7}, "Cell-type proportions sum to 100 % (urban): 1.1, must be 1"),
+        ({"rollout": [0.5, 0.4]}, "Coverage roll-out shares sum to 100 %: 0.9"),
     ],
 )
 def test_bad_overrides_name_the_input(overrides, fragment):

@@ -33,7 +33,7 @@ def evaluated(tmp_path_factory):
     for address, formula in cells.items():
         ws[address] = formula
     wb.save(path)
-    return calculate(path)
+    return calculate(path)[0]
 
 
 def test_functions_evaluate_as_in_python(evaluated):

@@ -144,7 +144,8 @@ def test_formulas_engine_matches_engine_and_add_in_cross_checks(tmp_path):
 
 
 def test_problems_name_the_cells():
-    recalculated = Recalculated("test", {"S!A1": 1.0, "S!A2": "#DIV/0!"}, ["S!A1", "S!A2", "S!A3"])
+    recalculated = Recalculated("test", {"S!A1": 1.0, "S!A2": "#DIV/0!", "S!A4": "#hashtag", "S!A5": ""},
+                                ["S!A1", "S!A2", "S!A3", "S!A4", "S!A5"], errors={"S!A2"})
     assert recalculated.problems() == {"S!A2": "#DIV/0!", "S!A3": None}
     with pytest.raises(RecalculationError, match="S!A2='#DIV/0!'.*S!A3=None"):
         recalculated.raise_for_problems()

@@ -63,12 +63,20 @@ class ValuationRow:
     formulas: Mapping[str, str | None]
     number_format: str = "#,##0"
     note: str = ""
+    #: conditions (expressions) under which the thesis prints what the thesis column needs;
+    #: empty: always (a printed constant or a demand-independent figure)
+    thesis_when: tuple[str, ...] = ()
     expressions: dict[str, Expression] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(
             self, "expressions", {b: parse(f) for b, f in self.formulas.items() if f is not None}
         )
+
+    @property
+    def thesis_condition(self) -> Expression | None:
+        """When the thesis column has a figure: None for always, else a TRUE/FALSE expression."""
+        return parse(" * ".join(f"({c})" for c in self.thesis_when)) if self.thesis_when else None
 
     def cell_key(self, basis: str) -> str:
         return f"{self.key}_{basis}"
@@ -78,10 +86,30 @@ ROWS: list[ValuationRow] = []
 MONEY = '#,##0;[Red]-#,##0;"-"'
 PER_MHZ_POP = "0.000"
 
+#: The thesis prints its valuation inputs for today's forecasts only (Table 12 prints results,
+#: not inputs): revenue (Table 9's S) for Cisco VNI, costs (Table 10) for Cisco VNI and 10 x.
+TODAY = "forecast_shift_years == 0"
+CISCO_VNI = 'demand_forecast == "cisco_vni_linear"'
+CISCO_VNI_OR_TEN_X = '(demand_forecast == "cisco_vni_linear") + (demand_forecast == "ten_x_linear")'
+NOT_PRINTED = "not printed for this forecast"
+
+
+def _inherited(thesis: str | None) -> tuple[str, ...]:
+    """The conditions of the earlier thesis-column rows a formula uses."""
+    if thesis is None:
+        return ()
+    names = parse(thesis).names
+    found: dict[str, None] = {}
+    for row in ROWS:
+        if row.cell_key("thesis") in names:
+            found.update(dict.fromkeys(row.thesis_when))
+    return tuple(found)
+
 
 def _row(block: str, key: str, label: str, unit: str, thesis: str | None, model: str | None,
-         number_format: str = MONEY, note: str = "") -> None:
-    ROWS.append(ValuationRow(key, block, label, unit, {"thesis": thesis, "model": model}, number_format, note))
+         number_format: str = MONEY, note: str = "", thesis_when: tuple[str, ...] = ()) -> None:
+    when = tuple(dict.fromkeys(thesis_when + _inherited(thesis)))
+    ROWS.append(ValuationRow(key, block, label, unit, {"thesis": thesis, "model": model}, number_format, note, when))
 
 
 def _both(block: str, key: str, label: str, unit: str, formula: str, number_format: str = MONEY, note: str = "") -> None:
@@ -91,11 +119,16 @@ def _both(block: str, key: str, label: str, unit: str, formula: str, number_form
 
 B = "Discounted cash flow (eq. 16), thesis Table 8"
 _row(B, "pv_revenue", "Present value of revenue (ARPU model)", "NZ$", "thesis_revenue_pv", "pv_revenue",
-     note="This model: ARPU calibrated to Table 9's S unless the ARPU input is set")
-_row(B, "pv_cost_uhf", "Present value of cost - 700 MHz network", "NZ$", "thesis_cost_pv_uhf", f"{UHF}__pv_total_cost",
-     note="Table 10; this model: the UHF sheets (2 x 20 MHz, no 28 GHz small cells)")
-_row(B, "pv_cost_mmwave", "Present value of cost - 28 GHz + 700 MHz network", "NZ$", "thesis_cost_pv_mmwave", "pv_total_cost",
-     note="Table 9 K / Table 10; this model: the Appendix C sheets")
+     note="Thesis: Table 9's S, Cisco VNI only. This model: ARPU calibrated to it unless the ARPU input is set",
+     thesis_when=(CISCO_VNI, TODAY))
+_row(B, "pv_cost_uhf", "Present value of cost - 700 MHz network", "NZ$",
+     'where(demand_forecast == "ten_x_linear", thesis_cost_pv_uhf_10x, thesis_cost_pv_uhf)', f"{UHF}__pv_total_cost",
+     note="Table 10 (734 M Cisco VNI, 2,264 M 10 x); this model: the UHF sheets (2 x 20 MHz, no 28 GHz small cells)",
+     thesis_when=(CISCO_VNI_OR_TEN_X, TODAY))
+_row(B, "pv_cost_mmwave", "Present value of cost - 28 GHz + 700 MHz network", "NZ$",
+     'where(demand_forecast == "ten_x_linear", thesis_cost_pv_mmwave_10x, thesis_cost_pv_mmwave)', "pv_total_cost",
+     note="Table 9 K / Table 10 (1,289 M Cisco VNI, 1,979 M 10 x); this model: the Appendix C sheets",
+     thesis_when=(CISCO_VNI_OR_TEN_X, TODAY))
 _both(B, "npv_uhf", "NPV - 700 MHz network", "NZ$", "pv_revenue_{b} - pv_cost_uhf_{b}", note="Table 8: 304 M")
 _both(B, "npv_uhf_per_mhz_pop", "NPV - 700 MHz network per MHz per pop", "NZ$/MHz/pop",
       "npv_uhf_{b} / (uhf_bandwidth_mhz * population)", "0.00", "Table 8: 1.60")
@@ -152,7 +185,8 @@ for key, label, thesis_key in (("t12_dcf", "Discounted cash flow", "thesis_t12_d
                                ("t12_real_options", "Real options", "thesis_t12_real_options"),
                                ("t12_deprival", "Deprival", "thesis_t12_deprival")):
     _row(B, key, f"{label} (forward 5 years)", "NZ$", thesis_key, None,
-         note="Printed; its inputs are not. This model: set the years brought forward to 5 on Inputs")
+         note="Printed; its inputs are not. This model: set the years brought forward to 5 on Inputs",
+         thesis_when=(CISCO_VNI,))
     _row(B, f"{key}_per_mhz_pop", f"{label} (forward 5 years) per MHz per pop", "NZ$/MHz/pop",
          f"{key}_thesis / (mmwave_bandwidth_mhz * population)", None, "0.00")
 
@@ -190,15 +224,26 @@ class Valuation:
     uhf: Any
 
     def get(self, key: str, basis: str) -> float:
+        """A row's value; NaN in the thesis column where the thesis prints nothing (see :meth:`printed`)."""
         return self.values[f"{key}_{basis}"]
 
+    def printed(self, key: str) -> bool:
+        """Whether the thesis prints what its column of row ``key`` needs, for these inputs."""
+        return not np.isnan(self.values[f"{key}_thesis"])
+
     def table(self) -> pd.DataFrame:
-        """Thesis Table 11 layout, tidy: method, basis, value [NZ$], value per MHz per pop."""
+        """Thesis Table 11 layout, tidy: method, basis, value [NZ$], value per MHz per pop, note.
+
+        Where the thesis prints nothing for the selected forecast, the thesis-inputs rows
+        hold NaN and the note says so.
+        """
         records = []
         for method, value_key, per_key in TABLE11:
             for basis in BASES:
+                missing = basis == "thesis" and not self.printed(value_key)
                 records.append({"method": method, "basis": BASIS_LABELS[basis],
-                                "value_nzd": self.get(value_key, basis), "nzd_per_mhz_pop": self.get(per_key, basis)})
+                                "value_nzd": self.get(value_key, basis), "nzd_per_mhz_pop": self.get(per_key, basis),
+                                "note": f"the thesis: {NOT_PRINTED}" if missing else ""})
         return pd.DataFrame(records)
 
 
@@ -236,6 +281,10 @@ def value(overrides: Mapping[str, Any] | None = None, **more: Any) -> Valuation:
     values: dict[str, float] = {}
     for row in ROWS:
         for basis, expression in row.expressions.items():
+            condition = row.thesis_condition if basis == "thesis" else None
+            if condition is not None and not evaluate(condition, names, 1)[0]:
+                names[row.cell_key(basis)] = values[row.cell_key(basis)] = float("nan")
+                continue
             result = float(evaluate(expression, names, 1)[0])
             if not np.isfinite(result):
                 raise ValueError(f"{row.label} ({BASIS_LABELS[basis]}) is not a finite number: check the inputs "
@@ -244,23 +293,26 @@ def value(overrides: Mapping[str, Any] | None = None, **more: Any) -> Valuation:
     return Valuation(values, mmwave, uhf)
 
 
-def valuation_table(demand_forecast: str = "cisco_vni_linear", include_forward: bool = True, **overrides: Any) -> pd.DataFrame:
+def valuation_table(demand_forecast: str = "cisco_vni_linear", include_forward: bool = True,
+                    overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """The chapter 8 results as a tidy table: table, method, basis, value, NZ$ per MHz per pop.
 
     Table 11 uses the thesis' current demand (Cisco VNI linear).  With ``include_forward``
     the Table 12 rows follow: the thesis' printed results and this model with demand,
     subscribers and revenue brought forward 5 years.
     """
-    current = value(overrides, demand_forecast=demand_forecast).table()
+    overrides = {**(overrides or {}), "demand_forecast": demand_forecast}
+    current = value(overrides).table()
     current.insert(0, "table", "Table 11 (2017 forecasts)")
     frames = [current]
     if include_forward:
-        forward = value(overrides, demand_forecast=demand_forecast, forecast_shift_years=5)
+        forward = value(overrides, forecast_shift_years=5)
         model = forward.table()
         model = model[model["basis"] == BASIS_LABELS["model"]]
         thesis_rows = [
             {"method": method, "basis": BASIS_LABELS["thesis"], "value_nzd": forward.get(key, "thesis"),
-             "nzd_per_mhz_pop": forward.get(f"{key}_per_mhz_pop", "thesis")}
+             "nzd_per_mhz_pop": forward.get(f"{key}_per_mhz_pop", "thesis"),
+             "note": "" if forward.printed(key) else f"the thesis: {NOT_PRINTED}"}
             for method, key in (("Discounted cash flow", "t12_dcf"), ("Real options", "t12_real_options"),
                                 ("Deprival", "t12_deprival"))
         ]

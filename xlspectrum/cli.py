@@ -1,7 +1,12 @@
-"""Command line: ``xlspectrum build | recalc | functions | examples``."""
+"""Command line: ``xlspectrum build | recalc | value | inputs | functions | examples``.
+
+Every failure is one line on stderr (``error: ...``) naming the input, its value and
+what is allowed, with a non-zero exit code; no command prints a traceback.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,138 +17,303 @@ from .examples import EXAMPLES
 from .registry import FUNCTIONS
 
 DEFAULT_WORKBOOK = Path("workbooks") / "xlspectrum_thesis_model.xlsx"
+DEMAND_FORECASTS = ("aggressive", "cisco_vni_linear", "ten_x_linear", "usage")
+#: what each demand forecast is, in the thesis' terms (said beside every summary)
+DEMAND_MEANING = {
+    "ten_x_linear": "10 x Cisco VNI linear, the scenario Appendix C prints",
+    "cisco_vni_linear": "Cisco VNI linear, the forecast of the thesis' valuation Tables 8-11",
+    "aggressive": "the aggressive forecast of Figure 38",
+    "usage": "the usage-based forecast of Figure 38",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Failure(click.ClickException):
+    """One line on stderr and exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {' '.join(self.format_message().split())}", err=True)
+
+
+class _Group(click.Group):
+    """A click group whose every failure is one line on stderr, never usage text or a traceback."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.ClickException as error:
+            hint = "" if isinstance(error, Failure) else " (see --help)"
+            click.echo(f"error: {' '.join(error.format_message().split())}{hint}", err=True)
+            sys.exit(error.exit_code)
+        except (click.exceptions.Abort, EOFError, KeyboardInterrupt):
+            click.echo("error: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        sys.exit(0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except (KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as error:  # noqa: BLE001 - the last line of defence: never a traceback
+            kind = "" if isinstance(error, ValueError) else f"{type(error).__name__}: "
+            raise Failure(f"{kind}{error}") from error
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="xlspectrum")
 def main() -> None:
     """Spectrum valuation and pricing: the thesis' formulas and cost model, for Excel and Python."""
 
 
-def _parse_setting(text: str) -> tuple[str, Any]:
+def parse_setting(text: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` as the input's own kind (number, numbers per year, choice, TRUE/FALSE)."""
+    from .costmodel.inputs import INPUTS, resolve
+
     if "=" not in text:
-        raise click.BadParameter(f"{text!r} must look like KEY=VALUE, e.g. demand_forecast=cisco_vni_linear")
+        raise click.BadParameter(f"{text!r} must look like KEY=VALUE, e.g. demand_forecast=cisco_vni_linear",
+                                 param_hint="--set")
     key, raw = (part.strip() for part in text.split("=", 1))
-    if raw.upper() in ("TRUE", "FALSE"):
+    if key not in INPUTS:
+        resolve({key: None})  # raises naming the unknown key and the closest match
+    item = INPUTS[key]
+    if not raw:
+        raise click.BadParameter(f"{key}= has no value; {key} takes {_expects(item)}", param_hint="--set")
+    if item.kind == "choice":
+        return key, raw
+    if item.kind == "switch":
+        if raw.upper() not in ("TRUE", "FALSE"):
+            raise click.BadParameter(f"{key}={raw} must be TRUE or FALSE", param_hint="--set")
         return key, raw.upper() == "TRUE"
     parts = raw.replace(",", " ").split()
     try:
-        numbers = [float(p) for p in parts]
+        numbers = [float(p.rstrip("%")) / (100 if p.endswith("%") else 1) for p in parts]
     except ValueError:
-        return key, raw
-    return key, numbers if len(numbers) > 1 else numbers[0]
+        raise click.BadParameter(f"{key}={raw} is not a number; {key} takes {_expects(item)}", param_hint="--set") from None
+    if item.kind == "number" and len(numbers) != 1:
+        raise click.BadParameter(f"{key}={raw} must be one number; {key} takes {_expects(item)}", param_hint="--set")
+    return key, numbers if item.kind == "series" else numbers[0]
+
+
+def _expects(item: Any) -> str:
+    if item.kind == "choice":
+        return "one of " + ", ".join(item.options)
+    if item.kind == "switch":
+        return "TRUE or FALSE"
+    what = "numbers, one per year from the first," if item.kind == "series" else "a number"
+    if item.is_rate:
+        return f"{what} from {item.range_text()} (a fraction: 9 % is 0.09, or type 9%)"
+    return f"{what} from {item.range_text()} {item.unit}".rstrip()
 
 
 def _overrides(settings: tuple[str, ...]) -> dict[str, Any]:
-    return dict(_parse_setting(s) for s in settings)
+    overrides: dict[str, Any] = {}
+    for text in settings:
+        key, value = parse_setting(text)
+        if key in overrides and overrides[key] != value:
+            raise click.BadParameter(f"{key} is set twice, to {overrides[key]!r} and {value!r}", param_hint="--set")
+        overrides[key] = value
+    return overrides
+
+
+def _echo_overrides(overrides: dict[str, Any]) -> None:
+    if overrides:
+        shown = ", ".join(f"{key}={value!r}" if isinstance(value, str) else f"{key}={value}" for key, value in overrides.items())
+        click.echo(f"Inputs changed from the defaults: {shown}")
+    else:
+        click.echo("Inputs: the defaults (`xlspectrum inputs` lists them)")
 
 
 def _echo_cost_summary(result: Any) -> None:
     inputs = result.inputs
-    click.echo(f"Scenario: demand {inputs['demand_forecast']}, replacement {inputs['replacement_rule']}, "
+    demand = inputs["demand_forecast"]
+    click.echo(f"Cost model scenario: demand {demand} ({DEMAND_MEANING[demand]}), replacement {inputs['replacement_rule']}, "
                f"depreciation in total {inputs['include_depreciation_in_total']}, WACC {inputs['wacc']:.1%}")
     table = result.cost_by_category / 1e6
     click.echo("Cost by category (NZ$ M):")
     click.echo(table.T.round(1).to_string(max_cols=16))
-    click.echo(f"Present value of total cost {result.years[0]}-{result.years[-1]} (eq. 16, t = 0 in {result.years[0]}): "
-               f"NZ$ {result.pv_total_cost / 1e6:,.1f} M")
+    click.echo(f"Present value of total cost {result.years[0]}-{result.years[-1]} (eq. 16, t = 0 in {result.years[0]}), "
+               f"demand {demand}: NZ$ {result.pv_total_cost / 1e6:,.1f} M")
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_WORKBOOK,
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=DEFAULT_WORKBOOK,
               show_default=True, help="Where to write the workbook.")
-@click.option("--force", is_flag=True, help="Overwrite the output even if it differs from what would be generated.")
+@click.option("--force", is_flag=True, help="Replace the output even if it differs from what would be generated.")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
-              help="Override an input, e.g. --set demand_forecast=cisco_vni_linear (repeatable).")
+              help="Override an input, e.g. --set demand_forecast=cisco_vni_linear (repeatable; `xlspectrum inputs` lists them).")
 def build(output: Path, force: bool, settings: tuple[str, ...]) -> None:
-    """Write the Appendix C cost model as a live-formula workbook and print its summary."""
+    """Write the Appendix C cost model as a live-formula workbook and print its summary.
+
+    An existing file is replaced only if it holds exactly what this build would write,
+    or with --force: a workbook you edited is never lost.
+    """
     from .costmodel import run
-    from .workbook import build_workbook, save_atomically, workbook_content
+    from .files import OutputError, same_package, write_file
+    from .workbook import build_workbook, workbook_bytes
 
     overrides = _overrides(settings)
+    if output.is_dir() or not output.parent.is_dir():
+        try:
+            write_file(output, b"", force=False)  # raises naming what is wrong with the path
+        except OutputError as error:
+            raise Failure(str(error)) from error
+    _echo_overrides(overrides)
+    result = run(overrides)
+    content = workbook_bytes(build_workbook(overrides))
     try:
-        result = run(overrides)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from error
-    book = build_workbook(overrides)
-    if output.exists() and not force:
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as work:
-            fresh = save_atomically(book, Path(work) / output.name)
-            same = workbook_content(fresh) == workbook_content(output)
-        if not same:
-            raise click.ClickException(
-                f"{output} exists and differs from the workbook this would write (edited by hand, or another "
-                "scenario). Nothing was written. Use --force to overwrite it, or --output for another file."
-            )
-    save_atomically(book, output)
-    click.echo(f"Wrote {output} ({len(book.sheetnames)} sheets, live formulas)")
+        written = write_file(output, content, force=force, same=same_package)
+    except OutputError as error:
+        raise Failure(str(error)) from error
+    click.echo(f"{'Wrote' if written else 'Up to date:'} {output} (live formulas; open it in Excel or LibreOffice)")
     _echo_cost_summary(result)
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option("--engine", type=click.Choice(["auto", "libreoffice", "formulas"]), default="auto", show_default=True,
               help="LibreOffice headless, or the formulas package with the add-in's functions registered.")
 @click.option("--compare/--no-compare", default=True, show_default=True,
-              help="Compare every line item with the Python engine run on the workbook's own inputs.")
-def recalc(path: Path, engine: str, compare: bool) -> None:
-    """Recalculate a workbook without Excel; fail naming any cell without a value or with an error."""
-    from .costmodel import run
-    from .workbook import cell_places, compare_with_engine, read_inputs
-    from .recalc import RecalculationError, recalculate
+              help="For an xlspectrum thesis model: compare every line item with the Python engine on the workbook's inputs.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Save the recalculated workbook here (LibreOffice: formulas with cached values; formulas: values only).")
+@click.option("--force", is_flag=True, help="Replace --output even if it exists and differs.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True, help="Time limit in seconds.")
+def recalc(path: Path, engine: str, compare: bool, output: Path | None, force: bool, timeout: float) -> None:
+    """Recalculate any workbook without Excel; fail naming each cell without a value or with an error.
 
-    click.echo(f"Recalculating {path} ...", err=True)
+    For a workbook generated by `xlspectrum build`, also check the master check and compare
+    every line item with the Python engine run on the workbook's own inputs.
+    """
+    from .files import OutputError, write_file
+    from .recalc import RecalculationError, check_workbook_file, recalculate, values_only_workbook
+
+    progress = lambda line: click.echo(line, err=True)  # noqa: E731
     try:
-        recalculated = recalculate(path, engine)
+        check_workbook_file(path)
+        recalculated = recalculate(path, engine, timeout=timeout, progress=progress)
+    except RecalculationError as error:
+        raise Failure(str(error)) from error
+    if output is not None:
+        content = recalculated.xlsx if recalculated.xlsx is not None else values_only_workbook(path, recalculated)
+        try:
+            write_file(output, content, force=force)
+        except OutputError as error:
+            raise Failure(str(error)) from error
+        kind = "formulas with cached values" if recalculated.xlsx is not None else "values only: formulas replaced by their values"
+        click.echo(f"Saved the recalculated workbook to {output} ({kind})")
+    try:
         recalculated.raise_for_problems()
     except RecalculationError as error:
-        raise click.ClickException(str(error)) from error
+        raise Failure(str(error)) from error
     click.echo(f"{recalculated.engine}: {len(recalculated.formula_cells):,} formula cells, all with values, no errors")
-    places = cell_places()
-    sheet, row, _ = places["pv_total_cost_millions"]
+    _compare_thesis_model(path, recalculated, compare)
+
+
+def _compare_thesis_model(path: Path, recalculated: Any, compare: bool) -> None:
+    from .costmodel import run
+    from .workbook import cell_places, compare_with_engine, is_thesis_model, read_inputs
+
+    if not is_thesis_model(path):
+        click.echo("Not an xlspectrum thesis model: no engine comparison")
+        return
+    sheet, row, _ = cell_places()["pv_total_cost_millions"]
     master = recalculated.value("Checks", "C4")
-    click.echo(f"Present value of total cost: NZ$ {recalculated.value(sheet, f'C{row}'):,.1f} M; "
-               f"master check: {'all OK' if master is True else 'FAILED'}")
+    pv = recalculated.value(sheet, f"C{row}")
+    pv_text = f"NZ$ {pv:,.1f} M" if isinstance(pv, (int, float)) else repr(pv)
+    click.echo(f"Present value of total cost: {pv_text}; master check: {'all OK' if master is True else 'FAILED'}")
     if compare:
         try:
             result = run(read_inputs(path))
         except ValueError as error:
-            raise click.ClickException(f"the workbook's inputs are not valid: {error}") from error
+            raise Failure(f"the workbook's inputs are not valid: {error}") from error
         mismatches = compare_with_engine(recalculated.values, result, rtol=1e-7)
         if mismatches:
-            raise click.ClickException(f"{len(mismatches)} cells differ from the engine, e.g. " + "; ".join(mismatches[:5]))
+            raise Failure(f"{len(mismatches)} cells differ from the engine, e.g. " + "; ".join(mismatches[:5]))
         click.echo("Every line item in every year agrees with the Python engine on the workbook's inputs")
     if master is not True:
-        sys.exit(1)
+        raise Failure("the workbook's master check fails: see its Checks sheet")
 
 
 @main.command()
-@click.option("--demand", "demand_forecast", type=click.Choice(["aggressive", "cisco_vni_linear", "ten_x_linear", "usage"]),
-              default="cisco_vni_linear", show_default=True,
-              help="Demand forecast of the valuation (the thesis' Tables 8-11 use Cisco VNI linear).")
+@click.option("--demand", "demand_forecast", type=click.Choice(DEMAND_FORECASTS), default=None,
+              help="Demand forecast of the valuation [default: cisco_vni_linear, the thesis' Tables 8-11].")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override an input for both networks (repeatable).")
-def value(demand_forecast: str, output_format: str, settings: tuple[str, ...]) -> None:
+def value(demand_forecast: str | None, output_format: str, settings: tuple[str, ...]) -> None:
     """Value the 28 GHz spectrum four ways (thesis chapter 8): thesis inputs beside this model."""
     from .chapter8 import valuation_table
 
-    try:
-        table = valuation_table(demand_forecast, **_overrides(settings))
-    except ValueError as error:
-        raise click.ClickException(str(error)) from error
+    overrides = _overrides(settings)
+    chosen = overrides.pop("demand_forecast", None)
+    if chosen is not None and demand_forecast is not None and chosen != demand_forecast:
+        raise Failure(f"--demand {demand_forecast} and --set demand_forecast={chosen} disagree; give one")
+    demand = demand_forecast or chosen or "cisco_vni_linear"
+    table = valuation_table(demand, overrides=overrides)
     if output_format == "csv":
         click.echo(table.to_csv(index=False), nl=False)
         return
-    shown = table.assign(value_nzd_m=(table["value_nzd"] / 1e6).round(1), nzd_per_mhz_pop=table["nzd_per_mhz_pop"].round(3))
-    click.echo(f"Value of 28 GHz spectrum (2 x 500 MHz, NZ$), demand {demand_forecast}; "
-               "thesis inputs = the thesis' own figures, this model = computed from the cost models")
-    for name, part in shown.groupby("table", sort=False):
+    _echo_overrides(overrides)
+    click.echo(f"Value of 28 GHz spectrum (2 x 500 MHz, NZ$), demand {demand} ({DEMAND_MEANING[demand]}).")
+    if demand != "ten_x_linear":
+        click.echo("(The default workbook and `xlspectrum build` use ten_x_linear, the printed Appendix C; "
+                   "this valuation uses the demand named here.)")
+    click.echo("thesis inputs = the thesis' own figures; this model = computed from the cost models")
+    for name, part in table.groupby("table", sort=False):
         click.echo(f"\n{name}")
-        pivot = part.pivot_table(index="method", columns="basis", values=["value_nzd_m", "nzd_per_mhz_pop"], sort=False)
-        pivot.columns = [f"{basis} {'NZ$ M' if what == 'value_nzd_m' else 'NZ$/MHz/pop'}" for what, basis in pivot.columns]
-        click.echo(pivot.to_string())
+        rows = []
+        for method, group in part.groupby("method", sort=False):
+            line = {"method": method}
+            for _, record in group.iterrows():
+                missing = bool(record["note"])
+                line[f"{record['basis']} NZ$ M"] = "not printed" if missing else f"{record['value_nzd'] / 1e6:,.1f}"
+                line[f"{record['basis']} NZ$/MHz/pop"] = "" if missing else f"{record['nzd_per_mhz_pop']:.3f}"
+            rows.append(line)
+        import pandas as pd
+
+        click.echo(pd.DataFrame(rows).set_index("method").fillna("").to_string())
+    if table["note"].astype(bool).any():
+        click.echo("\nnot printed: the thesis prints no figures for this forecast (it values Cisco VNI in Tables 8-11 "
+                   "and prints the deprival costs for 10 x Cisco VNI in Table 10)")
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+def inputs(output_format: str) -> None:
+    """List every cost-model input: key, value, unit, valid range, thesis source."""
+    import pandas as pd
+
+    from .costmodel.inputs import INPUTS
+
+    def shown(item: Any) -> str:
+        default = item.default
+        if item.kind == "series":
+            values = list(default)
+            while values and values[-1] == 0:
+                values.pop()
+            return " ".join(f"{v:g}" for v in values)
+        return str(default) if not isinstance(default, float) else f"{default:g}"
+
+    table = pd.DataFrame([
+        {"key": item.key, "value": shown(item), "unit": item.unit, "valid": item.range_text(),
+         "source": item.source, "label": item.label}
+        for item in INPUTS.values()
+    ])
+    if output_format == "csv":
+        click.echo(table.to_csv(index=False), nl=False)
+        return
+    with pd.option_context("display.max_colwidth", 60, "display.width", 250):
+        click.echo(table.to_string(index=False))
+    click.echo("\nChange one with --set KEY=VALUE on `build` and `value`; rates are fractions (0.09 = 9 %).")
 
 
 @main.command()

@@ -57,19 +57,23 @@ def register_functions() -> None:
         table[spec.excel_name] = _formulas_function(spec)
 
 
-def calculate(path: str | Path) -> dict[str, Any]:
-    """Evaluate every formula of a workbook; return ``{"'Sheet'!A1": value}``.
+def calculate(path: str | Path) -> tuple[dict[str, Any], set[str]]:
+    """Evaluate every formula of a workbook.
 
-    Keys are ``SHEET!A1`` with the sheet name upper-cased (as ``formulas`` reports
-    it); values are Python scalars, ``None`` for empty cells, error values as text.
+    Returns ``(values, errors)``: values keyed ``SHEET!A1`` with the sheet name
+    upper-cased (as ``formulas`` reports it) as Python scalars, ``None`` for empty cells
+    and error values as their text; ``errors`` holds the keys whose value is an Excel
+    error (so a text that merely reads like one is not taken for an error).
     """
     import formulas
+    from formulas.tokens.operand import XlError
 
     register_functions()
     path = Path(path)
     model = formulas.ExcelModel().loads(str(path)).finish()
     solution = model.calculate()
     values: dict[str, Any] = {}
+    errors: set[str] = set()
     for key, cell in solution.items():
         reference = str(key)
         if "!" not in reference or ":" in reference.split("!")[1]:
@@ -78,5 +82,8 @@ def calculate(path: str | Path) -> dict[str, Any]:
         address = reference.split("!")[1]
         raw = getattr(cell, "value", cell)
         raw = np.asarray(raw, dtype=object).ravel()[0] if isinstance(raw, np.ndarray) else raw
-        values[f"{sheet.upper()}!{address}"] = _plain_cell(raw)
-    return values
+        name = f"{sheet.upper()}!{address}"
+        if isinstance(raw, XlError):
+            errors.add(name)
+        values[name] = _plain_cell(raw)
+    return values, errors

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import datetime
 import functools
+import io
 import os
-import tempfile
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -32,10 +34,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .costmodel.checks import CHECKS, TOLERANCE
 from .costmodel.expressions import CellResolver, ExpressionError, to_excel
 from .costmodel.inputs import INPUTS, YEARS, Input, resolve
 from .costmodel.lineitems import BY_KEY, ITEMS, SHEETS, LineItem
 from .costmodel.printed import ABSOLUTE_TOLERANCE, PRINTED
+from .files import write_file
+
+#: Document date of every generated workbook (the thesis' year), so builds are reproducible.
+FIXED_DATE = datetime.datetime(2020, 1, 1)
+#: Document keywords that mark a workbook as xlspectrum's thesis model (recalc compares those).
+MODEL_MARKER = "xlspectrum thesis model"
 
 VALUE_COLUMN = 3  # C
 OPENING_COLUMN = 4  # D: empty, read by prev() in the first year
@@ -43,6 +52,7 @@ FIRST_YEAR_COLUMN = 5  # E
 LAST_YEAR_COLUMN = FIRST_YEAR_COLUMN + YEARS - 1  # S
 SOURCE_COLUMN = LAST_YEAR_COLUMN + 1  # T
 NOTE_COLUMN = SOURCE_COLUMN + 1  # U
+MIN_COLUMN, MAX_COLUMN, IN_RANGE_COLUMN = NOTE_COLUMN + 1, NOTE_COLUMN + 2, NOTE_COLUMN + 3  # V:X on Inputs
 YEAR_ROW, T_ROW, HEADER_ROW, FIRST_ROW = 2, 3, 4, 6
 
 INPUT_FONT = Font(color="0000FF")
@@ -94,6 +104,8 @@ class _Layout(CellResolver):
         self.sheet_prefix = sheet_prefix
         self.places: dict[str, _Place] = {}
         self.option_ranges: dict[str, str] = {}
+        #: the Inputs sheet's column of in-range flags, as a range
+        self.in_range_column = ""
         #: other model instances, referred to as "<name>__<key>"
         self.others: dict[str, _Layout] = {}
         self.sheet = ""
@@ -148,7 +160,7 @@ class _Layout(CellResolver):
         return f"${_col(FIRST_YEAR_COLUMN)}${T_ROW}:${_col(LAST_YEAR_COLUMN)}${T_ROW}"
 
 
-def _timeline(ws: Worksheet, title: str, first_year_cell: str | None) -> None:
+def _timeline(ws: Worksheet, title: str, first_year_cell: str | None, source_header: str = "Line-item key") -> None:
     ws["A1"] = title
     ws["A1"].font = TITLE_FONT
     ws.cell(1, FIRST_YEAR_COLUMN, f'=IF({MASTER_CHECK},"Checks: all OK","Checks: FAILED - see the Checks sheet")').font = BOLD
@@ -163,7 +175,7 @@ def _timeline(ws: Worksheet, title: str, first_year_cell: str | None) -> None:
             formula = f"=Inputs!{letter}{YEAR_ROW}"
         ws.cell(YEAR_ROW, column, formula).font = BOLD
         ws.cell(T_ROW, column, f"={letter}{YEAR_ROW}-${_col(FIRST_YEAR_COLUMN)}${YEAR_ROW}")
-    headers = {1: "Line item", 2: "Unit", VALUE_COLUMN: "Value", SOURCE_COLUMN: "Source", NOTE_COLUMN: "Notes"}
+    headers = {1: "Line item", 2: "Unit", VALUE_COLUMN: "Value", SOURCE_COLUMN: source_header, NOTE_COLUMN: "Notes"}
     for column, text in headers.items():
         cell = ws.cell(HEADER_ROW, column, text)
         cell.font = BOLD
@@ -227,10 +239,15 @@ def _write_inputs(wb: Workbook, layout: _Layout, values: Mapping[str, Any],
                     cell = ws.cell(row, column, typed_value)
                     cell.font, cell.fill = INPUT_FONT, INPUT_FILL
                 cell.number_format = _input_format(item)
+            if item.low is not None and item.high is not None:
+                _write_valid_range(ws, row, item, columns, typed_here=not linked)
             row += 1
         row += 1
+    layout.in_range_column = f"{_quoted(name)}!${_col(IN_RANGE_COLUMN)}${FIRST_ROW}:${_col(IN_RANGE_COLUMN)}${row}"
     if linked_to is not None:
-        _timeline(ws, f"{name} - linked to Inputs except the blue cells (the 700 MHz-only network)", None)
+        _timeline(ws, f"{name} - linked to Inputs except the blue cells (the 700 MHz-only network)", None,
+                  source_header="Thesis source")
+        _range_headers(ws)
         return
     # the lists behind the choice inputs (data validation and the Checks sheet read them)
     _block_heading(ws, row, "Options of the choice inputs")
@@ -249,7 +266,40 @@ def _write_inputs(wb: Workbook, layout: _Layout, values: Mapping[str, Any],
         validation.add(ws.cell(layout.places[item.key].row, VALUE_COLUMN))
         row += 1
     assert first_year_row is not None
-    _timeline(ws, "Inputs - Appendix C (10.3.2-10.3.8) and chapter 8", f"${_col(VALUE_COLUMN)}${first_year_row}")
+    _timeline(ws, "Inputs - Appendix C (10.3.2-10.3.8) and chapter 8", f"${_col(VALUE_COLUMN)}${first_year_row}",
+              source_header="Thesis source")
+    _range_headers(ws)
+
+
+def _quoted(sheet: str) -> str:
+    return f"'{sheet}'" if " " in sheet else sheet
+
+
+def _write_valid_range(ws: Worksheet, row: int, item: Input, columns: Any, typed_here: bool) -> None:
+    """Min, max and an in-range flag beside an input; data validation on its typed cells."""
+    ws.cell(row, MIN_COLUMN, item.low).number_format = _input_format(item)
+    ws.cell(row, MAX_COLUMN, item.high).number_format = _input_format(item)
+    first, last = _col(columns[0]), _col(columns[-1])
+    low, high = f"${_col(MIN_COLUMN)}{row}", f"${_col(MAX_COLUMN)}{row}"
+    if len(columns) == 1:
+        flag = f"=AND(ISNUMBER({first}{row}),{first}{row}>={low},{first}{row}<={high})"
+    else:
+        cells = f"{first}{row}:{last}{row}"
+        flag = f"=AND(COUNT({cells})=COLUMNS({cells}),MIN({cells})>={low},MAX({cells})<={high})"
+    ws.cell(row, IN_RANGE_COLUMN, flag)
+    if typed_here:
+        validation = DataValidation(type="decimal", operator="between", formula1=low, formula2=high, allow_blank=False,
+                                    showErrorMessage=True, errorTitle="Outside the valid range",
+                                    error=f"{item.label}: enter a number from {item.range_text()}"[:255])
+        ws.add_data_validation(validation)
+        validation.add(f"{first}{row}:{last}{row}" if len(columns) > 1 else f"{first}{row}")
+
+
+def _range_headers(ws: Worksheet) -> None:
+    for column, text, width in ((MIN_COLUMN, "Valid min", 14), (MAX_COLUMN, "Valid max", 14), (IN_RANGE_COLUMN, "In range", 10)):
+        cell = ws.cell(HEADER_ROW, column, text)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+        ws.column_dimensions[_col(column)].width = width
 
 
 def _lay_out_calculations(wb: Workbook, layout: _Layout) -> dict[str, Worksheet]:
@@ -300,12 +350,12 @@ def _write_checks(wb: Workbook, layout: _Layout) -> None:
     ws = wb.create_sheet(CHECKS_SHEET)
     ws["A1"] = "Checks"
     ws["A1"].font = TITLE_FONT
-    ws["A3"], ws["B3"], ws["C3"] = "Tolerance for numerical checks", "-", 1e-9
+    ws["A3"], ws["B3"], ws["C3"] = "Tolerance for numerical checks", "-", TOLERANCE
     ws["C3"].font, ws["C3"].fill = INPUT_FONT, INPUT_FILL
     ws["A4"], ws["B4"] = "Master check (every integrity check passes)", "TRUE/FALSE"
     ws["A4"].font = BOLD
     ws["A5"], ws["B5"] = "Printed Appendix C figures reproduced (meaningful for the printed scenario only)", "figures"
-    for column, text in enumerate(("Check", "Unit", "Pass", "Model", "Printed", "Difference", "Thesis section", "Notes"), 1):
+    for column, text in enumerate(("Check", "Unit", "Pass", "Model", "Target or printed", "Difference", "Thesis section", "Notes"), 1):
         cell = ws.cell(6, column, text)
         cell.font, cell.fill = BOLD, HEADER_FILL
     row = 7
@@ -316,24 +366,16 @@ def _write_checks(wb: Workbook, layout: _Layout) -> None:
     def rows(key: str) -> str:
         return layout.at(CHECKS_SHEET, FIRST_YEAR_COLUMN).row_range(key)
 
-    sums = [
-        (f"Cell-type proportions sum to 100 % ({area})", [f"mix_{c}_{area}" for c in ("macro", "micro", "pico")])
-        for area in ("urban", "suburban", "rural", "remote")
-    ] + [
-        ("Traffic proportions sum to 100 %", [f"traffic_share_{a}" for a in ("urban", "suburban", "rural", "remote")]),
-        ("Last mile split sums to 100 %", ["lastmile_ll_share", "lastmile_mw_share"]),
-    ] + [
-        (f"Site-type proportions sum to 100 % ({cell})", [f"{s}_{cell}" for s in ("greenfield", "rooftop", "inbuilding")])
-        for cell in ("pico", "micro", "macro")
-    ]
     pass_cells = []
-    ws.cell(row, 1, "Input checks").font = BOLD
+    ws.cell(row, 1, "Integrity checks (the same checks the Python engine applies)").font = BOLD
     row += 1
-    for text, keys in sums:
-        ws.cell(row, 1, text)
-        ws.cell(row, 2, "%")
-        ws.cell(row, 4, "=" + "+".join(ref(k) for k in keys)).number_format = "0.0%"
-        ws.cell(row, 3, f"=ABS(D{row}-1)<={TOLERANCE_CELL}")
+    for check in CHECKS:
+        ws.cell(row, 1, check.label)
+        ws.cell(row, 2, check.unit)
+        measure = ws.cell(row, 4, "=" + to_excel(check.expression, layout.at(CHECKS_SHEET, FIRST_YEAR_COLUMN)))
+        measure.number_format = "0.0%" if check.unit == "%" else "0.000000"
+        ws.cell(row, 5, check.target).number_format = measure.number_format
+        ws.cell(row, 3, f"=ABS(D{row}-E{row})<={TOLERANCE_CELL}")
         pass_cells.append(f"C{row}")
         row += 1
     for key in ("demand_forecast", "replacement_rule"):
@@ -347,10 +389,11 @@ def _write_checks(wb: Workbook, layout: _Layout) -> None:
     ws.cell(row, 3, f"=ISLOGICAL({ref('include_depreciation_in_total')})")
     pass_cells.append(f"C{row}")
     row += 1
-    ws.cell(row, 1, "Coverage sites by area add up to the sites by type (every year)")
-    ws.cell(row, 2, "eNodeBs")
-    ws.cell(row, 4, f"=SUMPRODUCT(ABS({rows('cov_sites_by_area')}-{rows('cov_sites_total')}))").number_format = "0.000000"
-    ws.cell(row, 3, f"=D{row}<={TOLERANCE_CELL}")
+    ws.cell(row, 1, "Inputs outside their valid range (column 'In range' of the Inputs sheets)")
+    ws.cell(row, 2, "inputs")
+    ranges = [layout.in_range_column] + [other.in_range_column for other in layout.others.values()]
+    ws.cell(row, 4, "=" + "+".join(f"COUNTIF({r},FALSE)" for r in ranges))
+    ws.cell(row, 3, f"=D{row}=0")
     pass_cells.append(f"C{row}")
     row += 2
 
@@ -543,8 +586,9 @@ def _assemble(overrides: Mapping[str, Any] | None) -> tuple[Workbook, _Layout]:
     conf["A1"], conf["B1"] = "UDF Modules", "xlspectrum.excel"
     _write_cover(wb, layout)
     # fixed document dates, so the same model always gives the same file content
-    wb.properties.created = wb.properties.modified = datetime.datetime(2020, 1, 1)
+    wb.properties.created = wb.properties.modified = FIXED_DATE
     wb.properties.creator = "xlspectrum"
+    wb.properties.keywords = MODEL_MARKER
     wb.calculation.fullCalcOnLoad = True
     return wb, layout
 
@@ -561,7 +605,7 @@ VALUATION_NOTE_COLUMN = FIRST_YEAR_COLUMN + 1
 
 def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
     """Chapter 8 on one sheet: each row's thesis-inputs and this-model formulas side by side."""
-    from .chapter8 import BASIS_LABELS, CROSS_CHECKS, ROWS, TABLE11
+    from .chapter8 import BASIS_LABELS, CROSS_CHECKS, NOT_PRINTED, ROWS, TABLE11
 
     ws["A1"] = "Valuation - chapter 8: the value of the 28 GHz spectrum four ways"
     ws["A1"].font = TITLE_FONT
@@ -584,7 +628,12 @@ def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
         ws.cell(place.row, 2, item.unit)
         ws.cell(place.row, VALUATION_NOTE_COLUMN, item.note)
         for basis, expression in item.expressions.items():
-            cell = ws.cell(place.row, VALUATION_COLUMNS[basis], "=" + to_excel(expression, layout.at("Valuation", VALUATION_COLUMNS[basis])))
+            resolver = layout.at("Valuation", VALUATION_COLUMNS[basis])
+            formula = to_excel(expression, resolver)
+            condition = item.thesis_condition if basis == "thesis" else None
+            if condition is not None:
+                formula = f'IF({to_excel(condition, resolver)},{formula},"{NOT_PRINTED}")'
+            cell = ws.cell(place.row, VALUATION_COLUMNS[basis], "=" + formula)
             cell.number_format = item.number_format
         if item.key in CROSS_CHECKS:
             function, arguments = CROSS_CHECKS[item.key]
@@ -658,22 +707,44 @@ def workbook_content(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
     }
 
 
-def save_atomically(wb: Workbook, path: str | os.PathLike[str]) -> Path:
-    """Write ``wb`` to a temporary file beside ``path``, then move it into place."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".xlsx", dir=target.parent)
-    os.close(handle)
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The .xlsx file of ``wb``, byte-identical for identical workbooks.
+
+    openpyxl stamps the save time into the document properties and every zip entry;
+    both are replaced by :data:`FIXED_DATE`, so building the same model twice gives the
+    same bytes (and the committed workbook stays clean in git).
+    """
+    raw = io.BytesIO()
+    wb.save(raw)
+    stamp = FIXED_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, data)
+    return out.getvalue()
+
+
+def save_atomically(wb: Workbook, path: str | os.PathLike[str], *, force: bool = True) -> Path:
+    """Write ``wb`` to ``path`` through :func:`xlspectrum.files.write_file` (atomic, locked)."""
+    write_file(path, workbook_bytes(wb), force=force)
+    return Path(path)
+
+
+def is_thesis_model(path: str | os.PathLike[str]) -> bool:
+    """Whether a workbook was generated by xlspectrum as the thesis model (by its keywords)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
     try:
-        wb.save(temporary)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; give it normal permissions
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+        return (book.properties.keywords or "") == MODEL_MARKER and {"Inputs", "Checks"} <= set(book.sheetnames)
+    finally:
+        book.close()
 
 
 def compare_with_engine(values: Mapping[str, Any], result: Any, rtol: float = 1e-9, atol: float = 1e-6,

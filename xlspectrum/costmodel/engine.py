@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .checks import raise_for_failures
 from .expressions import ExpressionError, evaluate
 from .inputs import INPUTS, YEARS, resolve
 from .lineitems import BY_KEY, ITEMS, LineItem
@@ -135,4 +136,5 @@ def run(overrides: Mapping[str, Any] | None = None, **more: Any) -> CostModelRes
                 f"{item.key} ({item.label}) is not a finite number in {first_year + bad}: check the inputs it uses "
                 f"({', '.join(sorted(n for n in expression.names if n in INPUTS))})"
             )
+    raise_for_failures(values, YEARS)
     return CostModelResult(inputs=inputs, values={k: v for k, v in values.items() if k in BY_KEY or k in TIMELINE})

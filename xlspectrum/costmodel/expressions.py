@@ -24,7 +24,7 @@ Functions of the language (and what they become in Excel):
                             the row of ``x`` (units bought ``life`` years ago, again and again)
 ``total(x)``                ``SUM`` of the row of ``x`` over all years (a single value)
 ``ln(x)``, ``sqrt(x)``,     ``LN``, ``SQRT``, ``EXP``
-``exp(x)``
+``exp(x)``, ``abs(x)``      ``EXP``, ``ABS``
 ``normal_cdf(x)``           ``NORMSDIST(x)``, the standard normal distribution
 ==========================  ====================================================
 
@@ -40,7 +40,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-FUNCTIONS = {"roundup", "max", "min", "where", "mod", "prev", "cohort_sum", "total", "ln", "sqrt", "exp", "normal_cdf"}
+FUNCTIONS = {"roundup", "max", "min", "where", "mod", "prev", "cohort_sum", "total", "ln", "sqrt", "exp", "abs", "normal_cdf"}
 
 
 class ExpressionError(ValueError):
@@ -195,6 +195,8 @@ def evaluate(expression: Expression, values: Mapping[str, Any], years: int) -> n
                 return np.sqrt(args[0])
             if name == "exp":
                 return np.exp(args[0])
+            if name == "abs":
+                return np.abs(args[0])
             if name == "normal_cdf":
                 from scipy.special import ndtr
 

@@ -1,7 +1,9 @@
 """The Appendix C inputs: read once from ``data/appendix_c_inputs.csv``.
 
-Each input has a key, the thesis' label, a unit, a default value, its source (thesis
-section and line) and a note where the value was inferred rather than printed.  Kinds:
+Each input has a key, the thesis' label, a unit, a default value, a valid range (min and
+max, enforced by the engine, the command line and the workbook's data validation and
+Checks sheet), its source (thesis section or table) and a note where the value was
+inferred rather than printed.  Kinds:
 
 * ``number``  a scalar;
 * ``series``  one value per model year from the first year (later years are 0);
@@ -12,6 +14,7 @@ section and line) and a note where the value was inferred rather than printed.  
 from __future__ import annotations
 
 import csv
+import difflib
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Mapping
@@ -33,6 +36,38 @@ class Input:
     options: tuple[str, ...]
     source: str
     note: str
+    #: valid range, inclusive (None for choices and switches)
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        """A fraction typed as a percentage in Excel (9 % is 0.09)."""
+        return self.unit.startswith("%")
+
+    def range_text(self) -> str:
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.options)
+        if self.kind == "switch":
+            return "TRUE or FALSE"
+        return f"{_fmt(self.low)} to {_fmt(self.high)}"
+
+    def check_range(self, array: np.ndarray) -> None:
+        """Raise naming the input, the value and the range if any value is outside it."""
+        if self.low is None or self.high is None:
+            return
+        bad = (array < self.low) | (array > self.high)
+        if bad.any():
+            value = array.ravel()[int(np.flatnonzero(bad)[0])]
+            unit = "" if self.unit in ("-", "%", "x") else f" {self.unit}"
+            hint = ""
+            if self.is_rate and value > self.high and 1 < value <= 100 and self.low <= value / 100 <= self.high:
+                hint = f"; rates are fractions (type 9 % as 0.09): did you mean {_fmt(value / 100)}?"
+            where = f" (year {int(np.flatnonzero(bad)[0]) + 1})" if self.kind == "series" else ""
+            raise OutOfRangeError(
+                f"{self.key}={_fmt(value)}{where} is outside its valid range {self.range_text()}{unit} "
+                f"({self.label}){hint}"
+            )
 
     @property
     def kind(self) -> str:
@@ -57,15 +92,28 @@ class Input:
                 raise WrongTypeError(f"{self.key}={value!r} must be True or False")
             return bool(value)
         if self.kind == "series":
-            array = np.asarray(value, dtype=float).ravel()
+            try:
+                array = np.asarray(value, dtype=float).ravel()
+            except (TypeError, ValueError) as exc:
+                raise WrongTypeError(f"{self.key}={value!r} must be numbers, one per year") from exc
             if array.size > YEARS or not np.isfinite(array).all():
                 raise OutOfRangeError(f"{self.key} must hold at most {YEARS} finite values, one per year")
+            self.check_range(array)
             return np.concatenate([array, np.zeros(YEARS - array.size)])
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise WrongTypeError(f"{self.key}={value!r} must be a number")
+            raise WrongTypeError(f"{self.key}={value!r} must be a number ({self.label}, valid range {self.range_text()})")
         if not np.isfinite(value):
             raise OutOfRangeError(f"{self.key}={value!r} must be finite")
+        self.check_range(np.asarray(float(value)))
         return float(value)
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:,.6g}" if abs(value) < 1e6 else f"{value:.6g}"
+
+
+def _bound(text: str) -> float | None:
+    return float(text) if text.strip() else None
 
 
 def _parse_default(row: dict[str, str]) -> Any:
@@ -94,9 +142,13 @@ def load_inputs() -> dict[str, Input]:
             options=tuple(row["options"].split("|")) if row["options"] else (),
             source=row["source"],
             note=row["note"],
+            low=_bound(row["min"]),
+            high=_bound(row["max"]),
         )
         if item.key in inputs:
             raise ValueError(f"input {item.key!r} is defined twice")
+        if item.kind in ("number", "series") and (item.low is None or item.high is None):
+            raise ValueError(f"input {item.key!r} has no valid range (min and max)")
         inputs[item.key] = item
     return inputs
 
@@ -109,6 +161,8 @@ def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     values = {key: item.default for key, item in INPUTS.items()}
     for key, value in (overrides or {}).items():
         if key not in INPUTS:
-            raise WrongTypeError(f"unknown input {key!r}; see xlspectrum.costmodel.INPUTS for the valid keys")
+            close = difflib.get_close_matches(key, INPUTS, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise WrongTypeError(f"unknown input {key!r}{hint}; `xlspectrum inputs` lists the valid keys")
         values[key] = INPUTS[key].coerce(value)
     return values

@@ -170,6 +170,8 @@ for area in AREAS:
     _add(S, B, f"cov_sites_{area}", f"{area.capitalize()} Sites", "eNodeBs",
          " + ".join(f"cov_area_{area}_{cell} / {_cell_area(area, cell)}" for cell in CELL_TYPES), COUNT_2)
 _add(S, B, "cov_sites_by_area", "Total Coverage Sites (check)", "eNodeBs", " + ".join(f"cov_sites_{a}" for a in AREAS), COUNT_2)
+_add(S, B, "cov_sites_gap", "Sites by area less sites by type (check: 0)", "eNodeBs", "abs(cov_sites_by_area - cov_sites_total)",
+     "0.000000", "Read by the Checks sheet")
 
 _SITE_TYPES = (("greenfield", "Greenfields Site"), ("rooftop", "Rooftop Site"), ("inbuilding", "In-building Site"))
 for site, label in _SITE_TYPES:
