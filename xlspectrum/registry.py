@@ -135,7 +135,7 @@ FUNCTIONS: tuple[ExcelFunction, ...] = (
     ExcelFunction("SSD_FROM_LSR", sharing.ssd_from_lsr, "Spectrum sharing dividend for asymmetric loads", "eq. (11), section 5.2.2"),
     ExcelFunction("SITES_FOR_AREA", sharing.sites_for_area, "Base stations to cover an area on a hexagonal grid", "eq. (8), section 5.2.2"),
     ExcelFunction("LSP_PRICE", pricing.lsp_price, "Annual price of a Licensed Spectrum Park licence [NZ$/year]", "eq. (2), section 4.4.5"),
-    ExcelFunction("SHARED_SPECTRUM_PRICE", pricing.shared_spectrum_price, "Cost-based price of shared spectrum [NZ$]", "eq. (13), section 5.4"),
+    ExcelFunction("SHARED_SPECTRUM_PRICE", pricing.shared_spectrum_price, "Cost-based price of shared spectrum [NZ$/year when the term is in years]", "eq. (13), section 5.4"),
     ExcelFunction(
         "NPV_T0", valuation.npv,
         "Net present value with the FIRST flow at t = 0 (Excel's NPV discounts it one period)",
