@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from xlspectrum.chapter8 import CROSS_CHECKS, ROWS, UHF_OVERRIDES, value
+from xlspectrum.chapter8 import CROSS_CHECKS, NOT_PRINTED, ROWS, UHF_OVERRIDES, value
 from xlspectrum.cli import main
 from xlspectrum.costmodel import run
 from xlspectrum.workbook import build_workbook, cell_places, compare_with_engine, save_atomically, valuation_cell
@@ -44,7 +44,10 @@ def valuation_mismatches(recalculated, valuation, rtol=1e-9):
     for row in ROWS:
         for basis in row.expressions:
             got, want = recalculated.values.get(valuation_cell(row.key, basis)), valuation.get(row.key, basis)
-            if not isinstance(got, (int, float)) or abs(got - want) > rtol * max(1.0, abs(want)):
+            if want != want:  # NaN: the thesis prints nothing for this forecast, and the cell says so
+                if got != NOT_PRINTED:
+                    found.append((row.key, basis, got, NOT_PRINTED))
+            elif not isinstance(got, (int, float)) or abs(got - want) > rtol * max(1.0, abs(want)):
                 found.append((row.key, basis, got, want))
     return found
 
@@ -77,7 +80,10 @@ def test_default_workbook_pv_and_printed_figures(tmp_path):
     assert recalculated.value(sheet, f"E{row}") == 367
     # the Checks sheet: every printed figure passes except the documented departure
     statuses = [v for k, v in recalculated.values.items() if k.startswith("Checks!C") and int(k[8:]) > 6]
-    assert statuses.count("known departure") == 1 and False not in statuses
+    # two documented departures listed, and the microcell one again among the compared figures
+    assert statuses.count("known departure") == 3 and False not in statuses
+    labels = [v for k, v in recalculated.values.items() if k.startswith("Checks!A") and isinstance(v, str)]
+    assert any(label.startswith("Operator mobile broadband subscribers") for label in labels)
     assert recalculated.value("Checks", "C5") == 90 and recalculated.value("Checks", "D5") == "of 90 compared"
 
 
