@@ -136,7 +136,7 @@ def test_bad_input_gives_one_line_excel_error(spec, kind):
         ("HATA", (1800, 1, 30, 1.5), "#NUM! frequency_mhz=1800 must be <= 1500"),
         ("UMI_PATH_LOSS", (5000, 3.5), "#NUM! distance_m=5000 must be <= 2000"),
         ("LSP_PRICE", (22e6, 5, 4e6, 5, 1e4, 0, 500), "#NUM! term_years=0 must be > 0"),
-        ("FSPL", ([[1], [2], [3]], [[900], [1800]]), "#VALUE! array shapes do not match"),
+        ("FSPL", ([[1], [2], [3]], [[900], [1800]]), "#VALUE! ranges of shapes that do not fit together: distance_km 3 x 1"),
         ("LSR", ([[1], [2]], [[1], [2], [3]]), "#VALUE! profile_1 has shape"),
         ("FSPL", ([[1], [None]], 900), "#VALUE! distance_km has an empty cell (element 1)"),
         ("COST231", (1800, 1, 30, 1.5, "maybe"), "#VALUE! metropolitan='maybe' must be TRUE or FALSE"),

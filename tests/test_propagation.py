@@ -162,7 +162,7 @@ def test_vectorised_shapes_and_series():
         (lambda: fspl([1, -2], 900), "distance_km=-2 (element 1)"),
         (lambda: max_allowable_path_loss(coverage_reliability=1.2), "coverage_reliability=1.2 must be < 1"),
         (lambda: cell_range_km(200, 1800, 30, 2), "outside COST-231 Hata's valid 1 to 20 km"),
-        (lambda: fspl([1, 2, 3], [900, 1800]), "shapes do not match"),
+        (lambda: fspl([1, 2, 3], [900, 1800]), "shapes that do not fit together: distance_km 3, frequency_mhz 2"),
     ],
 )
 def test_bad_input_names_argument_value_and_range(call, fragment):

@@ -34,6 +34,26 @@ class WrongTypeError(XlSpectrumError):
     excel_error = "#VALUE!"
 
 
+class NonFiniteResultError(OutOfRangeError):
+    """Finite inputs whose result is not a finite number (an overflow): ``#NUM!``."""
+
+
+def as_switch(name: str, value: Any) -> bool:
+    """A TRUE/FALSE argument: a bool, 1/0, or the text "TRUE"/"FALSE" (any case).
+
+    Any other text is refused: ``extrapolate="FALSE"`` must never count as true.
+    """
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.ravel()[0]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, numbers.Real) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE"):
+        return value.strip().upper() == "TRUE"
+    raise WrongTypeError(f"{name}={value!r} must be TRUE or FALSE")
+
+
 def _fmt(value: float) -> str:
     return f"{value:.6g}"
 
@@ -52,11 +72,16 @@ def as_float_array(name: str, value: Any) -> np.ndarray:
     if isinstance(value, pd.Series):
         value = value.to_numpy()
     if isinstance(value, numbers.Real):
-        return np.asarray(float(value))
+        try:
+            return np.asarray(float(value))
+        except OverflowError:
+            raise OutOfRangeError(f"{name}={str(value)[:20]}... is too large for a floating-point number") from None
     try:
         array = np.asarray(value)
     except ValueError as exc:  # ragged nested lists
-        raise WrongTypeError(f"{name} is not a rectangular array of numbers") from exc
+        raise WrongTypeError(f"{name} is not a rectangular range of numbers (rows of different lengths)") from exc
+    if array.size == 0:
+        raise WrongTypeError(f"{name} is an empty range; numbers are required")
     if array.dtype.kind in "biuf":
         if array.dtype.kind == "b":
             raise WrongTypeError(f"{name} holds logical values; numbers are required")
@@ -64,13 +89,18 @@ def as_float_array(name: str, value: Any) -> np.ndarray:
     # object or string arrays: find the first element that is not a real number
     flat = array.ravel()
     for index, item in enumerate(flat):
+        if isinstance(item, (list, tuple)):
+            raise WrongTypeError(f"{name} is not a rectangular range of numbers (rows of different lengths)")
         where = "" if array.ndim == 0 else f" (element {index})"
         if item is None:
             raise WrongTypeError(f"{name} has an empty cell{where}; a number is required")
         if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
             shown = repr(str(item)) if isinstance(item, str) else repr(item)
             raise WrongTypeError(f"{name}={shown}{where} is not a number")
-    return array.astype(float)
+    try:
+        return array.astype(float)
+    except OverflowError:
+        raise OutOfRangeError(f"{name} holds a number too large for a floating-point number") from None
 
 
 def _first_bad(array: np.ndarray, bad: np.ndarray) -> str:
@@ -149,6 +179,7 @@ def model_range(
     Where no alternative is named, ``extrapolate=True`` lets a user knowingly go beyond
     the range the model was fitted on, and the message (``invitation``) says so.
     """
+    extrapolate = as_switch("extrapolate", extrapolate)
     array = check_range(name, value, 0.0, low_inclusive=False, unit=unit)
     if below is not None:
         check_range(name, array, low, unit=unit, hint=f" for {model}{below}")
@@ -164,15 +195,27 @@ def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
     try:
         return list(np.broadcast_arrays(*arrays.values()))
     except ValueError as exc:
-        shapes = ", ".join(f"{k}{tuple(v.shape)}" for k, v in arrays.items())
-        raise WrongTypeError(f"array shapes do not match: {shapes}") from exc
+        shapes = ", ".join(f"{k} {' x '.join(map(str, v.shape))}" for k, v in arrays.items() if v.ndim)
+        raise WrongTypeError(f"ranges of shapes that do not fit together: {shapes}") from exc
 
 
 def shape_like(result: np.ndarray, *inputs: Any) -> Any:
-    """Give the result the container of the inputs: float, ndarray or pandas Series."""
+    """Give the result the container of the inputs: float, ndarray or pandas Series.
+
+    Raises :class:`NonFiniteResultError` when finite inputs gave a result that is not a
+    finite number (an overflow): never a silent NaN or infinity.
+    """
     result = np.asarray(result, dtype=float)
-    for item in inputs:
-        if isinstance(item, pd.Series) and result.shape == item.shape:
+    bad = ~np.isfinite(result)
+    if bad.any():
+        where = "" if result.ndim == 0 else f" (element {int(np.flatnonzero(bad)[0])})"
+        raise NonFiniteResultError(f"the result{where} is not a finite number: the inputs overflow the calculation")
+    series = [item for item in inputs if isinstance(item, pd.Series)]
+    if any(not item.index.equals(series[0].index) for item in series[1:]):
+        raise WrongTypeError("pandas Series arguments have different indexes, so they would combine by position; "
+                             "align them first (a, b = a.align(b))")
+    for item in series:
+        if result.shape == item.shape:
             return pd.Series(result, index=item.index, name=item.name)
     if result.ndim == 0:
         return float(result)

@@ -22,48 +22,81 @@ from typing import Any, Callable
 import numpy as np
 import xlwings as xw
 
-from ._validation import WrongTypeError, XlSpectrumError
+from ._validation import NonFiniteResultError, OutOfRangeError, WrongTypeError, XlSpectrumError, as_switch
 from .registry import CATEGORY, FUNCTIONS, ExcelFunction
 
 __all__ = [f.excel_name for f in FUNCTIONS] + ["call_excel_function", "excel_error_text"]
 
 
+#: Excel's error values, as xlwings passes them with ``err_to_str`` and as a cell shows them
+EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!")
+#: Excel cuts a cell's text, a description or an argument's help at this many characters
+EXCEL_TEXT_LIMIT = 255
+
+
 def excel_error_text(error: Exception) -> str:
-    """One line starting with the Excel error code an exception stands for."""
+    """One line of at most 255 characters starting with the Excel error code the exception stands for."""
     code = error.excel_error if isinstance(error, XlSpectrumError) else "#VALUE!"
     message = " ".join(str(error).split())
     if not isinstance(error, XlSpectrumError):
         message = f"{type(error).__name__}: {message}"
-    return f"{code} {message}"
+    text = f"{code} {message}"
+    return text if len(text) <= EXCEL_TEXT_LIMIT else text[: EXCEL_TEXT_LIMIT - 3] + "..."
 
 
-def _from_excel(value: Any) -> Any:
-    """An Excel argument as numpy: 2-D lists become arrays (``None`` cells kept as objects)."""
-    if isinstance(value, (list, tuple)):
-        cell_types = {type(cell) for row in value for cell in (row if isinstance(row, (list, tuple)) else (row,))}
-        # bool is not in the set: a TRUE inside a numeric range must not become 1.0
-        if cell_types <= {float, int}:
+class _ErrorCell(Exception):
+    """An input cell that holds an Excel error: the function returns that same error."""
+
+    def __init__(self, name: str, code: str) -> None:
+        super().__init__(code)
+        self.text = f"{code} {name} holds the error {code}"
+
+
+def _cells(value: Any) -> list[Any]:
+    return [cell for row in value for cell in (row if isinstance(row, (list, tuple)) else (row,))]
+
+
+def _from_excel(name: str, value: Any) -> Any:
+    """An Excel argument as Python: one cell as a scalar, a range as an array, ``None`` when empty.
+
+    A 1 x 1 range (xlwings passes ``[[x]]``) is the value itself, so a bad cell reads like
+    one value.  A range whose cells are all empty is ``None`` (an empty optional argument
+    means its default).  An error cell anywhere stops the call with that error.
+    """
+    if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+        raise _ErrorCell(name, value.strip())
+    if not isinstance(value, (list, tuple)):
+        return value
+    if len(value) == 0 or any(isinstance(row, (list, tuple)) and len(row) == 0 for row in value):
+        raise WrongTypeError(f"{name} is an empty range; numbers are required")
+    cells = _cells(value)
+    for cell in cells:
+        if isinstance(cell, str) and cell.strip() in EXCEL_ERRORS:
+            raise _ErrorCell(name, cell.strip())
+    if all(cell is None for cell in cells):
+        return None
+    if len(cells) == 1:
+        return cells[0]
+    widths = {len(row) if isinstance(row, (list, tuple)) else 1 for row in value}
+    if len(widths) > 1:
+        raise WrongTypeError(f"{name} is not a rectangular range (rows of different lengths)")
+    cell_types = {type(cell) for cell in cells}
+    # bool is not in the set: a TRUE inside a numeric range must not become 1.0
+    if cell_types <= {float, int}:
+        try:
             return np.array(value, dtype=float)
-        return np.array(value, dtype=object)
-    return value
-
-
-def _switch(name: str, value: Any) -> bool:
-    """TRUE/FALSE arguments: Excel booleans, 1/0, or "TRUE"/"FALSE" text."""
-    if isinstance(value, np.ndarray) and value.size == 1:
-        value = value.ravel()[0]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE"):
-        return value.strip().upper() == "TRUE"
-    raise WrongTypeError(f"{name}={value!r} must be TRUE or FALSE")
+        except OverflowError:
+            raise OutOfRangeError(f"{name} holds a number too large for a floating-point number") from None
+    return np.array(value, dtype=object)
 
 
 def _to_excel(result: Any) -> Any:
     """A float for a single value, otherwise a 2-D list that Excel spills."""
     array = np.asarray(result, dtype=float)
+    if array.size == 0:
+        raise WrongTypeError("the result is empty: an argument is an empty range")
+    if not np.isfinite(array).all():
+        raise NonFiniteResultError("the result is not a finite number for these inputs")
     if array.size == 1:
         return float(array.ravel()[0])
     if array.ndim == 1:
@@ -79,13 +112,13 @@ def call_excel_function(spec: ExcelFunction, *args: Any) -> Any:
         positional: list[Any] = []
         keywords: dict[str, Any] = {}
         for argument, raw in zip(spec.arguments, args + (None,) * (len(spec.arguments) - len(args))):
-            value = _from_excel(raw)
+            value = _from_excel(argument.name, raw)
             if value is None:
                 if not argument.optional:
                     raise WrongTypeError(f"{argument.name} is empty; a value is required")
                 value = argument.default
             elif isinstance(argument.default, bool):
-                value = _switch(argument.name, value)
+                value = as_switch(argument.name, value)
             elif isinstance(argument.default, str):
                 value = str(np.asarray(value, dtype=object).ravel()[0]).strip().lower()
             elif argument.name in spec.series_arguments and isinstance(value, np.ndarray):
@@ -95,8 +128,23 @@ def call_excel_function(spec: ExcelFunction, *args: Any) -> Any:
             else:
                 positional.append(value)
         return _to_excel(spec.python(*positional, **keywords))
+    except _ErrorCell as error:
+        return error.text[:EXCEL_TEXT_LIMIT]
+    except NonFiniteResultError as error:
+        named = [a.name for a in spec.arguments if a.name in str(error)]
+        if not named:
+            shown = ", ".join(f"{a.name}={_shown(v)}" for a, v in zip(spec.arguments, args) if v is not None)
+            error = NonFiniteResultError(f"{error} ({shown})")
+        return excel_error_text(error)
     except Exception as error:  # noqa: BLE001 - a cell must show one line, never a traceback
         return excel_error_text(error)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        count = len(_cells(value))
+        return f"a range of {count} cells" if count != 1 else _shown(_cells(value)[0])
+    return f"{value:.6g}" if isinstance(value, float) else repr(value)
 
 
 def _make_udf(spec: ExcelFunction) -> Callable[..., Any]:
@@ -118,7 +166,8 @@ def _make_udf(spec: ExcelFunction) -> Callable[..., Any]:
         ]
     )
     for argument in spec.arguments:
-        udf = xw.arg(argument.name, ndim=2, doc=argument.help)(udf)
+        # err_to_str: an error cell arrives as its text (#N/A, ...), so the function can pass it on
+        udf = xw.arg(argument.name, ndim=2, err_to_str=True, doc=argument.help)(udf)
     return xw.func(category=CATEGORY)(udf)
 
 

@@ -111,4 +111,4 @@ def _scaled_price(price, bandwidth, population, part_bandwidth, part_population,
     }
     p, bw, pop, bw_part, pop_part, years, oh = broadcast(**arrays)
     value = p / (bw * pop) * (bw_part * pop_part) / years + oh
-    return shape_like(value, price[1], bandwidth[1], population[1], part_bandwidth[1], part_population[1])
+    return shape_like(value, price[1], bandwidth[1], population[1], part_bandwidth[1], part_population[1], term[1], overhead[1])

@@ -25,7 +25,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import constants, stats
 
-from ._validation import OutOfRangeError, WrongTypeError, broadcast, check_range, model_range, shape_like
+from ._validation import (
+    NonFiniteResultError,
+    OutOfRangeError,
+    WrongTypeError,
+    as_switch,
+    broadcast,
+    check_range,
+    model_range,
+    shape_like,
+)
 
 __all__ = [
     "TABLE4_UPLINK",
@@ -338,11 +347,21 @@ def max_allowable_path_loss(
     rel = check_range("coverage_reliability", coverage_reliability, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
     mean = check_range("shadowing_mean_db", shadowing_mean_db, 0.0, unit="dB")
     sigma = check_range("shadowing_sigma_db", shadowing_sigma_db, 0.0, unit="dB")
+    tx, gtx, body, nf, bw, sinr, im, cable, grx, ff, sho, rel, mean, sigma = broadcast(
+        tx_power_dbm=tx, tx_antenna_gain_dbi=gtx, body_loss_db=body, noise_figure_db=nf, noise_bandwidth_khz=bw,
+        sinr_db=sinr, interference_margin_db=im, cable_loss_db=cable, rx_antenna_gain_dbi=grx,
+        fast_fading_margin_db=ff, soft_handover_gain_db=sho, coverage_reliability=rel, shadowing_mean_db=mean,
+        shadowing_sigma_db=sigma,
+    )
     eirp = tx + gtx - body
     sensitivity = _thermal_noise_dbm(bw) + nf + sinr
     shadowing_margin = mean + sigma * stats.norm.ppf(rel)
     mapl = eirp - sensitivity - im - cable + grx - ff + sho - shadowing_margin
-    return shape_like(mapl, tx_power_dbm, noise_bandwidth_khz, coverage_reliability)
+    return shape_like(
+        mapl, tx_power_dbm, tx_antenna_gain_dbi, body_loss_db, noise_figure_db, noise_bandwidth_khz, sinr_db,
+        interference_margin_db, cable_loss_db, rx_antenna_gain_dbi, fast_fading_margin_db, soft_handover_gain_db,
+        coverage_reliability, shadowing_mean_db, shadowing_sigma_db,
+    )
 
 
 #: Thesis Table 4's inputs, read from the defaults of :func:`max_allowable_path_loss`.
@@ -379,8 +398,9 @@ def cell_range_km(max_path_loss_db, frequency_mhz, base_height_m, mobile_height_
     mapl = check_range("max_path_loss_db", max_path_loss_db, 0.0, low_inclusive=False, unit="dB")
     fixed, slope = cost231_hata_terms(frequency_mhz, base_height_m, mobile_height_m, metropolitan, extrapolate=extrapolate)
     mapl, fixed, slope = broadcast(max_path_loss_db=mapl, fixed=fixed, slope=slope)
-    distance = 10.0 ** ((mapl - fixed) / slope)
-    if not extrapolate:
+    with np.errstate(over="ignore"):
+        distance = 10.0 ** ((mapl - fixed) / slope)
+    if not as_switch("extrapolate", extrapolate):
         low, high = HATA_DISTANCE_KM
         # a loss computed at exactly 1 or 20 km must invert to within round-off of the limit
         outside = (distance < low * (1 - 1e-9)) | (distance > high * (1 + 1e-9))
@@ -391,4 +411,9 @@ def cell_range_km(max_path_loss_db, frequency_mhz, base_height_m, mobile_height_
                 f"{distance.ravel()[index]:.4g} km, outside COST-231 Hata's valid 1 to 20 km; "
                 "set extrapolate=TRUE to accept it"
             )
+    if not np.isfinite(distance).all():
+        raise NonFiniteResultError(
+            f"max_path_loss_db={mapl.ravel()[int(np.flatnonzero(~np.isfinite(distance))[0])]:.6g} gives a range too large "
+            "to represent: the loss is far beyond what COST-231 Hata describes"
+        )
     return shape_like(distance, max_path_loss_db, frequency_mhz, base_height_m, mobile_height_m)

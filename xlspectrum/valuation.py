@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ._validation import WrongTypeError, broadcast, check_range, shape_like
+from ._validation import NonFiniteResultError, WrongTypeError, broadcast, check_range, shape_like
 
 __all__ = [
     "npv",
@@ -52,7 +52,14 @@ def npv(rate, cashflows):
     if flows.ndim == 0 or flows.shape[-1] == 0:
         raise WrongTypeError("cashflows must hold at least one cash flow (a row or column of numbers)")
     periods = np.arange(flows.shape[-1])
-    discount = (1.0 + r[..., np.newaxis]) ** -periods
+    with np.errstate(over="ignore", divide="ignore"):
+        discount = (1.0 + r[..., np.newaxis]) ** -periods
+    if not np.isfinite(discount).all():
+        worst = float(np.min(r))
+        raise NonFiniteResultError(
+            f"rate={worst:.6g} over {flows.shape[-1]} periods makes the discount factor (1 + rate)^-t overflow; "
+            "a rate this close to -1 has no finite NPV"
+        )
     try:
         value = np.sum(flows * discount, axis=-1)
     except ValueError as exc:
@@ -74,6 +81,14 @@ def black_scholes_terms(underlying_value, exercise_price, years, risk_free_rate,
     sigma = check_range("volatility", volatility, 0.0, 10.0, low_inclusive=False)
     s, k, t, r, sigma = broadcast(underlying_value=s, exercise_price=k, years=t, risk_free_rate=r, volatility=sigma)
     spread = sigma * np.sqrt(t)
+    with np.errstate(over="ignore"):
+        discounted = k * np.exp(-r * t)
+    if not np.isfinite(discounted).all():
+        i = int(np.flatnonzero(~np.isfinite(discounted))[0])
+        raise NonFiniteResultError(
+            f"risk_free_rate={r.ravel()[i]:.6g} over years={t.ravel()[i]:.6g} makes exp(-r t) overflow; "
+            "no finite option value exists for that rate and life"
+        )
     d1 = (np.log(s / k) + (r + sigma**2 / 2.0) * t) / spread
     d2 = d1 - spread
     inputs = (underlying_value, exercise_price, years, risk_free_rate, volatility)
@@ -82,7 +97,7 @@ def black_scholes_terms(underlying_value, exercise_price, years, risk_free_rate,
         "d2": shape_like(d2, *inputs),
         "n_d1": shape_like(stats.norm.cdf(d1), *inputs),
         "n_d2": shape_like(stats.norm.cdf(d2), *inputs),
-        "discounted_exercise_price": shape_like(k * np.exp(-r * t), *inputs),
+        "discounted_exercise_price": shape_like(discounted, *inputs),
     }
 
 

@@ -1,0 +1,151 @@
+"""The command line never shows a traceback: one line on stderr, a non-zero exit code."""
+
+import errno
+import io
+import os
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook, load_workbook
+
+from xlspectrum.cli import main
+from xlspectrum.costmodel import INPUTS
+from xlspectrum.recalc import soffice_path
+
+needs_libreoffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def assert_one_line_failure(result, *fragments):
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    # progress lines of long work may come first; the failure is one last line
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("error")]
+    assert len(errors) == 1 and lines[-1] == errors[0] and errors[0].startswith("error: "), result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+
+
+def test_value_with_the_demand_given_as_a_setting():
+    for forecast in ("ten_x_linear", "aggressive", "usage", "cisco_vni_linear"):
+        result = invoke("value", "--set", f"demand_forecast={forecast}")
+        assert result.exit_code == 0, result.output
+        assert f"demand {forecast}" in result.output
+    ten_x = invoke("value", "--set", "demand_forecast=ten_x_linear")
+    assert "not printed" in ten_x.output and "285.0" in ten_x.output  # Table 10's deprival for 10 x
+
+
+def test_conflicting_demand_is_refused():
+    assert_one_line_failure(invoke("value", "--demand", "usage", "--set", "demand_forecast=aggressive"), "disagree")
+
+
+@pytest.mark.parametrize("command", ["build", "value"])
+@pytest.mark.parametrize(
+    "setting, fragments",
+    [
+        ("wacc=", ("wacc= has no value", "0 to 0.5")),
+        ("wacc=9", ("wacc=9 is outside its valid range", "did you mean 0.09?")),
+        ("wacc=nine", ("wacc=nine is not a number",)),
+        ("population=-5", ("population=-5 is outside its valid range",)),
+        ("wac=0.1", ("unknown input 'wac'", "did you mean wacc?")),
+        ("demand_forecast=cisco", ("demand_forecast='cisco' must be one of",)),
+        ("include_depreciation_in_total=maybe", ("must be TRUE or FALSE",)),
+        ("mix_macro_urban=0.7", ("Cell-type proportions sum to 100 % (urban)",)),
+        ("nonsense", ("must look like KEY=VALUE",)),
+    ],
+)
+def test_bad_settings_are_one_line(tmp_path, command, setting, fragments):
+    extra = ["-o", str(tmp_path / "m.xlsx")] if command == "build" else []
+    assert_one_line_failure(invoke(command, *extra, "--set", setting), *fragments)
+    assert not (tmp_path / "m.xlsx").exists()
+
+
+def test_percent_settings_and_echo(tmp_path):
+    result = invoke("value", "--set", "wacc=10%", "--format", "table")
+    assert result.exit_code == 0 and "wacc=0.1" in result.output
+
+
+def test_inputs_lists_every_input_with_its_range():
+    result = invoke("inputs", "--format", "csv")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "key,value,unit,valid,source,label" and len(lines) == len(INPUTS) + 1
+    assert any(line.startswith("wacc,0.09,%,0 to 0.5,") for line in lines)
+
+
+def test_build_output_paths(tmp_path, monkeypatch):
+    assert_one_line_failure(invoke("build", "-o", str(tmp_path / "missing" / "m.xlsx")), "does not exist")
+    assert_one_line_failure(invoke("build", "-o", str(tmp_path)), "is a folder")
+    other = tmp_path / "notes.xlsx"
+    other.write_text("my notes")
+    assert_one_line_failure(invoke("build", "-o", str(other)), "exists and differs", "--force")
+    assert other.read_text() == "my notes"
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", read_only)
+    assert_one_line_failure(invoke("build", "-o", str(tmp_path / "new.xlsx")), "permission denied")
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.xlsx"]  # no temporary or lock file left
+
+
+def workbook_with(path, formulas):
+    wb = Workbook()
+    for address, formula in formulas.items():
+        wb.active[address] = formula
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("engine", [pytest.param("libreoffice", marks=[needs_libreoffice, pytest.mark.libreoffice]), "formulas"])
+def test_recalc_any_workbook(tmp_path, engine):
+    path = workbook_with(tmp_path / "any.xlsx", {"A1": "=1+1", "A2": '=""', "A3": '="#not an error"'})
+    out = tmp_path / "out.xlsx"
+    result = invoke("recalc", str(path), "--engine", engine, "--output", str(out))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "3 formula cells, all with values, no errors" in result.output
+    assert "Not an xlspectrum thesis model" in result.output
+    assert load_workbook(out, data_only=True).active["A1"].value == 2
+
+
+@pytest.mark.parametrize("engine", [pytest.param("libreoffice", marks=[needs_libreoffice, pytest.mark.libreoffice]), "formulas"])
+def test_recalc_names_error_cells(tmp_path, engine):
+    path = workbook_with(tmp_path / "bad.xlsx", {"A1": "=1/0", "A2": "=1+1"})
+    assert_one_line_failure(invoke("recalc", str(path), "--engine", engine), "Sheet!A1")
+
+
+def test_recalc_refuses_what_is_not_a_workbook(tmp_path):
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    assert_one_line_failure(invoke("recalc", str(empty)), "is empty (0 bytes)")
+    text = tmp_path / "text.xlsx"
+    text.write_text("hello")
+    assert_one_line_failure(invoke("recalc", str(text)), "not an .xlsx workbook")
+    good = workbook_with(tmp_path / "good.xlsx", {"A1": "=1+1"})
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(good.read_bytes()[:2000])
+    assert_one_line_failure(invoke("recalc", str(truncated)), "truncated.xlsx")
+    ods = tmp_path / "sheet.ods"
+    with zipfile.ZipFile(ods, "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        package.writestr("content.xml", "<x/>")
+    assert_one_line_failure(invoke("recalc", str(ods)), "OpenDocument spreadsheet (.ods)")
+    assert_one_line_failure(invoke("recalc", str(tmp_path)), "is a folder")
+    assert_one_line_failure(invoke("recalc", str(tmp_path / "missing.xlsx")), "does not exist")
+
+
+def test_formulas_engine_time_limit(tmp_path):
+    path = workbook_with(tmp_path / "any.xlsx", {"A1": "=1+1"})
+    from xlspectrum.recalc import RecalculationError, _time_limit
+
+    with pytest.raises(RecalculationError, match="did not finish within 1 s"):
+        with _time_limit(1, "the formulas engine"):
+            while True:
+                pass
+    assert invoke("recalc", str(path), "--engine", "formulas", "--timeout", "60").exit_code == 0
