@@ -86,6 +86,7 @@ def test_row_and_column_broadcast_to_a_table():
     assert np.array(out).shape == (2, 2)
 
 
+@pytest.mark.slow
 def test_a_million_values_in_one_call():
     distances = np.linspace(1, 20, 1_000_000)[:, np.newaxis].tolist()
     out = excel.COST231(1800, distances, 30, 1.5)

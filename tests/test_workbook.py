@@ -180,6 +180,7 @@ def test_read_inputs_round_trips(tmp_path):
     assert read["rollout"][:6] == pytest.approx([0.05, 0.2, 0.25, 0.25, 0.2, 0.05])
 
 
+@pytest.mark.slow
 def test_build_never_overwrites_a_changed_file(tmp_path):
     runner = CliRunner()
     target = tmp_path / "m.xlsx"
