@@ -149,3 +149,12 @@ def test_formulas_engine_time_limit(tmp_path):
             while True:
                 pass
     assert invoke("recalc", str(path), "--engine", "formulas", "--timeout", "60").exit_code == 0
+
+
+def test_summaries_name_their_demand_forecast(tmp_path):
+    build = invoke("build", "-o", str(tmp_path / "m.xlsx"))
+    assert build.exit_code == 0
+    assert "demand ten_x_linear (10 x Cisco VNI linear, the scenario Appendix C prints)" in build.output
+    value = invoke("value")
+    assert "demand cisco_vni_linear (Cisco VNI linear, the forecast of the thesis' valuation Tables 8-11)" in value.output
+    assert "`xlspectrum build` use ten_x_linear" in value.output
