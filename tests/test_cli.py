@@ -1,7 +1,6 @@
 """The command line never shows a traceback: one line on stderr, a non-zero exit code."""
 
 import errno
-import io
 import os
 import zipfile
 

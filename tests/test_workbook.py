@@ -19,7 +19,6 @@ from xlspectrum.workbook import (
     cell_places,
     read_inputs,
     save_atomically,
-    workbook_content,
 )
 
 ROOT = Path(__file__).parent.parent

@@ -374,9 +374,6 @@ def _write_checks(wb: Workbook, layout: _Layout) -> None:
     def ref(key: str) -> str:
         return layout.at(CHECKS_SHEET, FIRST_YEAR_COLUMN).reference(key)
 
-    def rows(key: str) -> str:
-        return layout.at(CHECKS_SHEET, FIRST_YEAR_COLUMN).row_range(key)
-
     pass_cells = []
     ws.cell(row, 1, "Integrity checks (the same checks the Python engine applies)").font = BOLD
     row += 1
@@ -785,17 +782,6 @@ def valuation_cell(key: str, basis: str) -> str:
     """The ``Sheet!A1`` address of a valuation row's thesis or model cell."""
     place = _default_layout().places[f"{key}_{basis}"]
     return f"{place.sheet}!{_col(place.column)}{place.row}"
-
-
-def workbook_content(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
-    """Every non-empty cell of a workbook (formulas as text), by sheet: to compare two files."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(path)
-    return {
-        ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
-        for ws in book.worksheets
-    }
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
