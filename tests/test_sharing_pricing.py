@@ -95,7 +95,7 @@ def test_lsr_extremes():
         (lambda: load_symmetry_ratio(1, 2), "series of samples"),
         (lambda: load_symmetry_ratio([0, 0], [0, 0]), "all zero"),
         (lambda: load_symmetry_ratio([1, -1], [1, 1]), "profile_1=-1 (element 1) must be >= 0"),
-        (lambda: ssd_from_lsr(1.5, 0), "lsr=1.5 must be <= 1"),
+        (lambda: ssd_from_lsr(1.5, 0), "load_symmetry=1.5 must be <= 1"),
         (lambda: spectrum_sharing_dividend(0, 1), "isd_no_sharing_km=0 must be > 0"),
         (lambda: sites_for_area(-1, 1), "area_km2=-1 must be >= 0"),
     ],

@@ -46,7 +46,7 @@ ARGUMENT_HELP: dict[str, str] = {
     "profile_2": "Operator 2 traffic at the same samples (same size as profile_1)",
     "isd_no_sharing_km": "Inter-site distance without sharing [km]",
     "isd_sharing_km": "Inter-site distance with sharing [km]",
-    "lsr": "Load symmetry ratio, 0-1",
+    "load_symmetry": "Load symmetry ratio (LSR), 0-1",
     "ssd_symmetric": "Spectrum sharing dividend with symmetric loads (LSR = 1), fraction",
     "area_km2": "Area to cover [km2]",
     "isd_km": "Inter-site distance [km]",

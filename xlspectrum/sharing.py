@@ -61,7 +61,7 @@ def spectrum_sharing_dividend(isd_no_sharing_km, isd_sharing_km):
     return shape_like(1.0 - (nsh / sh) ** 2, isd_no_sharing_km, isd_sharing_km)
 
 
-def ssd_from_lsr(lsr, ssd_symmetric):
+def ssd_from_lsr(load_symmetry, ssd_symmetric):
     """SSD for operators with asymmetric loads [-], thesis eq. (11), section 5.2.2.
 
     ``SSD = (1 - LSR) + LSR * SSD_sym``, from the thesis' ref. [102].
@@ -83,7 +83,9 @@ def ssd_from_lsr(lsr, ssd_symmetric):
 
     Parameters
     ----------
-    lsr : load symmetry ratio [-], 0-1 (two operators always give 0.5-1).
+    load_symmetry : load symmetry ratio, LSR [-], 0-1 (two operators always give 0.5-1).  Named
+        ``load_symmetry``, not ``lsr``: Excel's VBA ignores case, so an argument ``lsr`` would
+        clash with the add-in function ``LSR``.
     ssd_symmetric : dividend with symmetric loads (LSR = 1) [-], at most 1.
 
     Returns
@@ -95,10 +97,10 @@ def ssd_from_lsr(lsr, ssd_symmetric):
     ----------
     B. Shaw, thesis (see :mod:`xlspectrum`), section 5.2.2, eqs. (9)-(12), Figure 19.
     """
-    ratio = check_range("lsr", lsr, 0.0, 1.0)
+    ratio = check_range("load_symmetry", load_symmetry, 0.0, 1.0)
     sym = check_range("ssd_symmetric", ssd_symmetric, None, 1.0)
-    ratio, sym = broadcast(lsr=ratio, ssd_symmetric=sym)
-    return shape_like((1.0 - ratio) + ratio * sym, lsr, ssd_symmetric)
+    ratio, sym = broadcast(load_symmetry=ratio, ssd_symmetric=sym)
+    return shape_like((1.0 - ratio) + ratio * sym, load_symmetry, ssd_symmetric)
 
 
 def load_symmetry_ratio(profile_1, profile_2):
