@@ -20,7 +20,11 @@ import inspect
 from typing import Any, Callable
 
 import numpy as np
-import xlwings as xw
+
+try:
+    import xlwings as xw
+except ImportError:  # the library without the "excel" extra, or Pyodide (xlwings Lite has its own)
+    xw = None
 
 from ._validation import NonFiniteResultError, OutOfRangeError, WrongTypeError, XlSpectrumError, as_switch
 from .registry import CATEGORY, FUNCTIONS, ExcelFunction
@@ -165,6 +169,8 @@ def _make_udf(spec: ExcelFunction) -> Callable[..., Any]:
             for a in spec.arguments
         ]
     )
+    if xw is None:
+        return udf
     for argument in spec.arguments:
         # err_to_str: an error cell arrives as its text (#N/A, ...), so the function can pass it on
         udf = xw.arg(argument.name, ndim=2, err_to_str=True, doc=argument.help)(udf)

@@ -138,8 +138,14 @@ def _read_libreoffice_output(produced: Path) -> tuple[dict[str, Any], set[str]]:
 
 
 def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAULT_TIMEOUT_S,
-                            progress: Callable[[str], None] | None = None) -> Recalculated:
-    """Recalculate with LibreOffice headless in a fresh profile; read the values back."""
+                            progress: Callable[[str], None] | None = None, with_addin: bool = False,
+                            python_env: str | os.PathLike[str] | None = None) -> Recalculated:
+    """Recalculate with LibreOffice headless in a fresh profile; read the values back.
+
+    ``with_addin`` installs xlspectrum's functions (:mod:`xlspectrum.libreoffice`) in that
+    profile first, so cells calling ``=COST231(...)`` compute; ``python_env`` is the
+    environment LibreOffice's Python uses (default: ``XLSPECTRUM_LO_PYTHON_ENV``).
+    """
     source = check_workbook_file(path).resolve()
     soffice = soffice_path()
     if soffice is None:
@@ -152,6 +158,9 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
         profile = Path(work) / "profile"
         (profile / "user").mkdir(parents=True)
         (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+        environment = [f"-env:UserInstallation={profile.as_uri()}"]
+        if with_addin:
+            environment = _install_addin(soffice, profile, Path(work), python_env, timeout, progress)
         out = Path(work) / "out"
         out.mkdir()
         # copy under a plain name: soffice names its output after the input
@@ -159,7 +168,7 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
         staged.parent.mkdir()
         shutil.copyfile(source, staged)
         command = [
-            soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
+            soffice, *environment, "--headless", "--norestore", "--nolockcheck",
             "--calc", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(staged),
         ]
         try:
@@ -174,7 +183,39 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
         xlsx = produced.read_bytes()
     if progress:
         progress(f"LibreOffice: done in {time.monotonic() - started:.1f} s")
-    return Recalculated("libreoffice", values, formula_cells, errors, xlsx)
+    return Recalculated("libreoffice" + (" with the xlspectrum add-in" if with_addin else ""), values, formula_cells,
+                        errors, xlsx)
+
+
+def _install_addin(soffice: str, profile: Path, work: Path, python_env: Any, timeout: float,
+                   progress: Callable[[str], None] | None) -> list[str]:
+    """Start the fresh profile once, then add the Basic module and the extension to it."""
+    from . import libreoffice
+
+    try:
+        env = libreoffice.python_env(python_env)
+    except libreoffice.AddinError as error:
+        raise RecalculationError(str(error)) from error
+    if env is None:
+        raise RecalculationError(
+            "--with-addin needs a Python environment for LibreOffice: /usr/bin/python3 -m venv --system-site-packages "
+            f"ENV && ENV/bin/pip install xlspectrum, then --python-env ENV (or set {libreoffice.PYTHON_ENV_VARIABLE})"
+        )
+    environment = libreoffice.profile_environment(profile)
+    if progress:
+        progress(f"LibreOffice: installing the xlspectrum functions in a fresh profile (Python from {env})")
+    try:
+        # the first start lays out the profile (it would overwrite a Basic library written before it)
+        subprocess.run([soffice, *environment, "--headless", "--norestore", "--terminate_after_init"],
+                       capture_output=True, text=True, timeout=timeout, env={**os.environ, "HOME": str(work)})
+        oxt = work / "xlspectrum.oxt"
+        oxt.write_bytes(libreoffice.extension_bytes(env))
+        libreoffice.install_into_profile(profile, oxt, timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise RecalculationError(f"LibreOffice did not start within {timeout:.0f} s") from exc
+    except libreoffice.AddinError as error:
+        raise RecalculationError(str(error)) from error
+    return environment
 
 
 @contextlib.contextmanager
@@ -234,12 +275,17 @@ def recalculate_formulas(path: str | os.PathLike[str], timeout: float = DEFAULT_
 
 
 def recalculate(path: str | os.PathLike[str], engine: str = "auto", timeout: float = DEFAULT_TIMEOUT_S,
-                progress: Callable[[str], None] | None = None) -> Recalculated:
-    """Recalculate with ``engine`` = ``libreoffice``, ``formulas`` or ``auto`` (LibreOffice when installed)."""
+                progress: Callable[[str], None] | None = None, with_addin: bool = False,
+                python_env: str | os.PathLike[str] | None = None) -> Recalculated:
+    """Recalculate with ``engine`` = ``libreoffice``, ``formulas`` or ``auto`` (LibreOffice when installed).
+
+    ``with_addin`` (LibreOffice) installs xlspectrum's functions in the run's profile; the
+    ``formulas`` engine always has them registered.
+    """
     if engine == "auto":
         engine = "libreoffice" if soffice_path() else "formulas"
     if engine == "libreoffice":
-        return recalculate_libreoffice(path, timeout, progress)
+        return recalculate_libreoffice(path, timeout, progress, with_addin, python_env)
     if engine == "formulas":
         return recalculate_formulas(path, timeout, progress)
     raise ValueError(f"engine={engine!r} must be 'libreoffice', 'formulas' or 'auto'")

@@ -1,0 +1,175 @@
+"""LibreOffice Calc: the generated extension computes every function in a real spreadsheet engine.
+
+Needs LibreOffice and a Python environment for LibreOffice's Python with xlspectrum
+(``XLSPECTRUM_LO_PYTHON_ENV``; ``.ci/run`` makes ``.ci/lo-venv``). The expected values are
+the Python layer's own answers for the same cells (:func:`xlspectrum.excel.call_excel_function`).
+"""
+
+import math
+import os
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula
+
+from xlspectrum import excel, libreoffice
+from xlspectrum.chapter8 import CROSS_CHECKS
+from xlspectrum.cli import main
+from xlspectrum.recalc import recalculate_libreoffice, soffice_path
+from xlspectrum.registry import BY_EXCEL_NAME, FUNCTIONS
+from xlspectrum.workbook import build_workbook, save_atomically, valuation_cell
+
+from test_excel import GOOD_CALLS
+
+needs_addin = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed"),
+    pytest.mark.skipif(not os.environ.get(libreoffice.PYTHON_ENV_VARIABLE),
+                       reason=f"{libreoffice.PYTHON_ENV_VARIABLE} is not set (.ci/run makes .ci/lo-venv)"),
+]
+
+
+def test_the_extension_and_basic_module_come_from_the_registry(tmp_path):
+    result = CliRunner().invoke(main, ["addin", "libreoffice", "-o", str(tmp_path / "x.oxt"), "--basic", str(tmp_path / "x.bas")])
+    assert result.exit_code == 0, result.output + result.stderr
+    with zipfile.ZipFile(tmp_path / "x.oxt") as package:
+        assert {"META-INF/manifest.xml", "description.xml", "xlspectrum_functions.py"} <= set(package.namelist())
+        component = package.read("xlspectrum_functions.py").decode()
+    compile(component, "xlspectrum_functions.py", "exec")
+    basic = (tmp_path / "x.bas").read_text()
+    for spec in FUNCTIONS:
+        header = f"Function {spec.excel_name}(" + ", ".join(f"Optional {a.name} As Variant" for a in spec.arguments)
+        assert header in basic
+    # every function traps every error: an untrapped Basic error hangs headless LibreOffice
+    assert basic.count("On Error GoTo failed") == len(FUNCTIONS) + 1
+
+
+def test_a_python_env_that_is_not_one_is_refused(tmp_path):
+    result = CliRunner().invoke(main, ["addin", "libreoffice", "-o", str(tmp_path / "x.oxt"), "--python-env", str(tmp_path)])
+    assert result.exit_code != 0 and "is not a virtual environment" in result.stderr
+
+
+class Sheet:
+    """Cells calling each function, with the arguments the Python layer gets for the same cells."""
+
+    def __init__(self):
+        self.book = Workbook()
+        self.ws = self.book.active
+        self.ws.title = "Functions"
+        self.row = 1
+        self.data_column = 10
+        self.cases = []
+
+    def reference(self, values):
+        """Write a range of values to the side; return its address and what the layer receives."""
+        column = self.data_column
+        self.data_column += len(values[0]) + 1
+        for r, row in enumerate(values):
+            for c, value in enumerate(row):
+                self.ws.cell(r + 1, column + c, value)
+        first = f"{get_column_letter(column)}1"
+        last = f"{get_column_letter(column + len(values[0]) - 1)}{len(values)}"
+        return f"{first}:{last}", [list(row) for row in values]
+
+    def literal(self, value):
+        if value is None:
+            return "", None
+        if isinstance(value, bool):
+            return ("TRUE" if value else "FALSE"), value
+        if isinstance(value, str):
+            return f'"{value}"', value
+        return repr(float(value)), float(value)
+
+    def add(self, name, args, what, spill=False):
+        texts, python = [], []
+        for value in args:
+            if isinstance(value, list):
+                text, received = self.reference(value)
+            elif value == "empty cell":
+                text, received = "Z999", None
+            else:
+                text, received = self.literal(value)
+            texts.append(text)
+            python.append(received)
+        while texts and texts[-1] == "" and python[-1] is None:
+            texts.pop(), python.pop()
+        formula = f"={name}({','.join(texts)})"
+        address = f"A{self.row}"
+        expected = excel.call_excel_function(BY_EXCEL_NAME[name], *python)
+        if spill and isinstance(expected, list):
+            last = f"A{self.row + len(expected) - 1}"
+            self.ws[address] = ArrayFormula(f"{address}:{last}", formula)
+            self.row += len(expected)
+        else:
+            self.ws[address] = formula
+            self.row += 1
+        self.ws.cell(self.row - 1, 2, what)
+        self.cases.append((address, name, what, expected))
+
+
+def build_cases():
+    sheet = Sheet()
+    for spec in FUNCTIONS:
+        args, _ = GOOD_CALLS[spec.excel_name]
+        sheet.add(spec.excel_name, list(args), "worked example")
+        optional = [a for a in spec.arguments if a.optional]
+        if optional and len(args) < len(spec.arguments):
+            sheet.add(spec.excel_name, list(args) + ["empty cell"] * (len(spec.arguments) - len(args)), "empty optional cells")
+        if args:
+            sheet.add(spec.excel_name, ["text"] + list(args)[1:], "text in the first argument")
+            sheet.add(spec.excel_name, ["empty cell"] + list(args)[1:], "empty first argument")
+    sheet.add("FSPL", [-1, 1000], "out of range")
+    sheet.add("COST231", [1800, 25, 30, 1.5], "outside the model's range")
+    sheet.add("COST231", [1800, 25, 30, 1.5, None, True], "extrapolate, metropolitan omitted")
+    sheet.add("FSPL", [[[1.0], [2.0], [5.0]], 1800], "a range spills", spill=True)
+    sheet.add("COST231", [1800, [[1.0], [2.0], [20.0]], 30, 1.5], "a column of distances spills", spill=True)
+    sheet.add("BLACK_SCHOLES_OPTION", [42, 40, 0.5, 0.1, 0.2, "put"], "put (Hull's example)")
+    return sheet
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory):
+    sheet = build_cases()
+    path = tmp_path_factory.mktemp("lo") / "functions.xlsx"
+    sheet.book.save(path)
+    return sheet, recalculate_libreoffice(path, with_addin=True)
+
+
+def close(got, want):
+    if isinstance(want, float):
+        return isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)
+    return got == want
+
+
+CASES = build_cases().cases
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[f"{n}: {w}" for _, n, w, _ in CASES])
+def test_every_function_in_calc_equals_python(recalculated, index):
+    sheet, result = recalculated
+    address, name, what, expected = sheet.cases[index]
+    row = int(address[1:])
+    if isinstance(expected, list):  # an array formula over a column: one value a row
+        got = [result.value("Functions", f"A{row + i}") for i in range(len(expected))]
+        want = [r[0] for r in expected]
+        assert all(close(g, w) for g, w in zip(got, want)), (got, want)
+    else:
+        assert close(result.value("Functions", address), expected), (result.value("Functions", address), expected)
+
+
+def test_thesis_workbook_cross_checks_compute_in_libreoffice(tmp_path):
+    path = save_atomically(build_workbook({"demand_forecast": "cisco_vni_linear"}), tmp_path / "model.xlsx")
+    result = recalculate_libreoffice(path, with_addin=True)
+    assert result.problems() == {}
+    for key in CROSS_CHECKS:
+        sheet, address = valuation_cell(key, "model").split("!")
+        native, add_in = result.value(sheet, address), result.value(sheet, f"E{address[1:]}")
+        assert isinstance(add_in, (int, float)) and math.isclose(add_in, native, rel_tol=1e-9), (key, add_in, native)
+
+
+for _test in (test_every_function_in_calc_equals_python, test_thesis_workbook_cross_checks_compute_in_libreoffice):
+    for _mark in needs_addin:
+        _test.pytestmark = [*getattr(_test, "pytestmark", []), _mark]
