@@ -261,6 +261,8 @@ def _compare_thesis_model(path: Path, recalculated: Any, compare: bool) -> None:
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override an input for both networks (repeatable).")
 def value(demand_forecast: str | None, output_format: str, settings: tuple[str, ...]) -> None:
     """Value the 28 GHz spectrum four ways (thesis chapter 8): thesis inputs beside this model."""
+    import pandas as pd
+
     from .chapter8 import valuation_table
 
     overrides = _overrides(settings)
@@ -288,8 +290,6 @@ def value(demand_forecast: str | None, output_format: str, settings: tuple[str, 
                 line[f"{record['basis']} NZ$ M"] = "not printed" if missing else f"{record['value_nzd'] / 1e6:,.1f}"
                 line[f"{record['basis']} NZ$/MHz/pop"] = "" if missing else f"{record['nzd_per_mhz_pop']:.3f}"
             rows.append(line)
-        import pandas as pd
-
         click.echo(pd.DataFrame(rows).set_index("method").fillna("").to_string())
     if table["note"].astype(bool).any():
         click.echo("\nnot printed: the thesis prints no figures for this forecast (it values Cisco VNI in Tables 8-11 "
