@@ -31,6 +31,17 @@ GOOD_CALLS = {
     "DEPRIVAL": ((734, 1289), -555.0),
     "VALUE_PER_MHZ_POP": ((-555e6, 1000, 4_746_100), -555 / 4746.1),
     "BENCHMARK_VALUE": ((0.09, 1000, 4_746_100), 427_149_000.0),
+    "SHANNON_CAPACITY": ((6e6, 20), 6e6 * math.log2(101)),
+    "THERMAL_NOISE_DBM": ((180e3, 2), xlspectrum.thermal_noise_dbm(180e3) + 2),
+    "POWER_SUM_DBM": (([[-90.0], [-90.0]],), -90 + 10 * math.log10(2)),
+    "SINR": ((-60, -90, -106.2), xlspectrum.sinr_db(-60, -90, -106.2)),
+    "VIEWERS": ((20, 1000), 300.0),
+    "BROADCAST_COST": ((0.1, 1000, 24), 2400.0),
+    "RESERVATION_PRICE_IR": ((500, 300, 2, 0.1, 24, 1000, 900), 200 * 2 - 0.1 * 24 * 100),
+    "RESERVATION_PRICE_EXCLUSIVE": ((500, 2, 0.1, 24, 1000, 0), 500 * 2 - 0.1 * 24 * 1000),
+    "SECONDARY_VALUE": ((0.5, 1000, 3, 500), 1000.0),
+    "TRADE_SURPLUS": ((1000, 160), 840.0),
+    "INTERFERENCE_SHARE": ((-100, [[-120.0]]), -120.0),
 }
 
 

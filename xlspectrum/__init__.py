@@ -5,6 +5,19 @@ wireless services in cellular networks" (University of Auckland, 2020) as vector
 documented functions.  Each docstring cites its equation and units.
 """
 
+from .interference import (
+    broadcast_cost,
+    interference_shares,
+    power_sum_dbm,
+    reservation_price_exclusive,
+    reservation_price_ir,
+    secondary_value,
+    shannon_capacity,
+    sinr_db,
+    thermal_noise_dbm,
+    trade_surplus,
+    viewers,
+)
 from .pricing import lsp_price, shared_spectrum_price
 from .propagation import (
     TABLE4_UPLINK,
@@ -30,6 +43,17 @@ __version__ = "0.1.0"
 
 __all__ = [
     "TABLE4_UPLINK",
+    "broadcast_cost",
+    "interference_shares",
+    "power_sum_dbm",
+    "reservation_price_exclusive",
+    "reservation_price_ir",
+    "secondary_value",
+    "shannon_capacity",
+    "sinr_db",
+    "thermal_noise_dbm",
+    "trade_surplus",
+    "viewers",
     "benchmark_value",
     "black_scholes_option",
     "black_scholes_terms",

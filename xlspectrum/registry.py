@@ -13,7 +13,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import pricing, propagation, sharing, valuation
+from . import interference, pricing, propagation, sharing, valuation
 
 CATEGORY = "xlspectrum"
 
@@ -72,6 +72,39 @@ ARGUMENT_HELP: dict[str, str] = {
     "cost_pv_with": "PV of cost of the network with the spectrum [NZ$]",
     "value": "Value of the spectrum [NZ$]",
     "price_per_mhz_pop": "Benchmark price [NZ$ per MHz per pop]",
+    "bandwidth_hz": "Bandwidth [Hz] (a US TV channel: 6000000)",
+    "levels_dbm": "Power of each interferer [dBm] (a range: all are added in mW)",
+    "signal_dbm": "Wanted signal at the receiver [dBm]",
+    "interference_dbm": "Total interference at the receiver [dBm]",
+    "noise_dbm": "Noise at the receiver [dBm] (THERMAL_NOISE_DBM)",
+    "households": "Households C in the area [households]",
+    "low_db": "SINR at or below which nobody watches [dB] (ATSC: 15)",
+    "high_db": "SINR above which the full share watches [dB] (ATSC: 27)",
+    "partial_share": "Share of households watching between the thresholds (paper: 0.3)",
+    "full_share": "Share of households watching above the upper threshold (paper: 0.5)",
+    "viewers_before": "Viewers N_v before the secondary transmits [viewers]",
+    "viewers_after": "Viewers N'_v with the secondary transmitting [viewers]",
+    "income_per_viewer": "Advertising income a per viewer over the contract [currency]",
+    "energy_cost_per_kwh": "Cost of energy b [currency per kWh]",
+    "duration_h": "Duration of the contract T_n [h]",
+    "power_before_kw": "Primary's transmitter power T_p [kW]",
+    "power_after_kw": "Primary's power while the secondary transmits T'_p [kW], <= T_p",
+    "power_kw": "Transmitter power T_p [kW]",
+    "penetration": "Share e of the capacity the secondary sells, 0-1",
+    "capacity": "Capacity C, in the units revenue_per_unit is priced in (e.g. customers)",
+    "revenue_per_unit": "Revenue r per unit of capacity over the contract [currency]",
+    "operating_cost": "Secondary's operating cost C_b over the contract [currency]",
+    "willingness_to_pay": "Secondary's value V_S (SECONDARY_VALUE) [currency]",
+    "reservation_price": "Primary's reservation price I_S (RESERVATION_PRICE_IR) [currency]",
+    "budget_dbm": "Interference the protected receiver tolerates [dBm]",
+    "requests_dbm": "Interference each request would add [dBm] (a range, one per request)",
+}
+
+#: Where one function's argument means something else than ARGUMENT_HELP says, by function.
+ARGUMENT_HELP_BY_FUNCTION: dict[str, dict[str, str]] = {
+    "SHANNON_CAPACITY": {"sinr_db": "Signal to interference plus noise ratio [dB]"},
+    "VIEWERS": {"sinr_db": "SINR at the households' receivers [dB]"},
+    "THERMAL_NOISE_DBM": {"noise_figure_db": "Receiver noise figure [dB] (default 0)"},
 }
 
 
@@ -103,10 +136,11 @@ class ExcelFunction:
         ordered = [p for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD] + [
             p for p in parameters if p.kind is p.KEYWORD_ONLY
         ]
+        overrides = ARGUMENT_HELP_BY_FUNCTION.get(self.excel_name, {})
         object.__setattr__(
             self,
             "arguments",
-            tuple(ExcelArgument(p.name, ARGUMENT_HELP[p.name], p.default) for p in ordered),
+            tuple(ExcelArgument(p.name, overrides.get(p.name, ARGUMENT_HELP[p.name]), p.default) for p in ordered),
         )
 
     @property
@@ -145,6 +179,22 @@ FUNCTIONS: tuple[ExcelFunction, ...] = (
     ExcelFunction("DEPRIVAL", valuation.deprival_value, "Value of spectrum by the deprival method: PV cost without - PV cost with [NZ$]", "section 8.6, Table 10"),
     ExcelFunction("VALUE_PER_MHZ_POP", valuation.value_per_mhz_pop, "Value per MHz per head of population [NZ$/MHz/pop]", "section 8.3, Table 11"),
     ExcelFunction("BENCHMARK_VALUE", valuation.benchmark_value, "Value of spectrum from a benchmark price per MHz per pop [NZ$]", "section 8.3"),
+    ExcelFunction("SHANNON_CAPACITY", interference.shannon_capacity, "Channel capacity B log2(1 + SINR) [bit/s]", "eq. (1), section 3.1; Weiss and Cui, section IV"),
+    ExcelFunction("THERMAL_NOISE_DBM", interference.thermal_noise_dbm, "Thermal noise kTB at 290 K plus noise figure [dBm]", "kTB, ITU-R P.372; Table 4"),
+    ExcelFunction("POWER_SUM_DBM", interference.power_sum_dbm, "Total of several powers, added in mW [dBm]", "Weiss and Cui, section IV",
+                  series_arguments=("levels_dbm",)),
+    ExcelFunction("SINR", interference.sinr_db, "Signal to interference plus noise ratio S/(I+N) [dB]", "Weiss and Cui, section IV"),
+    ExcelFunction("VIEWERS", interference.viewers, "TV viewers by SINR: none <= 15 dB, partial to 27 dB, full above [viewers]", "Weiss and Cui, eq. (11)"),
+    ExcelFunction("BROADCAST_COST", interference.broadcast_cost, "Cost of broadcasting b Tp Tn [currency]", "Weiss and Cui, eq. (10)"),
+    ExcelFunction("RESERVATION_PRICE_IR", interference.reservation_price_ir,
+                  "Least price a primary accepts for an interference right [currency]", "Weiss and Cui, eq. (12)"),
+    ExcelFunction("RESERVATION_PRICE_EXCLUSIVE", interference.reservation_price_exclusive,
+                  "Least price a primary accepts to vacate the channel [currency]", "Weiss and Cui, eq. (13)"),
+    ExcelFunction("SECONDARY_VALUE", interference.secondary_value, "Secondary user's value e C r - C_b [currency]", "Weiss and Cui, eq. (14)"),
+    ExcelFunction("TRADE_SURPLUS", interference.trade_surplus, "Surplus V_S - I_S; a trade can occur when >= 0 [currency]", "Weiss and Cui, section IV"),
+    ExcelFunction("INTERFERENCE_SHARE", interference.interference_shares,
+                  "Share an interference budget among requests, WInnForum iterative allocation [dBm]", "WINNF-TS-0112 IAP",
+                  series_arguments=("requests_dbm",)),
 )
 
 #: The Python name of each function the user asked for by its Excel name, where they differ

@@ -1,0 +1,129 @@
+"""Interference rights (Weiss and Cui): hand-computed values, the paper's properties, the IAP."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xlspectrum import (
+    broadcast_cost,
+    interference_shares,
+    power_sum_dbm,
+    reservation_price_exclusive,
+    reservation_price_ir,
+    secondary_value,
+    shannon_capacity,
+    sinr_db,
+    thermal_noise_dbm,
+    trade_surplus,
+    viewers,
+)
+from xlspectrum.interference import sinr_region, table2_case
+
+
+def test_thermal_noise_independent_values():
+    # kTB at 290 K: -174 dBm/Hz (textbook); the thesis' Table 4 prints -121.4 dBm for 180 kHz
+    assert thermal_noise_dbm(1) == pytest.approx(-173.975, abs=1e-3)
+    assert round(thermal_noise_dbm(180e3), 1) == -121.4
+    assert round(thermal_noise_dbm(6e6), 1) == -106.2
+    assert thermal_noise_dbm(6e6, 7) == pytest.approx(thermal_noise_dbm(6e6) + 7)
+
+
+def test_shannon_capacity_by_hand():
+    # 6 MHz at 20 dB (SINR 100): 6e6 x log2(101) = 39.95 Mbit/s; at 0 dB, exactly B
+    assert shannon_capacity(6e6, 20) == pytest.approx(6e6 * math.log2(101))
+    assert shannon_capacity(6e6, 0) == pytest.approx(6e6)
+
+
+def test_power_sum_and_sinr_by_hand():
+    assert power_sum_dbm([-90, -90]) == pytest.approx(-86.9897, abs=1e-4)  # two equal powers: +3.01 dB
+    assert power_sum_dbm([-90]) == -90
+    assert power_sum_dbm([-400, -80]) == pytest.approx(-80)  # no underflow
+    # I = N = -100 dBm: I + N = -96.99 dBm, SINR of a -60 dBm signal = 36.99 dB
+    assert sinr_db(-60, -100, -100) == pytest.approx(36.9897, abs=1e-4)
+
+
+def test_viewers_eq_11_and_the_boundary_at_27_db():
+    got = viewers(np.array([10, 15, 15.01, 27, 27.01]), 1000)
+    assert got.tolist() == [0, 0, 300, 300, 500]  # 27 dB itself is partial viewing (Table II: > 27)
+
+
+def test_table_ii_cases():
+    assert table2_case(10, 5) == "none"
+    assert table2_case(20, 10) == "advertising loss" and table2_case(20, 18) == "advertising loss"
+    assert table2_case(30, 20) == "advertising loss" and table2_case(30, 10) == "advertising loss"
+    assert table2_case(30, 28) == "none"
+    assert table2_case(10, 20) == "n/a" and table2_case(20, 30) == "n/a"
+    assert sinr_region([15, 27, 27.1]).tolist() == [0, 1, 2]
+
+
+def test_prices_by_hand():
+    assert broadcast_cost(0.1, 1000, 24) == pytest.approx(2400)
+    # 200 viewers lost at 2 each, minus 100 kW saved over 24 h at 0.1/kWh
+    assert reservation_price_ir(500, 300, 2, 0.1, 24, 1000, 900) == pytest.approx(400 - 240)
+    assert reservation_price_exclusive(500, 2, 0.1, 24, 1000, 0) == pytest.approx(1000 - 2400)
+    assert secondary_value(0.5, 1000, 3, 500) == pytest.approx(1000)
+    assert trade_surplus(1000, 160) == pytest.approx(840)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    before=st.floats(0, 1e7), lost=st.floats(0, 1), a=st.floats(0, 100), b=st.floats(0, 1),
+    hours=st.floats(0, 1e4), power=st.floats(0, 2000), cut=st.floats(0, 1),
+)
+def test_the_paper_claim_interference_right_never_costs_more_than_exclusive(before, lost, a, b, hours, power, cut):
+    after = before * (1 - lost)
+    ir = reservation_price_ir(before, after, a, b, hours, power, power * (1 - cut))
+    exclusive = reservation_price_exclusive(before, a, b, hours, power, power * (1 - cut))
+    assert ir <= exclusive + 1e-9 * max(1.0, abs(exclusive))
+
+
+@pytest.mark.parametrize(
+    "call, fragment",
+    [
+        (lambda: reservation_price_ir(100, 200, 1, 0, 0, 0, 0), "viewers_after=200 must be <= viewers_before=100"),
+        (lambda: reservation_price_ir(100, 50, 1, 0.1, 1, 100, 200), "power_after_kw=200 must be <= power_before_kw=100"),
+        (lambda: viewers(20, 100, 27, 15), "low_db=27 must be below high_db=15"),
+        (lambda: secondary_value(1.5, 1, 1, 0), "penetration=1.5 must be <= 1"),
+        (lambda: shannon_capacity(0, 10), "bandwidth_hz=0 must be > 0"),
+        (lambda: interference_shares(-100, []), "requests_dbm"),
+    ],
+)
+def test_bad_input_names_the_argument(call, fragment):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert fragment in str(info.value)
+
+
+def test_iap_worked_example():
+    # budget -100 dBm; -120 and -110 fit the first equal share (2.5e-11 mW) and are granted;
+    # the two -103 dBm requests then share the remaining 8.9e-11 mW: -103.516 dBm each
+    got = interference_shares(-100, [-120, -110, -103, -103])
+    assert got[:2].tolist() == pytest.approx([-120, -110])
+    assert got[2] == pytest.approx(-100 + 10 * math.log10(0.89 / 2), abs=1e-9) and got[3] == got[2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(budget=st.floats(-150, 0), requests=st.lists(st.floats(-200, 30), min_size=1, max_size=20))
+def test_iap_properties(budget, requests):
+    granted = interference_shares(budget, requests)
+    total = np.sum(10 ** ((granted - budget) / 10))
+    assert total <= 1 + 1e-9  # never more than the budget
+    requests = np.asarray(requests)
+    assert np.all(granted <= requests + 1e-9)  # nobody gets more than asked
+    small = requests <= budget + 10 * math.log10(1 / len(requests))
+    assert np.allclose(granted[small], requests[small])  # requests within an equal share are satisfied in full
+    for level in set(requests.tolist()):  # equal requests get equal grants
+        assert np.ptp(granted[requests == level]) < 1e-9
+
+
+def test_excel_functions_spill_and_name_arguments():
+    from xlspectrum import excel
+
+    column = excel.INTERFERENCE_SHARE(-100, [[-120.0], [-110.0], [-103.0], [-103.0]])
+    assert [row[0] for row in column] == pytest.approx([-120.0, -110.0] + [-100 + 10 * math.log10(0.445)] * 2)
+    assert excel.POWER_SUM_DBM([[-90.0, -90.0], [-90.0, -90.0]]) == pytest.approx(-90 + 10 * math.log10(4))
+    assert excel.VIEWERS(20, 1000, None, None, 0.4) == pytest.approx(400)
+    assert excel.RESERVATION_PRICE_IR(100, 200, 1, 0, 0, 0, 0).startswith("#NUM! viewers_after=200")
