@@ -326,6 +326,42 @@ def inputs(output_format: str) -> None:
     click.echo("\nChange one with --set KEY=VALUE on `build` and `value`; rates are fractions (0.09 = 9 %).")
 
 
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Change an input of the case (e.g. --set income_per_viewer=2); the table lists them.")
+def rights(output_format: str, settings: tuple[str, ...]) -> None:
+    """The TV white-space case of Weiss and Cui: viewers lost, reservation prices, secondary value, trade."""
+    import pandas as pd
+
+    from . import tvws
+
+    overrides: dict[str, Any] = {}
+    for text in settings:
+        if "=" not in text:
+            raise click.BadParameter(f"{text!r} must look like KEY=VALUE, e.g. income_per_viewer=2", param_hint="--set")
+        key, raw = (part.strip() for part in text.split("=", 1))
+        try:
+            overrides[key] = float(raw)
+        except ValueError:
+            raise click.BadParameter(f"{key}={raw} is not a number", param_hint="--set") from None
+    summary = tvws.case(overrides)["summary"]
+    if output_format == "csv":
+        click.echo(summary.to_csv(index=False), nl=False)
+        return
+    _echo_overrides(overrides)
+    click.echo("TV white space (Weiss and Cui, section IV): one secondary transmitter at a distance from the primary")
+    shown = summary.assign(**{c: summary[c].map(lambda v: f"{v:,.0f}") for c in (
+        "viewers_before", "viewers_after", "viewers_lost", "reservation_price_ir", "reservation_price_exclusive",
+        "secondary_value", "surplus_ir")})
+    with pd.option_context("display.width", 250, "display.max_columns", 20):
+        click.echo(shown.drop(columns=["primary_kw", "secondary_kw"]).to_string(index=False))
+    click.echo("\nInputs (the paper prints only the powers, the channel and the distances; the rest are assumptions):")
+    inputs = {key: item.value for key, item in tvws.ASSUMPTIONS.items()} | overrides
+    for key, item in tvws.ASSUMPTIONS.items():
+        click.echo(f"  {key} = {inputs[key]:g} {item.unit}: {item.source}")
+
+
 @main.group()
 def addin() -> None:
     """Generate the add-in for a spreadsheet host."""
