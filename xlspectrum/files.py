@@ -59,7 +59,7 @@ def exclusive(target: Path) -> Iterator[None]:
                 msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
             os.close(fd)
-            raise OutputError(f"{target} is being written by another xlspectrum command; try again when it has finished")
+            raise OutputError(f"{target} is being written by another xlspectrum command; try again when it has finished") from None
         # the holder before us may have removed the lock file: lock the file that is there now
         try:
             same = os.fstat(fd).st_ino == os.stat(lock).st_ino
