@@ -109,7 +109,7 @@ def test_recalc_any_workbook(tmp_path, engine):
     result = invoke("recalc", str(path), "--engine", engine, "--output", str(out))
     assert result.exit_code == 0, result.output + result.stderr
     assert "3 formula cells, all with values, no errors" in result.output
-    assert "Not an xlspectrum thesis model" in result.output
+    assert "Not an xlspectrum model" in result.output
     assert load_workbook(out, data_only=True).active["A1"].value == 2
 
 

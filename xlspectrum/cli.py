@@ -17,6 +17,9 @@ from .examples import EXAMPLES
 from .registry import FUNCTIONS
 
 DEFAULT_WORKBOOK = Path("workbooks") / "xlspectrum_thesis_model.xlsx"
+#: the file each model builds to by default
+DEFAULT_WORKBOOKS = {"thesis": DEFAULT_WORKBOOK,
+                     "interference": Path("workbooks") / "xlspectrum_interference_rights.xlsx"}
 DEMAND_FORECASTS = ("aggressive", "cisco_vni_linear", "ten_x_linear", "usage")
 #: what each demand forecast is, in the thesis' terms (said beside every summary)
 DEMAND_MEANING = {
@@ -125,12 +128,12 @@ def _overrides(settings: tuple[str, ...]) -> dict[str, Any]:
     return overrides
 
 
-def _echo_overrides(overrides: dict[str, Any]) -> None:
+def _echo_overrides(overrides: dict[str, Any], lister: str = "xlspectrum inputs") -> None:
     if overrides:
         shown = ", ".join(f"{key}={value!r}" if isinstance(value, str) else f"{key}={value}" for key, value in overrides.items())
         click.echo(f"Inputs changed from the defaults: {shown}")
     else:
-        click.echo("Inputs: the defaults (`xlspectrum inputs` lists them)")
+        click.echo(f"Inputs: the defaults (`{lister}` lists them)")
 
 
 def _echo_cost_summary(result: Any) -> None:
@@ -146,36 +149,56 @@ def _echo_cost_summary(result: Any) -> None:
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=DEFAULT_WORKBOOK,
-              show_default=True, help="Where to write the workbook.")
+@click.option("--model", type=click.Choice(list(DEFAULT_WORKBOOKS)), default="thesis", show_default=True,
+              help="thesis: the Appendix C cost model and chapter 8 valuations; interference: the TV white-space case "
+                   "of Weiss and Cui (interference rights).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help=f"Where to write the workbook [default: {DEFAULT_WORKBOOKS['thesis']}, or "
+                   f"{DEFAULT_WORKBOOKS['interference']} with --model interference].")
 @click.option("--force", is_flag=True, help="Replace the output even if it differs from what would be generated.")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
-              help="Override an input, e.g. --set demand_forecast=cisco_vni_linear (repeatable; `xlspectrum inputs` lists them).")
-def build(output: Path, force: bool, settings: tuple[str, ...]) -> None:
-    """Write the Appendix C cost model as a live-formula workbook and print its summary.
+              help="Override an input, e.g. --set demand_forecast=cisco_vni_linear (repeatable; `xlspectrum inputs` lists "
+                   "the thesis model's, `xlspectrum rights` the interference case's).")
+def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...]) -> None:
+    """Write a model as a live-formula workbook and print its summary.
 
     An existing file is replaced only if it holds exactly what this build would write,
     or with --force: a workbook you edited is never lost.
     """
-    from .costmodel import run
     from .files import OutputError, same_package, write_file
-    from .workbook import build_workbook, workbook_bytes
+    from .workbook import workbook_bytes
 
-    overrides = _overrides(settings)
+    output = DEFAULT_WORKBOOKS[model] if output is None else output
+    if model == "thesis":
+        from .costmodel import run
+        from .workbook import build_workbook
+
+        overrides = _overrides(settings)
+    else:
+        from . import tvws
+        from .rights_workbook import build_workbook
+
+        overrides = _case_overrides(settings)
     if output.is_dir() or not output.parent.is_dir():
         try:
             write_file(output, b"", force=False)  # raises naming what is wrong with the path
         except OutputError as error:
             raise Failure(str(error)) from error
-    _echo_overrides(overrides)
-    result = run(overrides)
+    _echo_overrides(overrides, "xlspectrum inputs" if model == "thesis" else "xlspectrum rights")
+    if model == "thesis":
+        result = run(overrides)
+    else:
+        tables = tvws.case(overrides)
     content = workbook_bytes(build_workbook(overrides))
     try:
         written = write_file(output, content, force=force, same=same_package)
     except OutputError as error:
         raise Failure(str(error)) from error
     click.echo(f"{'Wrote' if written else 'Up to date:'} {output} (live formulas; open it in Excel or LibreOffice)")
-    _echo_cost_summary(result)
+    if model == "thesis":
+        _echo_cost_summary(result)
+    else:
+        _echo_case_summary(tables["summary"])
 
 
 @main.command()
@@ -183,7 +206,7 @@ def build(output: Path, force: bool, settings: tuple[str, ...]) -> None:
 @click.option("--engine", type=click.Choice(["auto", "libreoffice", "formulas"]), default="auto", show_default=True,
               help="LibreOffice headless, or the formulas package with the add-in's functions registered.")
 @click.option("--compare/--no-compare", default=True, show_default=True,
-              help="For an xlspectrum thesis model: compare every line item with the Python engine on the workbook's inputs.")
+              help="For a workbook xlspectrum built: compare every line item with the Python engine on the workbook's inputs.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Save the recalculated workbook here (LibreOffice: formulas with cached values; formulas: values only).")
 @click.option("--force", is_flag=True, help="Replace --output even if it exists and differs.")
@@ -229,12 +252,36 @@ def recalc(path: Path, engine: str, compare: bool, output: Path | None, force: b
     _compare_thesis_model(path, recalculated, compare)
 
 
+def _compare_rights_model(path: Path, recalculated: Any, compare: bool) -> None:
+    from . import rights_workbook, tvws
+
+    master = recalculated.value("Checks", "C4")
+    click.echo(f"Interference-rights case; master check: {'all OK' if master is True else 'FAILED'}")
+    if compare:
+        overrides, locations = rights_workbook.read_inputs(path)
+        try:
+            tables = tvws.case(overrides, locations_km=locations)
+        except ValueError as error:
+            raise Failure(f"the workbook's inputs are not valid: {error}") from error
+        mismatches = rights_workbook.compare_with_case(recalculated.values, tables, rtol=1e-7)
+        if mismatches:
+            raise Failure(f"{len(mismatches)} cells differ from the engine, e.g. " + "; ".join(mismatches[:5]))
+        click.echo(f"Every compared cell ({len(rights_workbook.expected_cells(tables)):,}) agrees with the Python engine "
+                   "on the workbook's inputs")
+    if master is not True:
+        raise Failure("the workbook's master check fails: see its Checks sheet")
+
+
 def _compare_thesis_model(path: Path, recalculated: Any, compare: bool) -> None:
     from .costmodel import run
+    from .rights_workbook import is_rights_model
     from .workbook import cell_places, compare_with_engine, is_thesis_model, read_inputs
 
+    if is_rights_model(path):
+        _compare_rights_model(path, recalculated, compare)
+        return
     if not is_thesis_model(path):
-        click.echo("Not an xlspectrum thesis model: no engine comparison")
+        click.echo("Not an xlspectrum model: no engine comparison")
         return
     sheet, row, _ = cell_places()["pv_total_cost_millions"]
     master = recalculated.value("Checks", "C4")
@@ -332,34 +379,52 @@ def inputs(output_format: str) -> None:
               help="Change an input of the case (e.g. --set income_per_viewer=2); the table lists them.")
 def rights(output_format: str, settings: tuple[str, ...]) -> None:
     """The TV white-space case of Weiss and Cui: viewers lost, reservation prices, secondary value, trade."""
-    import pandas as pd
-
     from . import tvws
 
-    overrides: dict[str, Any] = {}
-    for text in settings:
-        if "=" not in text:
-            raise click.BadParameter(f"{text!r} must look like KEY=VALUE, e.g. income_per_viewer=2", param_hint="--set")
-        key, raw = (part.strip() for part in text.split("=", 1))
-        try:
-            overrides[key] = float(raw)
-        except ValueError:
-            raise click.BadParameter(f"{key}={raw} is not a number", param_hint="--set") from None
+    overrides = _case_overrides(settings)
     summary = tvws.case(overrides)["summary"]
     if output_format == "csv":
         click.echo(summary.to_csv(index=False), nl=False)
         return
-    _echo_overrides(overrides)
+    _echo_overrides(overrides, "xlspectrum rights")
+    _echo_case_summary(summary)
+    click.echo("\nInputs (the paper prints only the powers, the channel and the distances; the rest are assumptions):")
+    inputs = tvws.validate(overrides)
+    for key, item in tvws.ASSUMPTIONS.items():
+        click.echo(f"  {key} = {inputs[key]:g} {item.unit}: {item.source}")
+
+
+def _case_overrides(settings: tuple[str, ...]) -> dict[str, float]:
+    """``KEY=VALUE`` settings of the TV white-space case, as numbers, checked against its ranges."""
+    from . import tvws
+
+    overrides: dict[str, float] = {}
+    for text in settings:
+        if "=" not in text:
+            raise click.BadParameter(f"{text!r} must look like KEY=VALUE, e.g. income_per_viewer=2", param_hint="--set")
+        key, raw = (part.strip() for part in text.split("=", 1))
+        if key not in tvws.ASSUMPTIONS:
+            raise click.BadParameter(f"unknown input {key!r}; the case's inputs are {', '.join(tvws.ASSUMPTIONS)}",
+                                     param_hint="--set")
+        try:
+            overrides[key] = float(raw.rstrip("%")) / (100 if raw.endswith("%") else 1)
+        except ValueError:
+            raise click.BadParameter(f"{key}={raw} is not a number ({tvws.ASSUMPTIONS[key].unit})", param_hint="--set") from None
+    tvws.validate(overrides)
+    return overrides
+
+
+def _echo_case_summary(summary: Any) -> None:
+    import pandas as pd
+
     click.echo("TV white space (Weiss and Cui, section IV): one secondary transmitter at a distance from the primary")
     shown = summary.assign(**{c: summary[c].map(lambda v: f"{v:,.0f}") for c in (
         "viewers_before", "viewers_after", "viewers_lost", "reservation_price_ir", "reservation_price_exclusive",
         "secondary_value", "surplus_ir")})
     with pd.option_context("display.width", 250, "display.max_columns", 20):
-        click.echo(shown.drop(columns=["primary_kw", "secondary_kw"]).to_string(index=False))
-    click.echo("\nInputs (the paper prints only the powers, the channel and the distances; the rest are assumptions):")
-    inputs = {key: item.value for key, item in tvws.ASSUMPTIONS.items()} | overrides
-    for key, item in tvws.ASSUMPTIONS.items():
-        click.echo(f"  {key} = {inputs[key]:g} {item.unit}: {item.source}")
+        click.echo(shown[["location_km", "power_case", "primary_kw", "secondary_kw", "viewers_before", "viewers_after",
+                          "viewers_lost", "reservation_price_ir", "reservation_price_exclusive", "secondary_value",
+                          "surplus_ir", "trade"]].to_string(index=False))
 
 
 @main.group()
