@@ -16,7 +16,6 @@ from openpyxl.utils import FORMULAE
 from xlspectrum import interference, rights_workbook, tvws
 from xlspectrum.cli import DEFAULT_WORKBOOKS, main
 from xlspectrum.files import same_package
-from xlspectrum.propagation import FSPL_CONSTANT_DB
 from xlspectrum.recalc import recalculate_formulas, recalculate_libreoffice, soffice_path
 from xlspectrum.workbook import workbook_bytes
 
@@ -142,18 +141,19 @@ def test_build_command_and_its_errors(tmp_path):
 
 @settings(max_examples=60, deadline=None)
 @given(radius=st.floats(0.5, 150), location=st.floats(1, 150), primary_kw=st.floats(0.1, 2000),
-       secondary_kw=st.floats(0.01, 100), threshold=st.floats(0, 40))
-def test_exact_share_equals_counting_bearings(radius, location, primary_kw, secondary_kw, threshold):
+       secondary_kw=st.floats(0.01, 100), threshold=st.floats(0, 40), model=st.sampled_from(tvws.PATH_LOSS_MODELS))
+def test_exact_share_equals_counting_bearings(radius, location, primary_kw, secondary_kw, threshold, model):
     """The closed form of the share of a ring above a threshold against a fine count over bearings."""
     frequency, noise_dbm = 569.0, float(interference.thermal_noise_dbm(6e6, 7.0))
-    signal = tvws.dbm_from_kw(primary_kw) - tvws.free_space_loss_db(radius, frequency)
+    path_loss = tvws.path_loss_model(model, frequency, 300.0, extrapolate=True)
+    signal = tvws.dbm_from_kw(primary_kw) - path_loss.loss_db(radius)
     exact = tvws.crossing(threshold, np.array([signal]), 10 ** (noise_dbm / 10), float(tvws.dbm_from_kw(secondary_kw)),
-                          location, np.array([radius]), frequency)["share"][0]
+                          location, np.array([radius]), path_loss)["share"][0]
     theta = (np.arange(20_000) + 0.5) * 2 * np.pi / 20_000
     distance = np.sqrt(radius**2 + location**2 - 2 * radius * location * np.cos(theta))
-    # plain free space, no 10 m floor: the closed form integrates right up to the secondary
-    interfering = tvws.dbm_from_kw(secondary_kw) - (FSPL_CONSTANT_DB + 20 * np.log10(distance) + 20 * np.log10(frequency))
-    counted = np.mean(interference.sinr_db(signal, interfering, noise_dbm) > threshold)
+    # the model's own loss, no 10 m floor: the closed form integrates right up to the secondary
+    loss = path_loss.loss_at_1km_db + path_loss.slope_db_per_decade * np.log10(distance)
+    counted = np.mean(interference.sinr_db(signal, tvws.dbm_from_kw(secondary_kw) - loss, noise_dbm) > threshold)
     assert exact == pytest.approx(counted, abs=2e-4)
 
 

@@ -3,12 +3,13 @@
 import math
 import re
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from xlspectrum import fspl, thermal_noise_dbm
+from xlspectrum import fspl, okumura_hata, thermal_noise_dbm
 from xlspectrum.cli import main
-from xlspectrum.tvws import ASSUMPTIONS, LOCATIONS_KM, POWER_CASES, case, sensitivity
+from xlspectrum.tvws import ASSUMPTIONS, LOCATIONS_KM, POWER_CASES, case, path_loss_model, sensitivity
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +111,28 @@ def test_bad_rings_and_locations_are_named():
         case(rings=0)
     with pytest.raises(ValueError, match=re.escape("locations_km[1]=-5.0 must be from 0.1 to 1000 km")):
         case(locations_km=(50.0, -5.0))
+
+
+def test_path_loss_models_by_name():
+    free = path_loss_model("free_space", 569.0, 200.0)
+    assert free.loss_db([1.0, 10.0]) == pytest.approx(fspl(np.array([1.0, 10.0]), 569.0))
+    assert free.distance_km(free.loss_db(37.0)) == pytest.approx(37.0)
+    with pytest.raises(ValueError, match=re.escape("path_loss='okumura_hata' is valid from 1 to 20 km, but the case "
+                                                   "needs distances from 0 to 200 km")):
+        case(path_loss="okumura_hata")
+    with pytest.raises(ValueError, match="path_loss='itu' must be one of free_space, okumura_hata, cost231_hata"):
+        case(path_loss="itu")
+    # the Hata slope by hand: 44.9 - 6.55 log10(h_b) dB per decade (thesis eq. (4))
+    hata = path_loss_model("okumura_hata", 569.0, 200.0, base_height_m=100.0, extrapolate=True)
+    assert hata.slope_db_per_decade == pytest.approx(44.9 - 6.55 * 2)
+    assert hata.loss_at_1km_db == pytest.approx(okumura_hata(569.0, 1.0, 100.0, 10.0))
+    # a steeper loss confines the interference: fewer viewers lost than in free space
+    summary = case(path_loss="okumura_hata", extrapolate=True, base_height_m=100.0)["summary"]
+    assert (summary["viewers_lost"] < case()["summary"]["viewers_lost"]).all()
+
+
+def test_the_case_from_the_interference_module_is_the_same():
+    from xlspectrum.interference import tv_white_space_case
+
+    ours = tv_white_space_case({"households": 2e6}, rings=20, locations_km=(70.0,))["summary"]
+    assert ours.equals(case({"households": 2e6}, rings=20, locations_km=(70.0,))["summary"])

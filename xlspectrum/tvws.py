@@ -157,14 +157,73 @@ def dbm_from_kw(power_kw: Any) -> Any:
     return 10.0 * np.log10(np.asarray(power_kw, dtype=float) * 1e6)
 
 
+@dataclass(frozen=True)
+class PathLoss:
+    """A path loss that is linear in log distance: ``L(d) = loss_at_1km_db + slope_db_per_decade log10(d)``."""
+
+    name: str
+    loss_at_1km_db: float
+    slope_db_per_decade: float
+
+    def loss_db(self, distance_km: Any) -> np.ndarray:
+        """Loss [dB] at ``distance_km``, distances below 10 m taken as 10 m (points at a transmitter)."""
+        d = np.maximum(np.asarray(distance_km, dtype=float), DISTANCE_FLOOR_KM)
+        return self.loss_at_1km_db + self.slope_db_per_decade * np.log10(d)
+
+    def distance_km(self, loss_db: Any) -> np.ndarray:
+        """The distance [km] at which the loss is ``loss_db`` (the inverse, without the floor)."""
+        return 10.0 ** ((np.asarray(loss_db, dtype=float) - self.loss_at_1km_db) / self.slope_db_per_decade)
+
+
+#: Path-loss models the case can use by name; all are linear in log distance, so the
+#: bearing of a threshold crossing has a closed form
+PATH_LOSS_MODELS = ("free_space", "okumura_hata", "cost231_hata")
+
+
+def path_loss_model(name: str, frequency_mhz: float, max_distance_km: float, base_height_m: float = 30.0,
+                    mobile_height_m: float = 10.0, *, extrapolate: bool = False) -> PathLoss:
+    """One of :data:`PATH_LOSS_MODELS` at a frequency, checked against its range of validity.
+
+    Parameters
+    ----------
+    name : ``"free_space"`` (thesis eq. (3), the paper's choice), ``"okumura_hata"`` (eq. (4))
+        or ``"cost231_hata"`` (eq. (6)), the latter two for an urban area.
+    frequency_mhz : channel frequency [MHz].
+    max_distance_km : the largest transmitter-receiver distance the case needs [km].
+    base_height_m, mobile_height_m : antenna heights of the empirical models [m]
+        (defaults: a 30 m mast, a 10 m rooftop TV aerial).
+    extrapolate : apply an empirical model outside its 1-20 km even so.
+
+    Returns
+    -------
+    PathLoss
+        The model's loss at 1 km [dB] and its slope [dB per decade of distance].
+    """
+    from . import propagation
+
+    if name == "free_space":
+        return PathLoss(name, FSPL_CONSTANT_DB + 20.0 * np.log10(frequency_mhz), 20.0)
+    if name not in PATH_LOSS_MODELS:
+        raise WrongTypeError(f"path_loss={name!r} must be one of {', '.join(PATH_LOSS_MODELS)}")
+    low, high = propagation.HATA_DISTANCE_KM
+    if not extrapolate:
+        # rings next to each transmitter are closer than 1 km, and the far side is max_distance_km away
+        raise OutOfRangeError(
+            f"path_loss={name!r} is valid from {low:g} to {high:g} km, but the case needs distances from 0 to "
+            f"{max_distance_km:g} km (receivers next to each transmitter and across the service area): use "
+            f"'free_space' as the paper does, or extrapolate=True to apply it outside its range")
+    model = propagation.okumura_hata if name == "okumura_hata" else propagation.cost231_hata
+    at_1km, at_10km = (float(model(frequency_mhz, d, base_height_m, mobile_height_m, extrapolate=True)) for d in (1.0, 10.0))
+    return PathLoss(name, at_1km, at_10km - at_1km)
+
+
 def free_space_loss_db(distance_km: Any, frequency_mhz: float) -> np.ndarray:
     """Free-space loss [dB] (eq. (3) of [2]) with distances below 10 m taken as 10 m."""
-    d = np.maximum(np.asarray(distance_km, dtype=float), DISTANCE_FLOOR_KM)
-    return FSPL_CONSTANT_DB + 20.0 * np.log10(d) + 20.0 * np.log10(frequency_mhz)
+    return path_loss_model("free_space", frequency_mhz, 0.0).loss_db(distance_km)
 
 
 def crossing(threshold_db: float, signal_dbm: np.ndarray, noise_mw: float, secondary_dbm: float,
-             location_km: float, radius_km: np.ndarray, frequency_mhz: float) -> dict[str, np.ndarray]:
+             location_km: float, radius_km: np.ndarray, path_loss: PathLoss) -> dict[str, np.ndarray]:
     """Where the SINR on circles around the primary crosses a threshold, with one secondary.
 
     Parameters
@@ -175,7 +234,7 @@ def crossing(threshold_db: float, signal_dbm: np.ndarray, noise_mw: float, secon
     secondary_dbm : the secondary's transmit power [dBm].
     location_km : distance L of the secondary from the primary [km].
     radius_km : radius r of each circle [km], > 0.
-    frequency_mhz : channel frequency [MHz] (free space, eq. (3) of [2]).
+    path_loss : the propagation model (:func:`path_loss_model`; free space is eq. (3) of [2]).
 
     Returns
     -------
@@ -187,15 +246,15 @@ def crossing(threshold_db: float, signal_dbm: np.ndarray, noise_mw: float, secon
     """
     allowed_mw = 10.0 ** (signal_dbm / 10.0) / 10.0 ** (threshold_db / 10.0) - noise_mw
     with np.errstate(divide="ignore", invalid="ignore"):
-        beyond_km = np.where(allowed_mw > 0, 10.0 ** ((secondary_dbm - FSPL_CONSTANT_DB - 20.0 * np.log10(frequency_mhz)
-                                                        - 10.0 * np.log10(allowed_mw)) / 20.0), 0.0)
+        beyond_km = np.where(allowed_mw > 0, path_loss.distance_km(secondary_dbm - 10.0 * np.log10(allowed_mw)), 0.0)
     cosine = (radius_km**2 + location_km**2 - beyond_km**2) / (2.0 * radius_km * location_km)
     share = np.where(allowed_mw > 0, 1.0 - np.arccos(np.clip(cosine, -1.0, 1.0)) / np.pi, 0.0)
     return {"allowed_mw": allowed_mw, "beyond_km": beyond_km, "cosine": cosine, "share": share}
 
 
 def case(overrides: Mapping[str, Any] | None = None, rings: int = RINGS,
-         locations_km: Sequence[float] = LOCATIONS_KM) -> dict[str, pd.DataFrame]:
+         locations_km: Sequence[float] = LOCATIONS_KM, path_loss: str = "free_space", *,
+         base_height_m: float = 30.0, mobile_height_m: float = 10.0, extrapolate: bool = False) -> dict[str, pd.DataFrame]:
     """The whole case study as tidy tables.
 
     Parameters
@@ -203,6 +262,10 @@ def case(overrides: Mapping[str, Any] | None = None, rings: int = RINGS,
     overrides : inputs to change from :data:`ASSUMPTIONS` (key to value in its unit).
     rings : number of rings the service area is cut into [-], 1-10,000.
     locations_km : distances of the secondary from the primary [km].
+    path_loss : ``"free_space"`` (the paper's), ``"okumura_hata"`` or ``"cost231_hata"``
+        (:func:`path_loss_model`: the empirical models are valid for 1-20 km only, which
+        a service area with receivers next to each transmitter never is, so they need
+        ``extrapolate=True``, with ``base_height_m`` and ``mobile_height_m`` [m]).
 
     Returns
     -------
@@ -228,7 +291,9 @@ def case(overrides: Mapping[str, Any] | None = None, rings: int = RINGS,
     noise_mw = 10.0 ** (noise_dbm / 10.0)
     low, high = inputs["low_threshold_db"], inputs["high_threshold_db"]
     partial, full = inputs["partial_share"], inputs["full_share"]
-    loss = free_space_loss_db(middles, frequency)
+    model = path_loss_model(path_loss, frequency, radius + float(locations.max()), base_height_m, mobile_height_m,
+                            extrapolate=extrapolate)
+    loss = model.loss_db(middles)
     sinr_before = dbm_from_kw(inputs["primary_kw"]) - loss - noise_dbm
     viewers_before = interference.viewers(sinr_before, households, low, high, partial, full)
     region = interference.sinr_region(sinr_before, low, high)
@@ -244,15 +309,15 @@ def case(overrides: Mapping[str, Any] | None = None, rings: int = RINGS,
         for label, primary_kw, secondary_kw in cases:
             signal = dbm_from_kw(primary_kw) - loss
             secondary_dbm = float(dbm_from_kw(secondary_kw))
-            at_low = crossing(low, signal, noise_mw, secondary_dbm, location, middles, frequency)
-            at_high = crossing(high, signal, noise_mw, secondary_dbm, location, middles, frequency)
+            at_low = crossing(low, signal, noise_mw, secondary_dbm, location, middles, model)
+            at_high = crossing(high, signal, noise_mw, secondary_dbm, location, middles, model)
             above_low, above_high = at_low["share"], at_high["share"]
             viewers_after = households * (partial * (above_low - above_high) + full * above_high)
             columns = {"location_km": location, "power_case": label, "ring": ring_table["ring"], "signal_after_dbm": signal}
             columns |= {f"{name}_low": values for name, values in at_low.items()}
             columns |= {f"{name}_high": values for name, values in at_high.items()}
             ring_rows.append(pd.DataFrame(columns | {"viewers_after": viewers_after}))
-            interfering = secondary_dbm - free_space_loss_db(np.abs(middles - location), frequency)
+            interfering = secondary_dbm - model.loss_db(np.abs(middles - location))
             profiles.append(pd.DataFrame({"location_km": location, "power_case": label, "distance_km": middles,
                                           "sinr_before_db": sinr_before, "interference_dbm": interfering,
                                           "sinr_after_db": interference.sinr_db(signal, interfering, noise_dbm)}))
