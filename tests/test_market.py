@@ -1,0 +1,176 @@
+"""The exchange: winner determination and payment rules against worked examples, brute force and the core."""
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xlspectrum.market import PAYMENT_RULES, Lot, clear_auction, lot_table, winner_determination
+
+#: Ausubel and Milgrom's two local bidders and one global bidder, as in Day and Cramton (2012)
+LOCAL_GLOBAL = pd.DataFrame({"bidder": ["A", "B", "AB"], "value": [8.0, 6.0, 10.0], "x": [1, 0, 1], "y": [0, 1, 1]})
+
+
+def test_single_item_second_price():
+    """Vickrey (1961): bids 10, 20, 30 for one item; the winner pays the second bid under VCG and in the core."""
+    bids = pd.DataFrame({"bidder": ["a", "b", "c"], "value": [10, 20, 30], "item": [1, 1, 1]}, index=["b1", "b2", "b3"])
+    expected = {"pay_as_bid": 30, "vcg": 20, "core_vcg_nearest": 20, "core_bid_nearest": 20}
+    for rule, price in expected.items():
+        result = clear_auction(bids, rule=rule)
+        assert list(result.index) == ["b1", "b2", "b3"]
+        assert result["won"].tolist() == [False, False, True]
+        assert result["payment"].tolist() == [0, 0, price]
+        assert result.attrs["revenue"] == price and result.attrs["welfare"] == 30
+
+
+def test_local_local_global():
+    """A: 8 for x, B: 6 for y, AB: 10 for both: VCG (4, 2) is blocked by AB; the core point is (6, 4)."""
+    assert clear_auction(LOCAL_GLOBAL, rule="vcg")["payment"].tolist() == [4, 2, 0]
+    assert clear_auction(LOCAL_GLOBAL, rule="core_vcg_nearest")["payment"].tolist() == pytest.approx([6, 4, 0])
+    assert clear_auction(LOCAL_GLOBAL, rule="core_bid_nearest")["payment"].tolist() == pytest.approx([6, 4, 0])
+    assert clear_auction(LOCAL_GLOBAL, rule="pay_as_bid")["payment"].tolist() == [8, 6, 0]
+
+
+def test_reserve_prices():
+    # by hand: A and B still beat AB; each now pays at least the 5 reserve of its unit
+    result = clear_auction(LOCAL_GLOBAL, reserve={"x": 5, "y": 5}, rule="vcg")
+    assert result["payment"].tolist() == [5, 5, 0]
+    # a 9 reserve beats A's 8 for x, so the seller keeps x; B (6 < 9) and AB (10 < 18) lose too
+    kept = clear_auction(LOCAL_GLOBAL, reserve={"x": 9, "y": 9}, rule="core_vcg_nearest")
+    assert not kept["won"].any() and kept.attrs["kept"] == {"x": 1, "y": 1} and kept.attrs["welfare"] == 18
+    # reserve 7 on x only: A (8) wins x and pays 7, B wins y for its VCG price 0 + nothing blocks it
+    partial = clear_auction(LOCAL_GLOBAL, reserve={"x": 7}, rule="core_vcg_nearest")
+    assert partial["won"].tolist() == [True, True, False]
+    assert partial["payment"].iloc[0] >= 7
+
+
+def test_several_units_and_packages():
+    # 3 units of a lot; bidder 1 wants 2 units for 10 or 3 for 12; bidder 2 wants 1 for 6; bidder 3 wants 2 for 7
+    bids = pd.DataFrame({"bidder": [1, 1, 2, 3], "value": [10, 12, 6, 7], "lot": [2, 3, 1, 2]})
+    result = clear_auction(bids, supply={"lot": 3}, rule="vcg")
+    # best: bidder 1 takes 2 (10) + bidder 2 takes 1 (6) = 16 > 12, > 7 + 6 = 13
+    assert result["won"].tolist() == [True, False, True, False] and result.attrs["welfare"] == 16
+    # VCG by hand: without 1, best is 7 + 6 = 13, others now get 6: pays 13 - 6 = 7; without 2: 12 (or 10+... ) -> 12 - 10 = 2
+    assert result["payment"].tolist() == [7, 0, 2, 0]
+
+
+def test_lots_as_records():
+    lots = [Lot("A1", band="700 MHz", area="NZ", window="2026-2046", quantity=2, owner="Crown", reserve_price=1.5),
+            Lot("B1", quantity=1)]
+    table = lot_table(lots)
+    assert table.loc["A1", "quantity"] == 2 and table.loc["A1", "reserve_price"] == 1.5
+    with pytest.raises(ValueError, match="quantity=0 of lot 'x' must be a whole number >= 1"):
+        Lot("x", quantity=0)
+    with pytest.raises(ValueError, match="reserve_price=-1 of lot 'x' must be a finite number >= 0"):
+        Lot("x", reserve_price=-1)
+    with pytest.raises(ValueError, match="lot ids must be unique: A1"):
+        lot_table([Lot("A1"), Lot("A1")])
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda b: b.assign(value=[8, -6, 10]), "value of bid 1=-6 must be >= 0"),
+    (lambda b: b.assign(x=[1, 0, 2]), "bid 2 wants 2 of lot 'x', above its supply of 1"),
+    (lambda b: b.assign(x=[1, 0, 0.5]), "quantity of lot 'x' in bid 2=0.5 must be a whole number >= 0"),
+    (lambda b: b.assign(x=[1, 0, 1], y=[0, 0, 1]), "bid 1 of bidder 'B' asks for no lot"),
+    (lambda b: b.drop(columns=["bidder"]), "bids has no column bidder"),
+    (lambda b: b.assign(value=[8, np.nan, 10]), "value of bid 1=nan must be a finite number"),
+    (lambda b: b.iloc[:0], "bids has no rows"),
+])
+def test_bad_bids_are_named(change, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        clear_auction(change(LOCAL_GLOBAL))
+
+
+def test_bad_supply_reserve_and_rule_are_named():
+    with pytest.raises(ValueError, match="supply names unknown lot 'z'; the bids' lots are x, y"):
+        clear_auction(LOCAL_GLOBAL, supply={"x": 1, "y": 1, "z": 1})
+    with pytest.raises(ValueError, match="reserve\\['x'\\]=-1 must be >= 0"):
+        clear_auction(LOCAL_GLOBAL, reserve={"x": -1})
+    with pytest.raises(ValueError, match="rule='second_price' must be one of pay_as_bid, vcg"):
+        clear_auction(LOCAL_GLOBAL, rule="second_price")
+    with pytest.raises(ValueError, match="supply has no quantity for lot 'y'"):
+        clear_auction(LOCAL_GLOBAL, supply={"x": 1})
+
+
+# ----------------------------------------------------------------------------- properties
+@st.composite
+def instances(draw):
+    n_lots = draw(st.integers(1, 3))
+    supply = {f"l{k}": draw(st.integers(1, 2)) for k in range(n_lots)}
+    rows = []
+    for bidder in range(draw(st.integers(1, 5))):
+        for _ in range(draw(st.integers(1, 3))):
+            wanted = {lot: draw(st.integers(0, units)) for lot, units in supply.items()}
+            if not any(wanted.values()):
+                wanted[next(iter(supply))] = 1
+            rows.append({"bidder": f"b{bidder}", "value": float(draw(st.integers(0, 40))), **wanted})
+    reserve = {lot: float(draw(st.integers(0, 6))) for lot in supply} if draw(st.booleans()) else None
+    return pd.DataFrame(rows), supply, reserve
+
+
+def brute_force(bids, supply, reserve, allowed=None):
+    """Best total value over every choice of at most one bid per allowed bidder (plus kept units' reserve)."""
+    lots = list(supply)
+    reserve = reserve or {}
+    options = []
+    for bidder, group in bids.groupby("bidder", sort=False):
+        choices = [None] if allowed is not None and bidder not in allowed else [None, *group.index]
+        options.append(choices)
+    best = -1.0
+    for choice in itertools.product(*options):
+        taken = [i for i in choice if i is not None]
+        used = bids.loc[taken, lots].sum() if taken else pd.Series(0, index=lots)
+        if (used > pd.Series(supply)).any():
+            continue
+        value = bids.loc[taken, "value"].sum() + sum(reserve.get(lot, 0) * (supply[lot] - used[lot]) for lot in lots)
+        best = max(best, value)
+    return best
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_winner_determination_equals_brute_force(instance):
+    bids, supply, reserve = instance
+    won = winner_determination(bids, supply, reserve)
+    assert won.attrs["welfare"] == pytest.approx(brute_force(bids, supply, reserve))
+    assert won.groupby(bids["bidder"]).sum().max() <= 1  # XOR
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.sampled_from(["core_vcg_nearest", "core_bid_nearest"]))
+def test_core_payments(instance, rule):
+    bids, supply, reserve = instance
+    vcg = clear_auction(bids, supply, reserve, rule="vcg")
+    core = clear_auction(bids, supply, reserve, rule=rule)
+    assert (core["won"] == vcg["won"]).all()
+    tolerance = 1e-5
+    # between VCG and the bids, so the core never charges less than VCG in total
+    assert (core["payment"] >= vcg["payment"] - tolerance).all()
+    assert (core["payment"] <= core["value"] * core["won"] + tolerance).all()
+    assert core.attrs["revenue"] >= vcg.attrs["revenue"] - tolerance
+    # no coalition (losers included) could offer the seller more than it gets
+    winners = core[core["won"]]
+    kept_value = sum((reserve or {}).get(lot, 0) * units for lot, units in core.attrs["kept"].items())
+    bidders = list(dict.fromkeys(bids["bidder"]))
+    for size in range(1, len(bidders) + 1):
+        for coalition in itertools.combinations(bidders, size):
+            inside = winners["bidder"].isin(coalition)
+            blocking = brute_force(bids, supply, reserve, allowed=set(coalition))
+            seller_gets = winners.loc[~inside, "payment"].sum() + winners.loc[inside, "value"].sum() + kept_value
+            assert blocking <= seller_gets + tolerance, (coalition, blocking, seller_gets)
+
+
+@settings(max_examples=30, deadline=None)
+@given(instances())
+def test_every_rule_charges_winners_only_and_at_most_their_bid(instance):
+    bids, supply, reserve = instance
+    for rule in PAYMENT_RULES:
+        result = clear_auction(bids, supply, reserve, rule=rule)
+        assert (result.loc[~result["won"], "payment"] == 0).all()
+        assert (result["payment"] <= result["value"] + 1e-6).all() and (result["payment"] >= 0).all()
+        if reserve:  # no winner pays less than the reserve of what it takes
+            floor = sum(bids[lot] * price for lot, price in reserve.items())
+            assert (result.loc[result["won"], "payment"] >= floor[result["won"]] - 1e-6).all()
