@@ -174,3 +174,23 @@ def test_every_rule_charges_winners_only_and_at_most_their_bid(instance):
         if reserve:  # no winner pays less than the reserve of what it takes
             floor = sum(bids[lot] * price for lot, price in reserve.items())
             assert (result.loc[result["won"], "payment"] >= floor[result["won"]] - 1e-6).all()
+
+
+def test_auction_command(tmp_path):
+    from click.testing import CliRunner
+
+    from xlspectrum.cli import main
+
+    path = tmp_path / "bids.csv"
+    LOCAL_GLOBAL.to_csv(path, index=False)
+    runner = CliRunner()
+    result = runner.invoke(main, ["auction", str(path), "--rule", "core_vcg_nearest"])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "revenue: 10.00" in result.output
+    csv = runner.invoke(main, ["auction", str(path), "--reserve", "x=5", "--format", "csv"])
+    assert csv.output.splitlines() == ["bidder,value,won,payment", "A,8.0,True,5.0", "B,6.0,True,2.0", "AB,10.0,False,0.0"]
+    for arguments, message in ((["auction", str(tmp_path / "none.csv")], "no such file"),
+                               (["auction", str(path), "--supply", "z=2"], "supply names unknown lot 'z'"),
+                               (["auction", str(path), "--reserve", "x=abc"], "'x=abc' must look like LOT=NUMBER")):
+        failed = runner.invoke(main, arguments)
+        assert failed.exit_code != 0 and failed.stderr.count("\n") == 1 and message in failed.stderr

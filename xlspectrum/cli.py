@@ -1,4 +1,4 @@
-"""Command line: ``xlspectrum build | recalc | value | inputs | functions | examples``.
+"""Command line: ``xlspectrum build | recalc | value | inputs | rights | auction | functions | examples``.
 
 Every failure is one line on stderr (``error: ...``) naming the input, its value and
 what is allowed, with a non-zero exit code; no command prints a traceback.
@@ -425,6 +425,53 @@ def _echo_case_summary(summary: Any) -> None:
         click.echo(shown[["location_km", "power_case", "primary_kw", "secondary_kw", "viewers_before", "viewers_after",
                           "viewers_lost", "reservation_price_ir", "reservation_price_exclusive", "secondary_value",
                           "surplus_ir", "trade"]].to_string(index=False))
+
+
+@main.command()
+@click.argument("bids_csv", type=click.Path(path_type=Path))
+@click.option("--rule", type=click.Choice(["pay_as_bid", "vcg", "core_vcg_nearest", "core_bid_nearest"]), default="vcg",
+              show_default=True, help="Payment rule.")
+@click.option("--supply", "supplies", multiple=True, metavar="LOT=UNITS", help="Units offered of a lot (default 1 each).")
+@click.option("--reserve", "reserves", multiple=True, metavar="LOT=PRICE", help="Reserve price per unit of a lot (default 0).")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+def auction(bids_csv: Path, rule: str, supplies: tuple[str, ...], reserves: tuple[str, ...], output_format: str) -> None:
+    """Clear a combinatorial auction from a CSV of bids (columns bidder, value, one per lot).
+
+    Each row is one all-or-nothing bid; a bidder's rows are exclusive. Prints each bid with
+    whether it wins and what it pays, then the welfare and the revenue.
+    """
+    import pandas as pd
+
+    from .market import clear_auction
+
+    if not bids_csv.is_file():
+        raise Failure(f"{bids_csv}: no such file (a CSV with columns bidder, value and one per lot)")
+    try:
+        bids = pd.read_csv(bids_csv)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise Failure(f"{bids_csv} is not a readable CSV: {' '.join(str(error).split())}") from error
+
+    def pairs(settings: tuple[str, ...], option: str) -> dict[str, float]:
+        parsed = {}
+        for text in settings:
+            lot, _, raw = text.partition("=")
+            try:
+                parsed[lot.strip()] = float(raw)
+            except ValueError:
+                raise click.BadParameter(f"{text!r} must look like LOT=NUMBER", param_hint=option) from None
+        return parsed
+
+    supply = pairs(supplies, "--supply")
+    lots = [c for c in bids.columns if c not in ("bidder", "value")]
+    result = clear_auction(bids, {lot: supply.get(lot, 1) for lot in lots} | supply if supply else None,
+                           pairs(reserves, "--reserve") or None, rule=rule)
+    if output_format == "csv":
+        click.echo(result.to_csv(index=False), nl=False)
+        return
+    click.echo(f"{len(bids)} bids from {bids['bidder'].nunique()} bidders on {len(lots)} lots; rule {rule}")
+    click.echo(result.to_string(index=False))
+    click.echo(f"Welfare (winning bids plus reserve value of unsold units): {result.attrs['welfare']:,.2f}; "
+               f"revenue: {result.attrs['revenue']:,.2f}; units kept by the seller: {result.attrs['kept']}")
 
 
 @main.group()
