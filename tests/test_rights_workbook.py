@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import FORMULAE
 
+from test_workbook import all_formulas
 from xlspectrum import interference, rights_workbook, tvws
 from xlspectrum.cli import DEFAULT_WORKBOOKS, main
 from xlspectrum.files import same_package
@@ -39,14 +40,6 @@ def generated(tmp_path_factory):
 @pytest.fixture(scope="module")
 def book(generated):
     return load_workbook(generated)
-
-
-def all_formulas(book):
-    for ws in book.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    yield ws.title, cell.coordinate, cell.value
 
 
 def test_sheets_by_purpose(book):

@@ -41,7 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import tvws
 from .interference import BOLTZMANN_J_PER_K, NOISE_TEMPERATURE_K
 from .propagation import FSPL_CONSTANT_DB
-from .workbook import (BLOCK_FILL, BOLD, FIXED_DATE, HEADER_FILL, INPUT_FILL, INPUT_FONT, TITLE_FONT, _paragraph,
+from .workbook import (BOLD, FIXED_DATE, HEADER_FILL, INPUT_FILL, INPUT_FONT, TITLE_FONT, _block_heading, _paragraph,
                        _print_setup)
 
 #: Document keywords that mark a workbook as xlspectrum's interference-rights case
@@ -123,12 +123,6 @@ class _Rows:
         return f"{prefix}${_col(FIRST_RING_COLUMN)}${row}:${_col(LAST_RING_COLUMN)}${row}"
 
 
-def _heading(ws: Worksheet, row: int, text: str, last_column: int) -> None:
-    ws.cell(row, 1, text).font = BOLD
-    for column in range(1, last_column + 1):
-        ws.cell(row, column).fill = BLOCK_FILL
-
-
 def _status(ws: Worksheet, column: int) -> None:
     ws.cell(1, column, f'=IF({MASTER_CHECK},"Checks: all OK","Checks: FAILED - see the Checks sheet")').font = BOLD
 
@@ -155,7 +149,7 @@ def _write_inputs(wb: Workbook, rows: _Rows, values: Mapping[str, float], locati
                [k for k, a in tvws.ASSUMPTIONS.items() if not a.source.startswith("paper")]))
     first_input = row
     for heading, keys in groups:
-        _heading(ws, row, heading, 8)
+        _block_heading(ws, row, heading, 8)
         row += 1
         for key in keys:
             item = tvws.ASSUMPTIONS[key]
@@ -163,7 +157,7 @@ def _write_inputs(wb: Workbook, rows: _Rows, values: Mapping[str, float], locati
             rows.put(key, "Inputs", row)
             row += 1
         row += 1
-    _heading(ws, row, "Where the secondary transmits (distance from the primary)", 8)
+    _block_heading(ws, row, "Where the secondary transmits (distance from the primary)", 8)
     row += 1
     low, high = tvws.LOCATION_RANGE_KM
     for index, location in enumerate(locations):
@@ -175,7 +169,7 @@ def _write_inputs(wb: Workbook, rows: _Rows, values: Mapping[str, float], locati
     rows.put("in_range", "Inputs", first_input)
     rows.places["in_range_end"] = ("Inputs", row - 1, 6)
     row += 1
-    _heading(ws, row, "Constants (not inputs)", 8)
+    _block_heading(ws, row, "Constants (not inputs)", 8)
     row += 1
     for key, (label, value, unit, source) in CONSTANTS.items():
         ws.cell(row, 1, label)
@@ -257,7 +251,7 @@ class _RingSheet:
     def heading(self, text: str) -> None:
         if self.row > FIRST_ROW:
             self.row += 1
-        _heading(self.ws, self.row, text, NOTE_COLUMN)
+        _block_heading(self.ws, self.row, text, NOTE_COLUMN)
         self.row += 1
 
     def single(self, key: str, label: str, unit: str, formula: str, note: str = "") -> None:
@@ -483,7 +477,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
     _status(ws, 5)
     ws.cell(2, 1, SHEET_PURPOSE["Results"]).font = NOTE_FONT
     row = HEADER_ROW
-    _heading(ws, row, "The secondary's business (single values)", len(RESULT_COLUMNS))
+    _block_heading(ws, row, "The secondary's business (single values)", len(RESULT_COLUMNS))
     row += 1
     for offset, key in enumerate(("capacity_bps", "customers", "viewers_before_total")):
         rows.put(key, name, row + offset)
@@ -502,7 +496,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
         ws.cell(row, 5, note).font = NOTE_FONT
         row += 1
     row += 1
-    _heading(ws, row, "Each location and power case (one row each)", len(RESULT_COLUMNS))
+    _block_heading(ws, row, "Each location and power case (one row each)", len(RESULT_COLUMNS))
     row += 1
     for column, (_, label, unit) in enumerate(RESULT_COLUMNS, 1):
         cell = ws.cell(row, column, f"{label} ({unit})" if unit else label)
@@ -546,7 +540,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
     rows.places["results_last"] = (name, row - 1, 1)
 
     row += 1
-    _heading(ws, row, "Advertising lost by region of the SINR before (Table II), US$", len(RESULT_COLUMNS))
+    _block_heading(ws, row, "Advertising lost by region of the SINR before (Table II), US$", len(RESULT_COLUMNS))
     row += 1
     region_header = row
     headers = ["Secondary location (km)", "Power case"] + [f"Region {i}: {text}" for i, text in enumerate(tvws.REGIONS)] + [
@@ -586,7 +580,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
     rows.places["regions_last"] = (name, row - 1, 1)
 
     row += 1
-    _heading(ws, row, f"Figure 4: reservation price by region of the SINR before, secondary at location "
+    _block_heading(ws, row, f"Figure 4: reservation price by region of the SINR before, secondary at location "
                       f"{FIGURE4_LOCATION + 1} ({locations[FIGURE4_LOCATION]:g} km by default), US$", len(RESULT_COLUMNS))
     row += 1
     figure_header = row
@@ -718,13 +712,13 @@ def _write_cover(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
          "from the bearing where the interference reaches what the threshold allows. Generated by xlspectrum from the "
          "same formulas as xlspectrum.tvws.case(); a test recalculates this workbook and compares every row."],
     )
-    _heading(ws, row, text[0], 3)
+    _block_heading(ws, row, text[0], 3)
     row += 1
     for line in text[1]:
         _paragraph(ws, row, line)
         row += 1
     row += 1
-    _heading(ws, row, f"Headline: secondary at location {FIGURE4_LOCATION + 1}, base powers (Results row {base})", 3)
+    _block_heading(ws, row, f"Headline: secondary at location {FIGURE4_LOCATION + 1}, base powers (Results row {base})", 3)
     row += 1
     headline = (("Viewers lost", f"=Results!{_result_cell('viewers_lost', base)}", "viewers", "#,##0"),
                 ("Reservation price, interference right (eq. 12)", f"=Results!{_result_cell('reservation_price_ir', base)}", "US$ over the contract", "#,##0"),
@@ -742,7 +736,7 @@ def _write_cover(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
         ws.cell(row, 3, note).font = Font(color="595959")
         row += 1
     row += 1
-    _heading(ws, row, "How to read the charts", 3)
+    _block_heading(ws, row, "How to read the charts", 3)
     row += 1
     for line in (
         "Figures sheet, SINR charts (the paper's Figures 1-3, one chart per location; data on Profile): SINR of a receiver on the straight line from the "
@@ -758,7 +752,7 @@ def _write_cover(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
         _paragraph(ws, row, line)
         row += 1
     row += 1
-    _heading(ws, row, "Sheets", 3)
+    _block_heading(ws, row, "Sheets", 3)
     row += 1
     for sheet_name in wb.sheetnames:
         ws.cell(row, 1, sheet_name).font = BOLD
