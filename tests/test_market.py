@@ -194,3 +194,26 @@ def test_auction_command(tmp_path):
                                (["auction", str(path), "--reserve", "x=abc"], "'x=abc' must look like LOT=NUMBER")):
         failed = runner.invoke(main, arguments)
         assert failed.exit_code != 0 and failed.stderr.count("\n") == 1 and message in failed.stderr
+    for arguments, message in ((["auction"], "either a CSV of bids or --example nz700"),
+                               (["auction", "--example", "nz700", "--reserve", "x=1"], "--supply and --reserve apply")):
+        failed = runner.invoke(main, arguments)
+        assert failed.exit_code != 0 and "Traceback" not in failed.output + failed.stderr and message in failed.stderr
+
+
+def test_auction_command_nz700_example():
+    import io
+
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from xlspectrum.cli import main
+
+    runner = CliRunner()
+    shown = runner.invoke(main, ["auction", "--example", "nz700"])
+    assert shown.exit_code == 0, shown.output
+    assert "printed, rule pay_as_bid" in shown.output and "270.1" in shown.output and "158.1" in shown.output
+    csv = runner.invoke(main, ["auction", "--example", "nz700", "--rule", "vcg", "--format", "csv"])
+    table = pd.read_csv(io.StringIO(csv.output))
+    assert set(table["rule"]) == {"vcg"} and set(table["scenario"]) == {"printed", "lsp_set_aside", "c_blocks_lsp"}
+    totals = table[table["bidder"] == "Total"].set_index("scenario")["total"]
+    assert totals.to_dict() == {"printed": 198e6, "lsp_set_aside": 176e6, "c_blocks_lsp": 198e6}
