@@ -83,7 +83,7 @@ class Sheet:
             return f'"{value}"', value
         return repr(float(value)), float(value)
 
-    def add(self, name, args, what, spill=False):
+    def add(self, name, args, what):
         texts, python = [], []
         for value in args:
             if isinstance(value, list):
@@ -99,14 +99,14 @@ class Sheet:
         formula = f"={name}({','.join(texts)})"
         address = f"A{self.row}"
         expected = excel.call_excel_function(BY_EXCEL_NAME[name], *python)
-        if spill and isinstance(expected, list):
-            last = f"A{self.row + len(expected) - 1}"
+        if isinstance(expected, list):  # a range result: an array formula over as many cells
+            last = f"{get_column_letter(len(expected[0]))}{self.row + len(expected) - 1}"
             self.ws[address] = ArrayFormula(f"{address}:{last}", formula)
             self.row += len(expected)
         else:
             self.ws[address] = formula
             self.row += 1
-        self.ws.cell(self.row - 1, 2, what)
+        self.ws.cell(self.row - 1, 8, what)
         self.cases.append((address, name, what, expected))
 
 
@@ -124,8 +124,10 @@ def build_cases():
     sheet.add("FSPL", [-1, 1000], "out of range")
     sheet.add("COST231", [1800, 25, 30, 1.5], "outside the model's range")
     sheet.add("COST231", [1800, 25, 30, 1.5, None, True], "extrapolate, metropolitan omitted")
-    sheet.add("FSPL", [[[1.0], [2.0], [5.0]], 1800], "a range spills", spill=True)
-    sheet.add("COST231", [1800, [[1.0], [2.0], [20.0]], 30, 1.5], "a column of distances spills", spill=True)
+    sheet.add("FSPL", [[[1.0], [2.0], [5.0]], 1800], "a range spills")
+    sheet.add("COST231", [1800, [[1.0], [2.0], [20.0]], 30, 1.5], "a column of distances spills")
+    bidders, values, quantities = GOOD_CALLS["AUCTION_CLEAR"][0]
+    sheet.add("AUCTION_CLEAR", [bidders, values, quantities, [[1.0, 1.0]], 5, "core_vcg_nearest"], "core, reserve 5")
     sheet.add("BLACK_SCHOLES_OPTION", [42, 40, 0.5, 0.1, 0.2, "put"], "put (Hull's example)")
     return sheet
 
@@ -152,10 +154,10 @@ def test_every_function_in_calc_equals_python(recalculated, index):
     sheet, result = recalculated
     address, name, what, expected = sheet.cases[index]
     row = int(address[1:])
-    if isinstance(expected, list):  # an array formula over a column: one value a row
-        got = [result.value("Functions", f"A{row + i}") for i in range(len(expected))]
-        want = [r[0] for r in expected]
-        assert all(close(g, w) for g, w in zip(got, want)), (got, want)
+    if isinstance(expected, list):  # an array formula: one value a cell
+        got = [[result.value("Functions", f"{get_column_letter(c + 1)}{row + r}") for c in range(len(expected[0]))]
+               for r in range(len(expected))]
+        assert all(close(g, w) for got_row, want_row in zip(got, expected) for g, w in zip(got_row, want_row)), (got, expected)
     else:
         assert close(result.value("Functions", address), expected), (result.value("Functions", address), expected)
 

@@ -18,6 +18,8 @@ from .interference import (
     trade_surplus,
     viewers,
 )
+from .clock import assignment_round, clock_auction
+from .market import Lot, auction_clear, clear_auction, winner_determination
 from .pricing import lsp_price, shared_spectrum_price
 from .propagation import (
     TABLE4_UPLINK,
@@ -42,6 +44,12 @@ from .valuation import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Lot",
+    "assignment_round",
+    "auction_clear",
+    "clear_auction",
+    "clock_auction",
+    "winner_determination",
     "TABLE4_UPLINK",
     "broadcast_cost",
     "interference_shares",

@@ -30,11 +30,10 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from ._validation import OutOfRangeError, WrongTypeError
+from ._validation import OutOfRangeError, WrongTypeError, check_range
 
-__all__ = ["Lot", "PAYMENT_RULES", "clear_auction", "lot_table", "winner_determination"]
+__all__ = ["PAYMENT_RULES", "Lot", "auction_clear", "clear_auction", "lot_table", "winner_determination"]
 
 #: The payment rules of :func:`clear_auction`
 PAYMENT_RULES = ("pay_as_bid", "vcg", "core_vcg_nearest", "core_bid_nearest")
@@ -173,6 +172,8 @@ class _Allocation:
 
 def _solve(auction: _Auction, values: np.ndarray, excluded: np.ndarray | None = None) -> _Allocation:
     """Winner determination: maximise sum(values * x) + reserve value of kept units (a MIP, HiGHS)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # imported here: it costs every Excel session 0.3 s
+
     n_bids, n_lots = auction.quantities.shape
     usable = np.ones(n_bids, bool) if excluded is None else ~excluded
     cost = -np.concatenate([np.where(usable, values, 0.0), auction.reserve])
@@ -263,6 +264,8 @@ def _spread(auction: _Auction, winners: np.ndarray, payments: np.ndarray) -> np.
 def _nearest_core_point(rows: np.ndarray, rights: np.ndarray, low: np.ndarray, high: np.ndarray, target: np.ndarray,
                         tolerance: float) -> np.ndarray:
     """Least total payment subject to the core rows found so far, then the point of that total nearest ``target``."""
+    from scipy.optimize import linprog
+
     n = low.size
     revenue = linprog(np.ones(n), A_ub=-rows, b_ub=-rights, bounds=list(zip(low, high, strict=True)), method="highs")
     if not revenue.success:
@@ -350,3 +353,82 @@ def clear_auction(bids: pd.DataFrame, supply: Mapping[str, Any] | None = None, r
     result.attrs.update(welfare=allocation.welfare, revenue=float(payments.sum()), rule=rule,
                         kept={lot: int(units) for lot, units in zip(auction.lots, allocation.kept, strict=True)}, core_rounds=rounds)
     return result
+
+
+def _bidder_names(bidders: Any) -> list[str]:
+    """Bidder cells as names: text as given, numbers as written (1.0 -> "1"); empty, logical or NaN refused."""
+    cells = np.asarray(bidders, dtype=object).ravel()
+    names = []
+    for k, cell in enumerate(cells, start=1):
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            raise WrongTypeError(f"bidders has an empty cell (bid {k}); every bid needs a bidder")
+        if isinstance(cell, (bool, np.bool_)):
+            raise WrongTypeError(f"bidders={cell!r} (bid {k}) is a logical value; a bidder is a name or a number")
+        if isinstance(cell, (int, float, np.number)):
+            if not np.isfinite(cell):
+                raise OutOfRangeError(f"bidders={cell!r} (bid {k}) is not a name or a finite number")
+            cell = f"{float(cell):g}"
+        names.append(str(cell).strip())
+    return names
+
+
+def _per_lot(name: str, value: Any, lots: int, low: float) -> np.ndarray:
+    array = check_range(name, value, low).ravel()
+    if array.size == 1:
+        return np.full(lots, float(array[0]))
+    if array.size != lots:
+        raise WrongTypeError(f"{name} has {array.size} cells but quantities has {lots} lot columns: give one per lot")
+    return array
+
+
+def auction_clear(bidders: Any, values: Any, quantities: Any, supply: Any = None, reserve: Any = None,
+                  rule: str = "vcg") -> np.ndarray:
+    """Clear a combinatorial auction given as spreadsheet ranges: :func:`clear_auction` for a cell.
+
+    Parameters
+    ----------
+    bidders : the bidder of each bid (a column); a bidder's bids are exclusive.
+    values : the value of each bid [currency], >= 0, in the same rows.
+    quantities : units of each lot each bid wants [units], one row per bid and one
+        column per lot, whole numbers >= 0.
+    supply : units offered of each lot [units] (a row, one per lot column, or one number
+        for all; default 1 each).
+    reserve : reserve price per unit of each lot [currency/unit] (a row or one number;
+        default 0).
+    rule : payment rule, one of :data:`PAYMENT_RULES` (default ``"vcg"``).
+
+    Returns
+    -------
+    ndarray, shape (bids, 2)
+        Column 1: 1 for a winning bid, 0 for a losing one; column 2: the payment
+        [currency], 0 for a losing bid.
+
+    References
+    ----------
+    As :func:`clear_auction`: Vickrey-Clarke-Groves; Day and Raghavan (2007); Day and Cramton (2012).
+    """
+    names = _bidder_names(bidders)
+    amounts = check_range("values", values, 0).ravel()
+    wanted = check_range("quantities", quantities, 0)
+    if amounts.size != len(names):
+        raise WrongTypeError(f"values has {amounts.size} cells but bidders has {len(names)}: give one bidder and one value per bid")
+    if wanted.ndim < 2:
+        wanted = wanted.reshape(1, -1) if len(names) == 1 else wanted.reshape(-1, 1)
+    if wanted.ndim != 2 or wanted.shape[0] != len(names):
+        raise WrongTypeError(f"quantities has {wanted.shape[0]} rows but bidders has {len(names)}: one row per bid, "
+                             "one column per lot")
+    fractional = wanted != np.round(wanted)
+    if fractional.any():
+        row, column = (int(i) for i in np.argwhere(fractional)[0])
+        raise OutOfRangeError(f"quantities={wanted[row, column]:g} (bid {row + 1}, lot {column + 1}) must be a whole number of units")
+    lots = [f"lot {k}" for k in range(1, wanted.shape[1] + 1)]
+    units = np.ones(len(lots)) if supply is None else _per_lot("supply", supply, len(lots), 1)
+    if np.any(units != np.round(units)):
+        raise OutOfRangeError(f"supply={units[units != np.round(units)][0]:g} must be a whole number of units >= 1")
+    prices = np.zeros(len(lots)) if reserve is None else _per_lot("reserve", reserve, len(lots), 0)
+    rule = str(rule).strip().lower()
+    bids = pd.DataFrame(wanted, columns=lots, index=range(1, len(names) + 1))
+    bids.insert(0, "value", amounts)
+    bids.insert(0, "bidder", names)
+    result = clear_auction(bids, dict(zip(lots, units, strict=True)), dict(zip(lots, prices, strict=True)), rule=rule)
+    return np.column_stack([result["won"].to_numpy(float), result["payment"].to_numpy(float)])

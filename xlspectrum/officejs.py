@@ -27,12 +27,13 @@ import inspect
 from typing import Any, Callable, Literal
 
 from .excel import call_excel_function
+from .market import PAYMENT_RULES
 from .registry import FUNCTIONS, ExcelFunction
 
 #: Excel shows the functions as XLSPECTRUM.<NAME>
 NAMESPACE = "XLSPECTRUM"
 #: arguments whose value is one of a few texts: drop-downs in Office.js
-CHOICES: dict[str, tuple[str, ...]] = {"kind": ("call", "put")}
+CHOICES: dict[str, tuple[str, ...]] = {"kind": ("call", "put"), "rule": PAYMENT_RULES}
 #: Office.js limits a custom function's name to letters, digits, periods and underscores, 128 characters
 NAME_LIMIT = 128
 

@@ -13,7 +13,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import interference, pricing, propagation, sharing, valuation
+from . import interference, market, pricing, propagation, sharing, valuation
 
 CATEGORY = "xlspectrum"
 
@@ -98,6 +98,12 @@ ARGUMENT_HELP: dict[str, str] = {
     "reservation_price": "Primary's reservation price I_S (RESERVATION_PRICE_IR) [currency]",
     "budget_dbm": "Interference the protected receiver tolerates [dBm]",
     "requests_dbm": "Interference each request would add [dBm] (a range, one per request)",
+    "bidders": "Bidder of each bid (a column); a bidder's bids are exclusive: it wins at most one",
+    "values": "Value of each bid [currency] (a column, same rows as bidders)",
+    "quantities": "Units of each lot each bid wants: one row per bid, one column per lot, 0 where none",
+    "supply": "Units offered of each lot (a row, one per lot column; default 1 each)",
+    "reserve": "Reserve price per unit of each lot [currency] (a row or one number; default 0)",
+    "rule": '"vcg" (default), "pay_as_bid", "core_vcg_nearest" or "core_bid_nearest"',
 }
 
 #: Where one function's argument means something else than ARGUMENT_HELP says, by function.
@@ -195,6 +201,9 @@ FUNCTIONS: tuple[ExcelFunction, ...] = (
     ExcelFunction("INTERFERENCE_SHARE", interference.interference_shares,
                   "Share an interference budget among requests, WInnForum iterative allocation [dBm]", "WINNF-TS-0112 IAP",
                   series_arguments=("requests_dbm",)),
+    ExcelFunction("AUCTION_CLEAR", market.auction_clear,
+                  "Clear a package auction: per bid, won (1/0) and payment [currency], by VCG, core or pay-as-bid",
+                  "section 4.5.7 (package auctions); VCG and core payments of Day and Cramton (2012)"),
 )
 
 #: The Python name of each function the user asked for by its Excel name, where they differ
