@@ -19,7 +19,8 @@ from .registry import FUNCTIONS
 DEFAULT_WORKBOOK = Path("workbooks") / "xlspectrum_thesis_model.xlsx"
 #: the file each model builds to by default
 DEFAULT_WORKBOOKS = {"thesis": DEFAULT_WORKBOOK,
-                     "interference": Path("workbooks") / "xlspectrum_interference_rights.xlsx"}
+                     "interference": Path("workbooks") / "xlspectrum_interference_rights.xlsx",
+                     "exchange": Path("workbooks") / "xlspectrum_exchange.xlsx"}
 DEMAND_FORECASTS = ("aggressive", "cisco_vni_linear", "ten_x_linear", "usage")
 #: what each demand forecast is, in the thesis' terms (said beside every summary)
 DEMAND_MEANING = {
@@ -151,10 +152,10 @@ def _echo_cost_summary(result: Any) -> None:
 @main.command()
 @click.option("--model", type=click.Choice(list(DEFAULT_WORKBOOKS)), default="thesis", show_default=True,
               help="thesis: the Appendix C cost model and chapter 8 valuations; interference: the TV white-space case "
-                   "of Weiss and Cui (interference rights).")
+                   "of Weiss and Cui (interference rights); exchange: the rights exchange and New Zealand's 700 MHz auction.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help=f"Where to write the workbook [default: {DEFAULT_WORKBOOKS['thesis']}, or "
-                   f"{DEFAULT_WORKBOOKS['interference']} with --model interference].")
+              help=f"Where to write the workbook [default: {DEFAULT_WORKBOOKS['thesis']}, "
+                   f"{DEFAULT_WORKBOOKS['interference']} or {DEFAULT_WORKBOOKS['exchange']} by --model].")
 @click.option("--force", is_flag=True, help="Replace the output even if it differs from what would be generated.")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Override an input, e.g. --set demand_forecast=cisco_vni_linear (repeatable; `xlspectrum inputs` lists "
@@ -169,6 +170,11 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
     from .workbook import workbook_bytes
 
     output = DEFAULT_WORKBOOKS[model] if output is None else output
+    if model == "exchange":
+        if settings:
+            raise click.UsageError("--set is for the thesis and interference models; edit the exchange's blue cells instead")
+        _build_exchange(output, force)
+        return
     if model == "thesis":
         from .costmodel import run
         from .workbook import build_workbook
@@ -199,6 +205,26 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
         _echo_cost_summary(result)
     else:
         _echo_case_summary(tables["summary"])
+
+
+def _build_exchange(output: Path, force: bool) -> None:
+    from . import rights_market
+    from .exchange_workbook import build_workbook
+    from .files import OutputError, same_package, write_file
+    from .market import PAYMENT_RULES
+    from .workbook import workbook_bytes
+
+    try:
+        written = write_file(output, workbook_bytes(build_workbook()), force=force, same=same_package)
+    except OutputError as error:
+        raise Failure(str(error)) from error
+    click.echo(f"{'Wrote' if written else 'Up to date:'} {output} (live formulas; AUCTION_CLEAR needs the add-in)")
+    click.echo("Rights market (three interference rights, five package bids), revenue by payment rule [US$]:")
+    for rule in PAYMENT_RULES:
+        result = rights_market.clear(rule)
+        winners = ", ".join(str(i) for i in result.index[result["won"]])
+        click.echo(f"  {rule:17s} {result.attrs['revenue']:>12,.0f}   winners: {winners}")
+    click.echo("New Zealand 700 MHz: `xlspectrum auction --example nz700` prints Table 3 and the counterfactuals.")
 
 
 @main.command()
@@ -272,13 +298,39 @@ def _compare_rights_model(path: Path, recalculated: Any, compare: bool) -> None:
         raise Failure("the workbook's master check fails: see its Checks sheet")
 
 
+def _compare_exchange_model(path: Path, recalculated: Any, compare: bool) -> None:
+    from . import exchange_workbook
+
+    master = recalculated.value("Checks", "C4")
+    click.echo(f"Spectrum rights exchange; master check: {'all OK' if master is True else 'FAILED'}")
+    if compare:
+        try:
+            lots, bids = exchange_workbook.read_tables(path)
+            nz = exchange_workbook._nz_inputs_are_defaults(path)
+            expected = exchange_workbook.expected_cells(lots, bids, nz=nz)
+        except (ValueError, KeyError) as error:
+            raise Failure(f"the workbook's inputs are not valid: {' '.join(str(error).split())}") from error
+        mismatches, not_loaded = exchange_workbook.compare(recalculated.values, expected)
+        if mismatches:
+            raise Failure(f"{len(mismatches)} cells differ from the engine, e.g. " + "; ".join(mismatches[:5]))
+        skipped = f"; {not_loaded} add-in cells not computed (add-in not loaded)" if not_loaded else ""
+        nz_text = "" if nz else "; NZ inputs edited, so the NZ 700 sheet is checked by its own checks only"
+        click.echo(f"Every compared cell ({len(expected) - not_loaded:,}) agrees with the Python engine{skipped}{nz_text}")
+    if master is not True:
+        raise Failure("the workbook's master check fails: see its Checks sheet")
+
+
 def _compare_thesis_model(path: Path, recalculated: Any, compare: bool) -> None:
     from .costmodel import run
+    from .exchange_workbook import is_exchange_model
     from .rights_workbook import is_rights_model
     from .workbook import cell_places, compare_with_engine, is_thesis_model, read_inputs
 
     if is_rights_model(path):
         _compare_rights_model(path, recalculated, compare)
+        return
+    if is_exchange_model(path):
+        _compare_exchange_model(path, recalculated, compare)
         return
     if not is_thesis_model(path):
         click.echo("Not an xlspectrum model: no engine comparison")

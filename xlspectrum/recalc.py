@@ -295,11 +295,20 @@ def values_only_workbook(path: str | os.PathLike[str], recalculated: Recalculate
     """The workbook at ``path`` with each formula replaced by its recalculated value (for ``formulas``)."""
     import io
 
+    from openpyxl.worksheet.formula import ArrayFormula
+
     book = load_workbook(path)
     for ws in book.worksheets:
+        arrays = []
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
+                if isinstance(cell.value, ArrayFormula):
+                    arrays.append(cell.value.ref)
+                elif isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.value = recalculated.values.get(f"{ws.title}!{cell.coordinate}")
+        for ref in arrays:  # every cell an array formula fills gets its own value
+            for row in ws[ref]:
+                for cell in row:
                     cell.value = recalculated.values.get(f"{ws.title}!{cell.coordinate}")
     buffer = io.BytesIO()
     book.save(buffer)
