@@ -36,6 +36,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .clock import ClockAuctionResult, clock_auction
+from ._validation import OutOfRangeError
 from .market import PAYMENT_RULES, Lot
 
 __all__ = ["BLOCKS", "LOT_RESERVE_NZD", "PRINTED_TABLE3", "SCENARIOS", "lots", "rule_comparison", "run"]
@@ -89,9 +90,9 @@ def run(scenario: str = "printed", rule: str = "pay_as_bid") -> ClockAuctionResu
         Its :meth:`~xlspectrum.clock.ClockAuctionResult.revenue_table` is Table 3 [NZ$].
     """
     if scenario not in SCENARIOS:
-        raise ValueError(f"scenario={scenario!r} must be one of {', '.join(SCENARIOS)}")
+        raise OutOfRangeError(f"scenario={scenario!r} must be one of {', '.join(SCENARIOS)}")
     if rule not in PAYMENT_RULES:
-        raise ValueError(f"rule={rule!r} must be one of {', '.join(PAYMENT_RULES)}")
+        raise OutOfRangeError(f"rule={rule!r} must be one of {', '.join(PAYMENT_RULES)}")
     count = 8 if scenario == "lsp_set_aside" else 9
     above_a = 5 if scenario == "printed" else 4  # A holds 1-4 in the printed case, 1-3 otherwise
     assignment_bids = pd.DataFrame({"bidder": ["A", "B"], "category": [_CATEGORY] * 2,
