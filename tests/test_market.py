@@ -194,7 +194,14 @@ def test_auction_command(tmp_path):
                                (["auction", str(path), "--reserve", "x=abc"], "'x=abc' must look like LOT=NUMBER")):
         failed = runner.invoke(main, arguments)
         assert failed.exit_code != 0 and failed.stderr.count("\n") == 1 and message in failed.stderr
+    (tmp_path / "reserve.csv").write_text("lot,price\nx,5\ny,5\n")
+    (tmp_path / "supply.csv").write_text("x,1\ny,1\n")
+    (tmp_path / "bad.csv").write_text("x,1,2\n")
+    from_files = runner.invoke(main, ["auction", str(path), "--reserve", str(tmp_path / "reserve.csv"),
+                                      "--supply", str(tmp_path / "supply.csv"), "--format", "csv"])
+    assert from_files.output.splitlines()[1:3] == ["A,8.0,True,5.0", "B,6.0,True,5.0"], from_files.output + from_files.stderr
     for arguments, message in ((["auction"], "either a CSV of bids or --example nz700"),
+                               (["auction", str(path), "--reserve", str(tmp_path / "bad.csv")], "must have two columns"),
                                (["auction", "--example", "nz700", "--reserve", "x=1"], "--supply and --reserve apply")):
         failed = runner.invoke(main, arguments)
         assert failed.exit_code != 0 and "Traceback" not in failed.output + failed.stderr and message in failed.stderr

@@ -485,8 +485,10 @@ def _echo_case_summary(summary: Any) -> None:
               help="Instead of a CSV: the thesis' New Zealand 700 MHz auction (Tables 2-3) and its counterfactuals.")
 @click.option("--rule", type=click.Choice(["pay_as_bid", "vcg", "core_vcg_nearest", "core_bid_nearest"]), default=None,
               help="Payment rule (default vcg; for --example nz700 every rule is shown).")
-@click.option("--supply", "supplies", multiple=True, metavar="LOT=UNITS", help="Units offered of a lot (default 1 each).")
-@click.option("--reserve", "reserves", multiple=True, metavar="LOT=PRICE", help="Reserve price per unit of a lot (default 0).")
+@click.option("--supply", "supplies", multiple=True, metavar="LOT=UNITS|FILE",
+              help="Units offered of a lot, or a CSV of lot,units rows (default 1 each).")
+@click.option("--reserve", "reserves", multiple=True, metavar="LOT=PRICE|FILE",
+              help="Reserve price per unit of a lot, or a CSV of lot,price rows (default 0).")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 def auction(bids_csv: Path | None, example: str | None, rule: str | None, supplies: tuple[str, ...],
             reserves: tuple[str, ...], output_format: str) -> None:
@@ -518,11 +520,15 @@ def auction(bids_csv: Path | None, example: str | None, rule: str | None, suppli
     def pairs(settings: tuple[str, ...], option: str) -> dict[str, float]:
         parsed = {}
         for text in settings:
+            if "=" not in text and Path(text).is_file():  # a CSV of lot, number (a header row is allowed)
+                parsed.update(_lot_file(Path(text), option))
+                continue
             lot, _, raw = text.partition("=")
             try:
                 parsed[lot.strip()] = float(raw)
             except ValueError:
-                raise click.BadParameter(f"{text!r} must look like LOT=NUMBER", param_hint=option) from None
+                raise click.BadParameter(f"{text!r} must look like LOT=NUMBER or name a CSV file of lot,number rows",
+                                         param_hint=option) from None
         return parsed
 
     supply = pairs(supplies, "--supply")
@@ -536,6 +542,27 @@ def auction(bids_csv: Path | None, example: str | None, rule: str | None, suppli
     click.echo(result.to_string(index=False))
     click.echo(f"Welfare (winning bids plus reserve value of unsold units): {result.attrs['welfare']:,.2f}; "
                f"revenue: {result.attrs['revenue']:,.2f}; units kept by the seller: {result.attrs['kept']}")
+
+
+def _lot_file(path: Path, option: str) -> dict[str, float]:
+    """A CSV of ``lot,number`` rows (the first row may be a header) as a mapping."""
+    import csv
+
+    try:
+        rows = [row for row in csv.reader(path.read_text(encoding="utf-8").splitlines()) if row]
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.BadParameter(f"{path} cannot be read: {error}", param_hint=option) from None
+    parsed: dict[str, float] = {}
+    for number, row in enumerate(rows, 1):
+        if len(row) != 2:
+            raise click.BadParameter(f"{path} line {number} must have two columns: lot,number", param_hint=option)
+        try:
+            parsed[row[0].strip()] = float(row[1])
+        except ValueError:
+            if number == 1:  # a header
+                continue
+            raise click.BadParameter(f"{path} line {number}: {row[1]!r} is not a number", param_hint=option) from None
+    return parsed
 
 
 def _echo_nz700(rule: str | None, output_format: str) -> None:
