@@ -42,6 +42,10 @@ GOOD_CALLS = {
     "SECONDARY_VALUE": ((0.5, 1000, 3, 500), 1000.0),
     "TRADE_SURPLUS": ((1000, 160), 840.0),
     "INTERFERENCE_SHARE": ((-100, [[-120.0]]), -120.0),
+    "MSP_CHARGE": ((1, 10_000, 4_700_000, 20), 200 + 10_000 / 4_700_000 * 20_346 / 20 * 20 + 150),
+    "BNETZA_LOCAL_FEE": ((100, 10, 0.1, 0.5), 6500.0),
+    "OFCOM_SHARED_ACCESS_FEE": ((40,), 320.0),
+    "ANNUALISE": ((1000, 0.05, 10), 1000 * 0.05 / (1 - 1.05**-10)),
     # Ausubel and Milgrom's local-local-global example: VCG charges A 4 and B 2, the global bid loses
     "AUCTION_CLEAR": (([["A"], ["B"], ["AB"]], [[8.0], [6.0], [10.0]], [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]),
                       [[1.0, 4.0], [1.0, 2.0], [0.0, 0.0]]),

@@ -20,7 +20,14 @@ from .interference import (
 )
 from .clock import assignment_round, clock_auction
 from .market import Lot, auction_clear, clear_auction, winner_determination
-from .pricing import lsp_price, shared_spectrum_price
+from .pricing import (
+    annualise,
+    bnetza_local_fee,
+    lsp_price,
+    msp_annual_charge,
+    ofcom_shared_access_fee,
+    shared_spectrum_price,
+)
 from .propagation import (
     TABLE4_UPLINK,
     cell_range_km,
@@ -45,6 +52,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Lot",
+    "annualise",
+    "bnetza_local_fee",
+    "msp_annual_charge",
+    "ofcom_shared_access_fee",
     "assignment_round",
     "auction_clear",
     "clear_auction",

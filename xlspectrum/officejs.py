@@ -33,7 +33,7 @@ from .registry import FUNCTIONS, ExcelFunction
 #: Excel shows the functions as XLSPECTRUM.<NAME>
 NAMESPACE = "XLSPECTRUM"
 #: arguments whose value is one of a few texts: drop-downs in Office.js
-CHOICES: dict[str, tuple[str, ...]] = {"kind": ("call", "put"), "rule": PAYMENT_RULES}
+CHOICES: dict[str, tuple[str, ...]] = {"kind": ("call", "put"), "rule": PAYMENT_RULES, "timing": ("end", "start")}
 #: Office.js limits a custom function's name to letters, digits, periods and underscores, 128 characters
 NAME_LIMIT = 128
 
