@@ -607,8 +607,8 @@ def _write_cover(wb: Workbook, layout: _ClearingLayout) -> None:
     row = 8
     _block_heading(ws, row, "Headline results", 4)
     _header(ws, row + 1, ["Result", "Unit", "Value", "Where"])
-    vcg_won, vcg_paid = layout.rule_columns("vcg")
-    core_won, core_paid = layout.rule_columns("core_vcg_nearest")
+    vcg_won, _ = layout.rule_columns("vcg")
+    core_won, _ = layout.rule_columns("core_vcg_nearest")
     headline = [
         ("Rights market: revenue under VCG", "US$", f"=Clearing!{_col(vcg_won)}{layout.check_row + 1}", "Clearing"),
         ("Rights market: revenue under the core (nearest VCG)", "US$", f"=Clearing!{_col(core_won)}{layout.check_row + 1}",
