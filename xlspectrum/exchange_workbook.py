@@ -584,6 +584,7 @@ def _write_checks(wb: Workbook, layout: _ClearingLayout) -> None:
         ws.cell(i, 1, label)
         ws.cell(i, 3, formula)
     ws.column_dimensions["A"].width = 80
+    ws.column_dimensions["B"].width = 12
     ws.column_dimensions["C"].width = 12
 
 
