@@ -36,7 +36,16 @@ from .propagation import (
     max_allowable_path_loss,
     okumura_hata,
     umi_path_loss,
+    umi_range_m,
     uplink_budget,
+)
+from .atmosphere import gaseous_attenuation_db, rain_attenuation_db
+from .mmwave import (
+    downlink_max_path_loss,
+    horns_for_full_circle,
+    sites_for_range,
+    umi_38901_path_loss,
+    umi_38901_range_m,
 )
 from .sharing import load_symmetry_ratio, sites_for_area, spectrum_sharing_dividend, ssd_from_lsr
 from .valuation import (
@@ -90,6 +99,14 @@ __all__ = [
     "spectrum_sharing_dividend",
     "ssd_from_lsr",
     "umi_path_loss",
+    "umi_range_m",
+    "umi_38901_path_loss",
+    "umi_38901_range_m",
+    "downlink_max_path_loss",
+    "sites_for_range",
+    "horns_for_full_circle",
+    "gaseous_attenuation_db",
+    "rain_attenuation_db",
     "uplink_budget",
     "value_per_mhz_pop",
 ]

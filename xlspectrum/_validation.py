@@ -34,6 +34,12 @@ class WrongTypeError(XlSpectrumError):
     excel_error = "#VALUE!"
 
 
+class MissingExtraError(XlSpectrumError):
+    """A function that needs an optional extra which is not installed (Excel ``#N/A``)."""
+
+    excel_error = "#N/A"
+
+
 class NonFiniteResultError(OutOfRangeError):
     """Finite inputs whose result is not a finite number (an overflow): ``#NUM!``."""
 

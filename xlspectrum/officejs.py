@@ -28,12 +28,14 @@ from typing import Any, Callable, Literal
 
 from .excel import call_excel_function
 from .market import PAYMENT_RULES
+from .propagation import HATA_ENVIRONMENTS
 from .registry import FUNCTIONS, ExcelFunction
 
 #: Excel shows the functions as XLSPECTRUM.<NAME>
 NAMESPACE = "XLSPECTRUM"
 #: arguments whose value is one of a few texts: drop-downs in Office.js
-CHOICES: dict[str, tuple[str, ...]] = {"kind": ("call", "put"), "rule": PAYMENT_RULES, "timing": ("end", "start")}
+CHOICES: dict[str, tuple[str, ...]] = {"kind": ("call", "put"), "rule": PAYMENT_RULES, "timing": ("end", "start"),
+                                       "environment": HATA_ENVIRONMENTS}
 #: Office.js limits a custom function's name to letters, digits, periods and underscores, 128 characters
 NAME_LIMIT = 128
 

@@ -15,6 +15,8 @@ References
 [4] 3GPP TR 36.814 v9.2.0, "Further advancements for E-UTRA physical layer aspects",
     annex B.1.2.1, Table B.1.2.1-1 (urban micro, NLOS, hexagonal layout), taken from the
     WINNER II channel models (scenario B1), which cover 2-6 GHz.
+[5] Y. Okumura et al., "Field strength and its variability in VHF and UHF land-mobile
+    radio service", Rev. Elec. Comm. Lab. 16, 1968 (the curves Hata's formulas fit).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ __all__ = [
     "cost231_hata",
     "cost231_hata_terms",
     "umi_path_loss",
+    "umi_range_m",
     "max_allowable_path_loss",
     "uplink_budget",
     "cell_range_km",
@@ -60,10 +63,19 @@ HATA_DISTANCE_KM = (1.0, 20.0)
 UMI_DISTANCE_M = (10.0, 2000.0)
 UMI_FREQUENCY_GHZ = (2.0, 6.0)
 
+#: Hata's area types [2]: "urban" is the small/medium-city urban loss of eqs. (4), (5);
+#: "large_city" changes the mobile-antenna factor a(hm); "suburban" and "open" subtract
+#: Hata's area corrections from the small/medium-city urban loss.
+HATA_ENVIRONMENTS = ("urban", "large_city", "suburban", "open")
+# Hata gives the large-city a(hm) for f <= 200 MHz and for f >= 400 MHz, nothing between.
+HATA_LARGE_CITY_GAP_MHZ = (200.0, 400.0)
+
 # What to use instead when a frequency is outside a model's range: a model that fits,
 # never an invitation to extrapolate an empirical fit far beyond its data.
-_ABOVE_HATA = "; for 1500-2000 MHz use COST231 (COST-231 Hata), above 2 GHz UMI_PATH_LOSS (3GPP UMi) or FSPL"
-_ABOVE_COST231 = "; above 2 GHz use UMI_PATH_LOSS (3GPP UMi, urban micro cells) or FSPL (free space)"
+_ABOVE_HATA = ("; for 1500-2000 MHz use COST231 (COST-231 Hata), above 2 GHz UMI_38901 (3GPP TR 38.901), "
+               "UMI_PATH_LOSS (the thesis' UMi) or FSPL")
+_ABOVE_COST231 = ("; above 2 GHz use UMI_38901 (3GPP TR 38.901 urban micro, 0.5-100 GHz), UMI_PATH_LOSS "
+                  "(the thesis' UMi) or FSPL (free space)")
 _BELOW_HATA = "; no empirical model here fits below 150 MHz: FSPL gives the free-space loss"
 _UMI_FREQUENCY = ("; the thesis applies it at 28 GHz (section 6.2, eq. (15)): set extrapolate=TRUE to do the same, "
                   "knowing it is outside TR 36.814's 2-6 GHz")
@@ -109,12 +121,35 @@ def _mobile_height_correction(f_mhz: np.ndarray, hm: np.ndarray) -> np.ndarray:
     return (1.1 * log_f - 0.7) * hm - (1.56 * log_f - 0.8)
 
 
-def okumura_hata(frequency_mhz, distance_km, base_height_m, mobile_height_m, *, extrapolate=False):
-    """Okumura-Hata urban path loss [dB], thesis eqs. (4) and (5), section 5.2.1; [2].
+def _large_city_mobile_correction(f_mhz: np.ndarray, hm: np.ndarray) -> np.ndarray:
+    """a(hm) for a large city [dB], Hata [2]: the 200 MHz form up to 300 MHz, the 400 MHz form above."""
+    low = 8.29 * np.log10(1.54 * hm) ** 2 - 1.1
+    high = 3.2 * np.log10(11.75 * hm) ** 2 - 4.97
+    return np.where(f_mhz <= 300.0, low, high)
 
+
+def _hata_environment(environment) -> str:
+    if isinstance(environment, np.ndarray) and environment.size == 1:
+        environment = environment.ravel()[0]
+    text = environment.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(environment, str) else None
+    if text not in HATA_ENVIRONMENTS:
+        raise WrongTypeError(f"environment={environment!r} must be one of {', '.join(HATA_ENVIRONMENTS)}")
+    return text
+
+
+def okumura_hata(frequency_mhz, distance_km, base_height_m, mobile_height_m, *, extrapolate=False, environment="urban"):
+    """Okumura-Hata path loss [dB], thesis eqs. (4) and (5), section 5.2.1; Hata's area types [2].
+
+    The thesis' form (``environment="urban"``) is the small/medium-city urban loss
     ``L = 69.55 + 26.16 log f - 13.82 log hb - a(hm) + (44.9 - 6.55 log hb) log d``
-    with the small/medium-city correction
-    ``a(hm) = (1.1 log f - 0.7) hm - (1.56 log f - 0.8)``.
+    with ``a(hm) = (1.1 log f - 0.7) hm - (1.56 log f - 0.8)``.  Hata's other area types:
+
+    - ``"large_city"``: ``a(hm) = 8.29 (log 1.54 hm)^2 - 1.1`` for f <= 200 MHz and
+      ``3.2 (log 11.75 hm)^2 - 4.97`` for f >= 400 MHz.  Hata gives nothing between 200
+      and 400 MHz: that gap needs ``extrapolate=True``, which takes the 200 MHz form up to
+      300 MHz and the 400 MHz form above (the two differ by under 0.1 dB at hm = 1.5 m).
+    - ``"suburban"``: ``L_urban - 2 (log(f/28))^2 - 5.4``.
+    - ``"open"`` (open, rural area): ``L_urban - 4.78 (log f)^2 + 18.33 log f - 40.94``.
 
     Parameters
     ----------
@@ -124,7 +159,11 @@ def okumura_hata(frequency_mhz, distance_km, base_height_m, mobile_height_m, *, 
     mobile_height_m : mobile antenna height [m], valid 1-10.
     extrapolate : bool
         Allow distances and heights outside the ranges of validity (they must still be
-        > 0).  A frequency outside 150-1500 MHz is refused with the model that fits.
+        > 0), and the large-city gap of 200-400 MHz.  A frequency outside 150-1500 MHz is
+        refused with the model that fits.
+    environment : ``"urban"`` (default: small/medium city, the thesis' form),
+        ``"large_city"``, ``"suburban"`` or ``"open"``.  It comes after ``extrapolate``
+        so that existing ``HATA(f, d, hb, hm, [extrapolate])`` cells keep their meaning.
 
     Returns
     -------
@@ -133,21 +172,43 @@ def okumura_hata(frequency_mhz, distance_km, base_height_m, mobile_height_m, *, 
 
     References
     ----------
-    [1] section 5.2.1, eqs. (4), (5); [2].
+    [1] section 5.2.1, eqs. (4), (5); [2] eqs. (4)-(6) and the area corrections.
+
+    Examples
+    --------
+    An independent published value (ns-3's Okumura-Hata test vectors, 869 MHz, 2 km,
+    hb 30 m, hm 1 m): small/medium city 137.88 dB, large city 137.93 dB, suburban 128.03 dB.
+
+    >>> round(okumura_hata(869, 2, 30, 1, environment="suburban"), 2)
+    128.03
     """
+    kind = _hata_environment(environment)
     f = model_range("frequency_mhz", frequency_mhz, *HATA_FREQUENCY_MHZ, unit="MHz", model="Okumura-Hata",
                     extrapolate=extrapolate, below=_BELOW_HATA, above=_ABOVE_HATA)
     d = model_range("distance_km", distance_km, *HATA_DISTANCE_KM, unit="km", model="Okumura-Hata", extrapolate=extrapolate)
     hb = model_range("base_height_m", base_height_m, *HATA_BASE_HEIGHT_M, unit="m", model="Okumura-Hata", extrapolate=extrapolate)
     hm = model_range("mobile_height_m", mobile_height_m, *HATA_MOBILE_HEIGHT_M, unit="m", model="Okumura-Hata", extrapolate=extrapolate)
     f, d, hb, hm = broadcast(frequency_mhz=f, distance_km=d, base_height_m=hb, mobile_height_m=hm)
+    if kind == "large_city" and not as_switch("extrapolate", extrapolate):
+        low, high = HATA_LARGE_CITY_GAP_MHZ
+        gap = (f > low) & (f < high)
+        if gap.any():
+            raise OutOfRangeError(
+                f"frequency_mhz={f.ravel()[int(np.flatnonzero(gap)[0])]:.6g} is between 200 and 400 MHz, where Hata "
+                "gives no large-city a(hm); set extrapolate=TRUE to use the nearer form (switching at 300 MHz)"
+            )
+    correction = _large_city_mobile_correction(f, hm) if kind == "large_city" else _mobile_height_correction(f, hm)
     loss = (
         69.55
         + 26.16 * np.log10(f)
         - 13.82 * np.log10(hb)
-        - _mobile_height_correction(f, hm)
+        - correction
         + (44.9 - 6.55 * np.log10(hb)) * np.log10(d)
     )
+    if kind == "suburban":
+        loss = loss - 2.0 * np.log10(f / 28.0) ** 2 - 5.4
+    elif kind == "open":
+        loss = loss - 4.78 * np.log10(f) ** 2 + 18.33 * np.log10(f) - 40.94
     return shape_like(loss, frequency_mhz, distance_km, base_height_m, mobile_height_m)
 
 
@@ -255,6 +316,64 @@ def umi_path_loss(distance_m, frequency_ghz, *, extrapolate=False):
     d, f = broadcast(distance_m=d, frequency_ghz=f)
     return shape_like(22.7 + 36.7 * np.log10(d) + 26.0 * np.log10(f), distance_m, frequency_ghz)
 
+
+
+def umi_range_m(max_path_loss_db, frequency_ghz, *, extrapolate=False):
+    """Range [m] at which the 3GPP UMi loss of eq. (15) reaches a maximum path loss.
+
+    Eq. (15) solved for distance:
+    ``d = 10 ** ((MAPL - 22.7 - 26 log10(fc)) / 36.7)`` with ``d`` in metres and ``fc``
+    in GHz.  This is the step from a link budget to a cell radius that the thesis takes
+    when it reads a 200-300 m range (about 220 m) off its 28 GHz coverage plot
+    (section 6.2, Figure 24).
+
+    Parameters
+    ----------
+    max_path_loss_db : maximum allowable path loss [dB], > 0.
+    frequency_ghz : carrier frequency [GHz], valid 2-6 (the thesis uses 28, which needs
+        ``extrapolate=True``, as for :func:`umi_path_loss`).
+    extrapolate : bool
+        Allow a frequency outside 2-6 GHz and a range outside 10-2000 m.
+
+    Returns
+    -------
+    float, ndarray or Series
+        Range [m] (distance from the base station).
+
+    References
+    ----------
+    [1] section 6.2, eq. (15); [4].
+
+    Examples
+    --------
+    A 152 dB budget (30 dBm + 17 dBi down to a -105 dBm edge) at 28 GHz; computed here
+    from eq. (15), not a figure the thesis prints:
+
+    >>> round(umi_range_m(152, 28, extrapolate=True), 1)
+    314.7
+    """
+    mapl = check_range("max_path_loss_db", max_path_loss_db, 0.0, low_inclusive=False, unit="dB")
+    f = model_range("frequency_ghz", frequency_ghz, *UMI_FREQUENCY_GHZ, unit="GHz", model="3GPP UMi",
+                    extrapolate=extrapolate, invitation=_UMI_FREQUENCY)
+    mapl, f = broadcast(max_path_loss_db=mapl, frequency_ghz=f)
+    with np.errstate(over="ignore"):
+        distance = 10.0 ** ((mapl - 22.7 - 26.0 * np.log10(f)) / 36.7)
+    if not as_switch("extrapolate", extrapolate):
+        _check_inverted_range(distance, mapl, UMI_DISTANCE_M, "m", "3GPP UMi")
+    return shape_like(distance, max_path_loss_db, frequency_ghz)
+
+
+def _check_inverted_range(distance: np.ndarray, mapl: np.ndarray, valid: tuple[float, float], unit: str, model: str) -> None:
+    """Refuse a range that an inverted model gives outside the distances it was fitted on."""
+    low, high = valid
+    # a loss computed at exactly a limit must invert to within round-off of it
+    outside = (distance < low * (1 - 1e-9)) | (distance > high * (1 + 1e-9))
+    if outside.any():
+        index = int(np.flatnonzero(outside)[0])
+        raise OutOfRangeError(
+            f"max_path_loss_db={mapl.ravel()[index]:.6g} gives a range of {distance.ravel()[index]:.4g} {unit}, "
+            f"outside {model}'s valid {low:g} to {high:g} {unit}; set extrapolate=TRUE to accept it"
+        )
 
 @dataclass(frozen=True)
 class UplinkBudget:
@@ -405,16 +524,7 @@ def cell_range_km(max_path_loss_db, frequency_mhz, base_height_m, mobile_height_
     with np.errstate(over="ignore"):
         distance = 10.0 ** ((mapl - fixed) / slope)
     if not as_switch("extrapolate", extrapolate):
-        low, high = HATA_DISTANCE_KM
-        # a loss computed at exactly 1 or 20 km must invert to within round-off of the limit
-        outside = (distance < low * (1 - 1e-9)) | (distance > high * (1 + 1e-9))
-        if outside.any():
-            index = int(np.flatnonzero(outside)[0])
-            raise OutOfRangeError(
-                f"max_path_loss_db={mapl.ravel()[index]:.6g} gives a range of "
-                f"{distance.ravel()[index]:.4g} km, outside COST-231 Hata's valid 1 to 20 km; "
-                "set extrapolate=TRUE to accept it"
-            )
+        _check_inverted_range(distance, mapl, HATA_DISTANCE_KM, "km", "COST-231 Hata")
     if not np.isfinite(distance).all():
         raise NonFiniteResultError(
             f"max_path_loss_db={mapl.ravel()[int(np.flatnonzero(~np.isfinite(distance))[0])]:.6g} gives a range too large "

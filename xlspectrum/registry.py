@@ -13,7 +13,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import interference, market, pricing, propagation, sharing, valuation
+from . import atmosphere, interference, market, mmwave, pricing, propagation, sharing, valuation
 
 CATEGORY = "xlspectrum"
 
@@ -115,6 +115,21 @@ ARGUMENT_HELP: dict[str, str] = {
     "supply": "Units offered of each lot (a row, one per lot column; default 1 each)",
     "reserve": "Reserve price per unit of each lot [currency] (a row or one number; default 0)",
     "rule": '"vcg" (default), "pay_as_bid", "core_vcg_nearest" or "core_bid_nearest"',
+    "environment": '"urban" (default, small/medium city), "large_city", "suburban" or "open"',
+    "los": "TRUE for line of sight; FALSE (default) for non line of sight",
+    "signal_threshold_dbm": "Least received signal counted as covered [dBm] (Figure 26: -70 to -105; default -105)",
+    "wall_loss_db": "Wall loss [dB] (28 GHz: 40-80; default 0)",
+    "foliage_loss_db": "Foliage loss [dB] (28 GHz: up to 23; default 0)",
+    "other_loss_db": "Any other loss, e.g. gaseous or rain attenuation [dB] (default 0)",
+    "range_m": "Cell range, the radius of a hexagonal cell [m]",
+    "beamwidth_deg": "3 dB beam width of each antenna [degrees] (thesis horn: 26.25)",
+    "path_length_km": "Path length [km]",
+    "temperature_c": "Air temperature [degrees C] (Figure 23: 20)",
+    "pressure_hpa": "Dry-air pressure [hPa] (sea level: 1013.25)",
+    "water_vapour_g_m3": "Water-vapour density [g/m3] (Figure 23: 7.5)",
+    "rain_rate_mm_h": "Rain rate [mm/h]",
+    "polarisation_tilt_deg": "Polarisation tilt from horizontal [degrees] (0 horizontal, 90 vertical; default 45)",
+    "elevation_deg": "Path elevation [degrees] (default 0, horizontal)",
 }
 
 #: Where one function's argument means something else than ARGUMENT_HELP says, by function.
@@ -128,6 +143,22 @@ ARGUMENT_HELP_BY_FUNCTION: dict[str, dict[str, str]] = {
                                 "years": "Years licensed [years] (default 1)"},
     "ANNUALISE": {"years": "Number of yearly payments [years]", "rate": "Discount rate per year, fraction (e.g. 0.05)"},
     "MSP_CHARGE": {"bandwidth_mhz": "Bandwidth licensed [MHz]"},
+    "DOWNLINK_BUDGET": {"tx_power_dbm": "Base-station transmit power [dBm] (thesis 28 GHz: 30)",
+                        "tx_antenna_gain_dbi": "Base-station antenna gain [dBi] (thesis horn: 17)",
+                        "rx_antenna_gain_dbi": "Mobile antenna gain [dBi] (default 0)",
+                        "cable_loss_db": "Cable loss [dB] (default 0)",
+                        "body_loss_db": "Body loss [dB] (28 GHz: 20-35; default 0)"},
+    "UMI_38901": {"distance_m": "Ground distance from the base station [m], 10-5000",
+                  "frequency_ghz": "Carrier frequency [GHz], 0.5-100",
+                  "base_height_m": "Base-station antenna height [m] (the report fixes 10)",
+                  "mobile_height_m": "Mobile antenna height [m], 1.5-22.5 (default 1.5)"},
+    "UMI_38901_RANGE": {"frequency_ghz": "Carrier frequency [GHz], 0.5-100",
+                        "base_height_m": "Base-station antenna height [m] (the report fixes 10)",
+                        "mobile_height_m": "Mobile antenna height [m], 1.5-22.5 (default 1.5)"},
+    "UMI_RANGE": {"frequency_ghz": "Carrier frequency [GHz] (2-6; the thesis' 28 needs extrapolate=TRUE)"},
+    "SITES_FOR_RANGE": {"area_km2": "Area to cover [km2]"},
+    "GASEOUS_ATTENUATION": {"frequency_ghz": "Frequency [GHz], 1-1000"},
+    "RAIN_ATTENUATION": {"frequency_ghz": "Frequency [GHz], 1-1000"},
 }
 
 
@@ -182,9 +213,32 @@ class ExcelFunction:
 
 FUNCTIONS: tuple[ExcelFunction, ...] = (
     ExcelFunction("FSPL", propagation.fspl, "Free-space path loss [dB]", "eq. (3), section 5.2.1"),
-    ExcelFunction("HATA", propagation.okumura_hata, "Okumura-Hata urban path loss, small/medium city [dB]", "eqs. (4), (5), section 5.2.1"),
+    ExcelFunction("HATA", propagation.okumura_hata,
+                  "Okumura-Hata path loss: urban small/medium city (default), large city, suburban or open [dB]",
+                  "eqs. (4), (5), section 5.2.1; Hata (1980) for the other areas"),
     ExcelFunction("COST231", propagation.cost231_hata, "COST-231 Hata path loss [dB]", "eqs. (5), (6), section 5.2.1"),
     ExcelFunction("UMI_PATH_LOSS", propagation.umi_path_loss, "3GPP urban micro (UMi) path loss, d in m, f in GHz [dB]", "eqs. (7), (15), sections 5.2.1, 6.2"),
+    ExcelFunction("UMI_RANGE", propagation.umi_range_m, "Range at which the UMi loss of eq. (15) reaches a maximum path loss [m]",
+                  "eq. (15) inverted, section 6.2"),
+    ExcelFunction("UMI_38901", mmwave.umi_38901_path_loss,
+                  "3GPP TR 38.901 urban micro street canyon path loss, LOS or NLOS, 0.5-100 GHz [dB]",
+                  "3GPP TR 38.901 Table 7.4.1-1; beside eq. (15), section 6.2"),
+    ExcelFunction("UMI_38901_RANGE", mmwave.umi_38901_range_m,
+                  "Ground range at which TR 38.901 UMi loss reaches a maximum path loss [m]",
+                  "3GPP TR 38.901 Table 7.4.1-1, inverted"),
+    ExcelFunction("DOWNLINK_BUDGET", mmwave.downlink_max_path_loss,
+                  "Maximum allowable path loss of a downlink budget; defaults are the thesis' 28 GHz site [dB]",
+                  "section 6.2, Figures 24, 26; losses of section 6.1"),
+    ExcelFunction("SITES_FOR_RANGE", mmwave.sites_for_range, "Sites to cover an area with hexagonal cells of a given range",
+                  "eq. (8), section 5.2.2, with ISD = sqrt(3) x range"),
+    ExcelFunction("HORNS_FOR_360", mmwave.horns_for_full_circle, "Antennas of a given beam width to cover all 360 degrees",
+                  "section 6.2, Figure 27"),
+    ExcelFunction("GASEOUS_ATTENUATION", atmosphere.gaseous_attenuation_db,
+                  "Oxygen and water-vapour attenuation on a horizontal path, ITU-R P.676 [dB] (needs the itu extra)",
+                  "ITU-R P.676-12 Annex 1; Figure 23, section 6.1"),
+    ExcelFunction("RAIN_ATTENUATION", atmosphere.rain_attenuation_db,
+                  "Rain attenuation k R^alpha on a path of uniform rain, ITU-R P.838 [dB] (needs the itu extra)",
+                  "ITU-R P.838-3; section 6.1"),
     ExcelFunction("LINK_BUDGET", propagation.max_allowable_path_loss, "Maximum allowable path loss of an uplink budget; defaults are Table 4 [dB]", "Table 4, section 5.2.2"),
     ExcelFunction("CELL_RANGE", propagation.cell_range_km, "Cell range from a maximum path loss by inverted COST-231 Hata [km]", "Table 4 with eq. (6)"),
     ExcelFunction("LSR", sharing.load_symmetry_ratio, "Load symmetry ratio of two traffic profiles", "eq. (12), section 5.2.2"),
