@@ -157,3 +157,26 @@ def test_summaries_name_their_demand_forecast(tmp_path):
     value = invoke("value")
     assert "demand cisco_vni_linear (Cisco VNI linear, the forecast of the thesis' valuation Tables 8-11)" in value.output
     assert "`xlspectrum build` use ten_x_linear" in value.output
+
+
+def test_value_takes_the_pico_radius_from_the_28_ghz_budget():
+    from xlspectrum.chapter8 import valuation_table
+    from xlspectrum.mmwave import pico_radius_km
+
+    result = invoke("value", "--pico-radius", "eq15", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert "Pico radius 315 m from the 28 GHz downlink budget (152.0 dB to a -105 dBm edge) by eq. (15)" in result.stderr
+    radius = pico_radius_km("eq15")
+    assert radius == pytest.approx(0.3147, abs=1e-4)
+    expected = valuation_table("cisco_vni_linear", overrides={"radius_pico_km": radius}).to_csv(index=False)
+    assert result.stdout == expected
+    printed = invoke("value", "--format", "csv")
+    assert printed.stdout != expected  # the radius changes the valuation
+    edge = invoke("value", "--pico-radius", "38901", "--edge-dbm", "-100")
+    assert "Pico radius 453 m" in edge.stderr and "TR 38.901 UMi NLOS" in edge.stderr
+
+
+def test_pico_radius_refusals():
+    assert_one_line_failure(invoke("value", "--pico-radius", "eq15", "--set", "radius_pico_km=0.3"), "give one")
+    assert_one_line_failure(invoke("build", "--model", "exchange", "--pico-radius", "eq15"), "for the thesis model")
+    assert_one_line_failure(invoke("value", "--pico-radius", "38901", "--edge-dbm", "-150"), "outside 3GPP TR 38.901 UMi")

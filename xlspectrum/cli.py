@@ -149,6 +149,34 @@ def _echo_cost_summary(result: Any) -> None:
                f"demand {demand}: NZ$ {result.pv_total_cost / 1e6:,.1f} M")
 
 
+def _pico_radius_options(command):
+    """--pico-radius / --edge-dbm: the cost model's pico radius from the 28 GHz budget."""
+    command = click.option("--edge-dbm", type=float, default=-105.0, show_default=True,
+                           help="Cell-edge signal of the 28 GHz downlink budget for --pico-radius eq15|38901 [dBm].")(command)
+    return click.option("--pico-radius", "pico_radius", type=click.Choice(["printed", "eq15", "38901"]), default="printed",
+                        show_default=True,
+                        help="Pico-cell radius of the cost model: Appendix C's 0.22 km, or the 28 GHz downlink budget "
+                             "(30 dBm, 17 dBi, --edge-dbm) inverted by eq. (15) or by TR 38.901 UMi NLOS.")(command)
+
+
+def _apply_pico_radius(overrides: dict[str, Any], source: str, edge_dbm: float) -> None:
+    from .mmwave import downlink_max_path_loss, pico_radius_km
+
+    if source == "printed":
+        return
+    if "radius_pico_km" in overrides:
+        raise click.UsageError("--pico-radius and --set radius_pico_km both set the pico radius; give one")
+    try:
+        radius = pico_radius_km(source, signal_threshold_dbm=edge_dbm)
+    except ValueError as error:
+        raise Failure(f"--pico-radius {source} --edge-dbm {edge_dbm:g}: {error}") from error
+    overrides["radius_pico_km"] = radius
+    budget_db = downlink_max_path_loss(signal_threshold_dbm=edge_dbm)
+    click.echo(f"Pico radius {radius * 1000:.0f} m from the 28 GHz downlink budget ({budget_db:.1f} dB to a "
+               f"{edge_dbm:g} dBm edge) by {'eq. (15)' if source == 'eq15' else 'TR 38.901 UMi NLOS'}, "
+               "instead of Appendix C's 220 m", err=True)
+
+
 @main.command()
 @click.option("--model", type=click.Choice(list(DEFAULT_WORKBOOKS)), default="thesis", show_default=True,
               help="thesis: the Appendix C cost model and chapter 8 valuations; interference: the TV white-space case "
@@ -160,7 +188,8 @@ def _echo_cost_summary(result: Any) -> None:
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Override an input, e.g. --set demand_forecast=cisco_vni_linear (repeatable; `xlspectrum inputs` lists "
                    "the thesis model's, `xlspectrum rights` the interference case's).")
-def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...]) -> None:
+@_pico_radius_options
+def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...], pico_radius: str, edge_dbm: float) -> None:
     """Write a model as a live-formula workbook and print its summary.
 
     An existing file is replaced only if it holds exactly what this build would write,
@@ -170,6 +199,8 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
     from .workbook import workbook_bytes
 
     output = DEFAULT_WORKBOOKS[model] if output is None else output
+    if pico_radius != "printed" and model != "thesis":
+        raise click.UsageError("--pico-radius is for the thesis model (its 28 GHz pico layer)")
     if model == "exchange":
         if settings:
             raise click.UsageError("--set is for the thesis and interference models; edit the exchange's blue cells instead")
@@ -180,6 +211,7 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
         from .workbook import build_workbook
 
         overrides = _overrides(settings)
+        _apply_pico_radius(overrides, pico_radius, edge_dbm)
     else:
         from . import tvws
         from .rights_workbook import build_workbook
@@ -358,13 +390,16 @@ def _compare_thesis_model(path: Path, recalculated: Any, compare: bool) -> None:
               help="Demand forecast of the valuation [default: cisco_vni_linear, the thesis' Tables 8-11].")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override an input for both networks (repeatable).")
-def value(demand_forecast: str | None, output_format: str, settings: tuple[str, ...]) -> None:
+@_pico_radius_options
+def value(demand_forecast: str | None, output_format: str, settings: tuple[str, ...], pico_radius: str,
+          edge_dbm: float) -> None:
     """Value the 28 GHz spectrum four ways (thesis chapter 8): thesis inputs beside this model."""
     import pandas as pd
 
     from .chapter8 import valuation_table
 
     overrides = _overrides(settings)
+    _apply_pico_radius(overrides, pico_radius, edge_dbm)
     chosen = overrides.pop("demand_forecast", None)
     if chosen is not None and demand_forecast is not None and chosen != demand_forecast:
         raise Failure(f"--demand {demand_forecast} and --set demand_forecast={chosen} disagree; give one")

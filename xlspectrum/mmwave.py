@@ -42,6 +42,7 @@ __all__ = [
     "umi_38901_range_m",
     "sites_for_range",
     "horns_for_full_circle",
+    "pico_radius_km",
 ]
 
 #: The signal levels of the thesis' coverage legend, Figure 26 [dBm].
@@ -323,3 +324,45 @@ def horns_for_full_circle(beamwidth_deg):
     beam = check_range("beamwidth_deg", beamwidth_deg, 0.0, 360.0, low_inclusive=False, unit="degrees")
     # a beam that divides 360 exactly must not round up one antenna too many through round-off
     return shape_like(np.ceil(np.round(360.0 / beam, 9)), beamwidth_deg)
+
+
+#: Where the cost model's pico radius comes from: the printed 0.22 km, or the 28 GHz budget
+#: inverted by eq. (15) (the thesis' model) or by TR 38.901 UMi NLOS.
+PICO_RADIUS_SOURCES = ("printed", "eq15", "38901")
+PRINTED_PICO_RADIUS_KM = 0.22
+
+
+def pico_radius_km(source="printed", signal_threshold_dbm=-105.0, **budget):
+    """The cost model's pico-cell radius [km]: printed, or from the 28 GHz downlink budget.
+
+    ``"printed"`` is Appendix C's 0.22 km.  ``"eq15"`` and ``"38901"`` take
+    :func:`downlink_max_path_loss` (the thesis' 28 GHz site, with ``signal_threshold_dbm``
+    and any other budget row in ``budget``) and invert eq. (15) (:func:`umi_range_m`) or TR
+    38.901 UMi NLOS (:func:`umi_38901_range_m`) at 28 GHz.
+
+    Parameters
+    ----------
+    source : ``"printed"`` (default), ``"eq15"`` or ``"38901"``.
+    signal_threshold_dbm : cell-edge signal [dBm] (default -105, Figure 26's last level).
+    **budget : other arguments of :func:`downlink_max_path_loss` (losses in dB).
+
+    Returns
+    -------
+    float
+        Pico-cell radius [km].
+
+    References
+    ----------
+    [1] Appendix C (0.22 km), section 6.2 (eq. (15), 200-300 m); [2].
+    """
+    if source not in PICO_RADIUS_SOURCES:
+        raise ValueError(f"source={source!r} must be one of {', '.join(PICO_RADIUS_SOURCES)}")
+    if source == "printed":
+        return PRINTED_PICO_RADIUS_KM
+    mapl = downlink_max_path_loss(signal_threshold_dbm=signal_threshold_dbm, **budget)
+    frequency = DOWNLINK_28GHZ["frequency_ghz"]
+    if source == "eq15":
+        metres = propagation.umi_range_m(mapl, frequency, extrapolate=True)
+    else:
+        metres = umi_38901_range_m(mapl, frequency)
+    return float(metres) / 1000.0
