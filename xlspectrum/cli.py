@@ -20,7 +20,8 @@ DEFAULT_WORKBOOK = Path("workbooks") / "xlspectrum_thesis_model.xlsx"
 #: the file each model builds to by default
 DEFAULT_WORKBOOKS = {"thesis": DEFAULT_WORKBOOK,
                      "interference": Path("workbooks") / "xlspectrum_interference_rights.xlsx",
-                     "exchange": Path("workbooks") / "xlspectrum_exchange.xlsx"}
+                     "exchange": Path("workbooks") / "xlspectrum_exchange.xlsx",
+                     "local": Path("workbooks") / "xlspectrum_local.xlsx"}
 DEMAND_FORECASTS = ("aggressive", "cisco_vni_linear", "ten_x_linear", "usage")
 #: what each demand forecast is, in the thesis' terms (said beside every summary)
 DEMAND_MEANING = {
@@ -180,10 +181,12 @@ def _apply_pico_radius(overrides: dict[str, Any], source: str, edge_dbm: float) 
 @main.command()
 @click.option("--model", type=click.Choice(list(DEFAULT_WORKBOOKS)), default="thesis", show_default=True,
               help="thesis: the Appendix C cost model and chapter 8 valuations; interference: the TV white-space case "
-                   "of Weiss and Cui (interference rights); exchange: the rights exchange and New Zealand's 700 MHz auction.")
+                   "of Weiss and Cui (interference rights); exchange: the rights exchange and New Zealand's 700 MHz auction; "
+                   "local: local licence prices side by side and 28 GHz coverage.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help=f"Where to write the workbook [default: {DEFAULT_WORKBOOKS['thesis']}, "
-                   f"{DEFAULT_WORKBOOKS['interference']} or {DEFAULT_WORKBOOKS['exchange']} by --model].")
+                   f"{DEFAULT_WORKBOOKS['interference']}, {DEFAULT_WORKBOOKS['exchange']} or {DEFAULT_WORKBOOKS['local']} "
+                   "by --model].")
 @click.option("--force", is_flag=True, help="Replace the output even if it differs from what would be generated.")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Override an input, e.g. --set demand_forecast=cisco_vni_linear (repeatable; `xlspectrum inputs` lists "
@@ -201,10 +204,11 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
     output = DEFAULT_WORKBOOKS[model] if output is None else output
     if pico_radius != "printed" and model != "thesis":
         raise click.UsageError("--pico-radius is for the thesis model (its 28 GHz pico layer)")
-    if model == "exchange":
+    if model in ("exchange", "local"):
         if settings:
-            raise click.UsageError("--set is for the thesis and interference models; edit the exchange's blue cells instead")
-        _build_exchange(output, force)
+            raise click.UsageError(f"--set is for the thesis and interference models; edit the {model} workbook's blue "
+                                   "cells instead")
+        (_build_exchange if model == "exchange" else _build_local)(output, force)
         return
     if model == "thesis":
         from .costmodel import run
@@ -237,6 +241,46 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
         _echo_cost_summary(result)
     else:
         _echo_case_summary(tables["summary"])
+
+
+def _build_local(output: Path, force: bool) -> None:
+    from . import local_workbook
+    from .files import OutputError, same_package, write_file
+    from .workbook import workbook_bytes
+
+    try:
+        written = write_file(output, workbook_bytes(local_workbook.build_workbook()), force=force, same=same_package)
+    except OutputError as error:
+        raise Failure(str(error)) from error
+    click.echo(f"{'Wrote' if written else 'Up to date:'} {output} (live formulas; the cross-check columns need the add-in)")
+    expected = local_workbook.expected_cells()
+    price = lambda key, site: expected[f"Pricing!{local_workbook.pricing_cell(key, site, absolute=False)}"]  # noqa: E731
+    cover = lambda key: expected[f"Coverage!{local_workbook.coverage_cell(key, absolute=False)}"]  # noqa: E731
+    click.echo("Local licences, a year:   rural site   campus")
+    for key, label in (("lsp", "LSP (NZ$)"), ("msp", "MSP (NZ$)"), ("bnetza_year", "BNetzA (EUR)"), ("ofcom", "Ofcom (GBP)")):
+        click.echo(f"  {label:22s} {price(key, 'rural'):>10,.0f} {price(key, 'campus'):>8,.0f}")
+    click.echo(f"28 GHz at a -105 dBm edge ({cover('mapl'):.0f} dB): range {cover('range_eq15'):,.0f} m by eq. (15), "
+               f"{cover('range_38901_nlos'):,.0f} m by TR 38.901 NLOS; {cover('sites_eq15'):,.0f} and "
+               f"{cover('sites_38901'):,.0f} sites for 100 km2 (Appendix C: 795 at 0.22 km)")
+
+
+def _compare_local_model(path: Path, recalculated: Any, compare: bool) -> None:
+    from . import local_workbook
+
+    master = recalculated.value("Checks", "C4")
+    click.echo(f"Local licences and 28 GHz coverage; master check: {'all OK' if master is True else 'FAILED'}")
+    if compare:
+        try:
+            expected = local_workbook.expected_cells(local_workbook.read_inputs(path))
+        except (ValueError, KeyError, TypeError) as error:
+            raise Failure(f"the workbook's inputs are not valid: {' '.join(str(error).split())}") from error
+        mismatches, not_loaded = local_workbook.compare(recalculated.values, expected)
+        if mismatches:
+            raise Failure(f"{len(mismatches)} cells differ from Python, e.g. " + "; ".join(mismatches[:5]))
+        skipped = f"; {not_loaded} add-in cells not computed (add-in not loaded)" if not_loaded else ""
+        click.echo(f"Every compared cell ({len(expected) - not_loaded:,}) agrees with Python{skipped}")
+    if master is not True:
+        raise Failure("the workbook's master check fails: see its Checks sheet")
 
 
 def _build_exchange(output: Path, force: bool) -> None:
@@ -363,6 +407,11 @@ def _compare_thesis_model(path: Path, recalculated: Any, compare: bool) -> None:
         return
     if is_exchange_model(path):
         _compare_exchange_model(path, recalculated, compare)
+        return
+    from .local_workbook import is_local_model
+
+    if is_local_model(path):
+        _compare_local_model(path, recalculated, compare)
         return
     if not is_thesis_model(path):
         click.echo("Not an xlspectrum model: no engine comparison")

@@ -22,6 +22,11 @@ MSP_AUCTION9_PRICE_PER_MHZ = 20_346.0
 MSP_CHARGE_PER_TRANSMITTER, MSP_CHARGE_CAP = 200.0, 1_000.0
 #: Ofcom Shared Access licence, low power: GBP a year for each 10 MHz
 OFCOM_LOW_POWER_GBP_PER_10MHZ_YEAR = 80.0
+#: BNetzA's local 3.7-3.8 GHz fee, 1000 + B t 5 (6 a1 + a2): the base fee [EUR], the rate
+#: [EUR per MHz, year and km2] and the weight of settlement and traffic area
+BNETZA_BASE_FEE_EUR, BNETZA_EUR_PER_MHZ_YEAR_KM2, BNETZA_SETTLEMENT_WEIGHT = 1000.0, 5.0, 6.0
+#: The bandwidths BNetzA's local assignments at 3.7-3.8 GHz take [MHz]
+BNETZA_BANDWIDTH_MHZ = (10.0, 100.0)
 
 
 def lsp_price(reserve_price, bandwidth_mhz, population, lsp_bandwidth_mhz, lsp_population, term_years, overhead=0.0,
@@ -231,14 +236,15 @@ def bnetza_local_fee(bandwidth_mhz, years, settlement_km2, other_km2):
     >>> round(float(bnetza_local_fee(100, 10, 0.1, 0.5)))
     6500
     """
-    bandwidth = check_range("bandwidth_mhz", bandwidth_mhz, 10.0, 100.0, unit="MHz")
+    bandwidth = check_range("bandwidth_mhz", bandwidth_mhz, *BNETZA_BANDWIDTH_MHZ, unit="MHz")
     term = check_range("years", years, 0.0, low_inclusive=False, unit="years")
     a1 = check_range("settlement_km2", settlement_km2, 0.0, unit="km2")
     a2 = check_range("other_km2", other_km2, 0.0, unit="km2")
     b, t, s, o = broadcast(bandwidth_mhz=bandwidth, years=term, settlement_km2=a1, other_km2=a2)
     with np.errstate(over="ignore"):  # an overflow becomes a one-line error in shape_like
         months = np.ceil(np.round(t * 12.0, 9))  # a month begun is charged in full
-    return shape_like(1000.0 + b * (months / 12.0) * 5.0 * (6.0 * s + o), bandwidth_mhz, years, settlement_km2, other_km2)
+    fee = BNETZA_BASE_FEE_EUR + b * (months / 12.0) * BNETZA_EUR_PER_MHZ_YEAR_KM2 * (BNETZA_SETTLEMENT_WEIGHT * s + o)
+    return shape_like(fee, bandwidth_mhz, years, settlement_km2, other_km2)
 
 
 def ofcom_shared_access_fee(bandwidth_mhz, years=1.0):
