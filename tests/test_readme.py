@@ -15,3 +15,23 @@ def test_readme_lists_every_excel_function_with_its_signature():
 
 def test_readme_test_command_is_what_ci_runs():
     assert "bash .ci/run" in README
+
+
+def test_readme_coverage_table_is_computed():
+    from xlspectrum import downlink_max_path_loss, sites_for_range, umi_38901_range_m, umi_range_m
+
+    for level in (-70, -90, -100, -105):
+        mapl = downlink_max_path_loss(signal_threshold_dbm=level)
+        eq15, nlos = umi_range_m(mapl, 28, extrapolate=True), umi_38901_range_m(mapl, 28)
+        row = (f"| {level} dBm | {mapl:.0f} dB | {eq15:,.0f} m | {nlos:,.0f} m | {sites_for_range(100, eq15):,.0f} | "
+               f"{sites_for_range(100, nlos):,.0f} |")
+        assert row in README, row
+
+
+def test_readme_local_prices_are_the_workbooks():
+    from xlspectrum import local_workbook
+
+    expected = local_workbook.expected_cells()
+    for key in ("msp", "bnetza_nzd", "ofcom_nzd", "licence_years"):
+        rural, campus = (expected[f"Pricing!{local_workbook.pricing_cell(key, s, absolute=False)}"] for s in ("rural", "campus"))
+        assert f"| {rural:,.0f}" in README and f"| {campus:,.0f}" in README, key

@@ -24,18 +24,23 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
-from openpyxl.worksheet.worksheet import Worksheet
 
 from . import nz700, rights_market
 from .market import PAYMENT_RULES
+from .sheets import (
+    NOTE_FONT,
+    TOLERANCE_CELL,
+    write_checks_sheet,
+)
+from .sheets import header as _header
+from .sheets import input_cell as _input
+from .sheets import status as _status
+from .sheets import title as _title
 from .workbook import (
     BOLD,
-    HEADER_FILL,
-    INPUT_FILL,
-    INPUT_FONT,
     TITLE_FONT,
     _add_xlwings_conf,
     _block_heading,
@@ -46,11 +51,8 @@ from .workbook import (
 
 #: Document keywords that mark a workbook as xlspectrum's exchange
 MODEL_MARKER = "xlspectrum spectrum rights exchange"
-MASTER_CHECK = "Checks!$C$4"
-TOLERANCE_CELL = "Checks!$C$3"
 #: Relative tolerance of the numerical checks
 TOLERANCE = 1e-9
-NOTE_FONT = Font(italic=True, color="595959")
 US_DOLLARS = "#,##0;[Red]-#,##0"
 WON_FORMAT = '"won";"won";"lost"'
 NOT_LOADED = '"add-in not loaded"'
@@ -99,32 +101,12 @@ def _col(index: int) -> str:
     return get_column_letter(index)
 
 
-def _status(ws: Worksheet, column: int = 1) -> None:
-    ws.cell(1, column, f'=IF({MASTER_CHECK},"Checks: all OK","Checks: FAILED - see the Checks sheet")').font = BOLD
 
 
-def _title(ws: Worksheet, title: str, note: str) -> None:
-    _status(ws)
-    ws["A2"] = title
-    ws["A2"].font = TITLE_FONT
-    ws["A3"] = note
-    ws["A3"].font = NOTE_FONT
 
 
-def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
-    for column, label in enumerate(labels, 1):
-        cell = ws.cell(row, column, label)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[row].height = 45
 
 
-def _input(cell: Any, value: Any, number_format: str = "General") -> None:
-    cell.value = value
-    cell.fill = INPUT_FILL
-    cell.font = INPUT_FONT
-    cell.number_format = number_format
 
 
 def _labelled(label: str, unit: str) -> str:
@@ -561,31 +543,9 @@ def _reproductions() -> list[tuple[str, str]]:
 
 
 def _write_checks(wb: Workbook, layout: _ClearingLayout) -> None:
-    ws = wb.create_sheet("Checks")
-    _status(ws)
-    ws["A2"] = "Checks - the master check is TRUE when no check below is FALSE"
-    ws["A2"].font = TITLE_FONT
-    ws["A3"], ws["B3"] = "Tolerance of the numerical checks (relative)", "-"
-    _input(ws["C3"], TOLERANCE, "0.0E+00")
-    ws["A4"], ws["B4"] = "Master check", "TRUE/FALSE"
-    ws["A4"].font = BOLD
-    checks = _checks(layout)
-    first = 6
-    ws["C4"] = f"=COUNTIF($C${first}:$C${first + len(checks) - 1},FALSE)=0"
-    ws["C4"].font = BOLD
-    _header(ws, first - 1, ["Check", "", "Result"])
-    for i, (label, formula) in enumerate(checks):
-        ws.cell(first + i, 1, label)
-        ws.cell(first + i, 3, formula)
-    below = first + len(checks) + 1
-    _header(ws, below, ["Reproduces the thesis (information, not in the master check: FALSE once the NZ inputs are edited)",
-                        "", "Result"])
-    for i, (label, formula) in enumerate(_reproductions(), below + 1):
-        ws.cell(i, 1, label)
-        ws.cell(i, 3, formula)
-    ws.column_dimensions["A"].width = 80
-    ws.column_dimensions["B"].width = 12
-    ws.column_dimensions["C"].width = 12
+    write_checks_sheet(wb, _checks(layout), _reproductions(), TOLERANCE,
+                       "Reproduces the thesis (information, not in the master check: FALSE once the NZ inputs are edited)",
+                       label_width=80)
 
 
 def _write_cover(wb: Workbook, layout: _ClearingLayout) -> None:

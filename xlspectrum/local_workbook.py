@@ -23,16 +23,22 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference, ScatterChart, Series
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import atmosphere, mmwave, pricing, propagation
+from .sheets import (
+    NOTE_FONT,
+    TOLERANCE_CELL,
+    write_checks_sheet,
+)
+from .sheets import header as _header
+from .sheets import input_cell as _input
+from .sheets import status as _status
+from .sheets import title as _title
 from .workbook import (
     BOLD,
-    HEADER_FILL,
-    INPUT_FILL,
-    INPUT_FONT,
     TITLE_FONT,
     _add_xlwings_conf,
     _block_heading,
@@ -42,10 +48,7 @@ from .workbook import (
 )
 
 MODEL_MARKER = "xlspectrum local licences and 28 GHz coverage"
-MASTER_CHECK = "Checks!$C$4"
-TOLERANCE_CELL = "Checks!$C$3"
 TOLERANCE = 1e-9
-NOTE_FONT = Font(italic=True, color="595959")
 NOT_LOADED = '"add-in not loaded"'
 #: a TRUE/FALSE result shown as TRUE/FALSE in Excel and LibreOffice alike
 AGREE_FORMAT = '"TRUE";"TRUE";"FALSE"'
@@ -231,32 +234,12 @@ def _agree(native: str, addin: str) -> str:
 
 
 # ----------------------------------------------------------------------------- helpers
-def _status(ws: Worksheet) -> None:
-    ws.cell(1, 1, f'=IF({MASTER_CHECK},"Checks: all OK","Checks: FAILED - see the Checks sheet")').font = BOLD
 
 
-def _title(ws: Worksheet, title: str, note: str) -> None:
-    _status(ws)
-    ws["A2"] = title
-    ws["A2"].font = TITLE_FONT
-    ws["A3"] = note
-    ws["A3"].font = NOTE_FONT
 
 
-def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
-    for column, label in enumerate(labels, 1):
-        cell = ws.cell(row, column, label)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[row].height = 32
 
 
-def _input(cell: Any, value: Any, number_format: str = "General") -> None:
-    cell.value = value
-    cell.fill = INPUT_FILL
-    cell.font = INPUT_FONT
-    cell.number_format = number_format
 
 
 def _label(ws: Worksheet, row: int, item: Row) -> None:
@@ -617,31 +600,9 @@ def _reproductions() -> list[tuple[str, str]]:
 
 
 def _write_checks(wb: Workbook) -> None:
-    ws = wb.create_sheet("Checks")
-    _status(ws)
-    ws["A2"] = "Checks - the master check is TRUE when no check below is FALSE"
-    ws["A2"].font = TITLE_FONT
-    ws["A3"], ws["B3"] = "Tolerance of the numerical checks (relative)", "-"
-    _input(ws["C3"], TOLERANCE, "0.0E+00")
-    ws["A4"], ws["B4"] = "Master check", "TRUE/FALSE"
-    ws["A4"].font = BOLD
-    checks = _checks()
-    first = 6
-    ws["C4"] = f"=COUNTIF($C${first}:$C${first + len(checks) - 1},FALSE)=0"
-    ws["C4"].font = BOLD
-    _header(ws, first - 1, ["Check", "", "Result"])
-    for i, (label, formula) in enumerate(checks):
-        ws.cell(first + i, 1, label)
-        ws.cell(first + i, 3, formula)
-    below = first + len(checks) + 1
-    _header(ws, below, ["Reproduces the thesis (information, not in the master check: FALSE once inputs are edited)",
-                        "", "Result"])
-    for i, (label, formula) in enumerate(_reproductions(), below + 1):
-        ws.cell(i, 1, label)
-        ws.cell(i, 3, formula)
-    ws.column_dimensions["A"].width = 84
-    ws.column_dimensions["B"].width = 12
-    ws.column_dimensions["C"].width = 12
+    write_checks_sheet(wb, _checks(), _reproductions(), TOLERANCE,
+                       "Reproduces the thesis (information, not in the master check: FALSE once inputs are edited)",
+                       label_width=84)
 
 
 def _write_cover(wb: Workbook) -> None:
