@@ -740,7 +740,7 @@ def examples() -> None:
             f"{value:>14.{example.decimals + 2}f}  {'yes' if ok else 'NO'}"
         )
     click.echo("\norigin: thesis = a figure the thesis prints; independent = a hand calculation of the "
-               "published formula, not a thesis figure.")
+               "published formula or another library's published test value (ns-3), not a thesis figure.")
     for number, note in enumerate(notes, 1):
         click.echo(f"[{number}] inferred, not printed: {note}")
 

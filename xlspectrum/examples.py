@@ -2,8 +2,8 @@
 
 Each example names where its figure comes from, the figure, and the call that reproduces
 it.  ``origin`` says whose number it is: ``"thesis"`` for a figure the thesis prints,
-``"independent"`` for a value computed by hand from the published formula (a check of the
-formula, not a claim about the thesis).  ``xlspectrum examples`` prints them; the test
+``"independent"`` for a value computed by hand from the published formula or published as
+another library's test value (a check of the formula, not a claim about the thesis).  ``xlspectrum examples`` prints them; the test
 suite checks them.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import pricing, propagation, sharing, valuation
+from . import mmwave, pricing, propagation, sharing, valuation
 from .costmodel.inputs import INPUTS
 
 #: New Zealand population used throughout chapter 8 (thesis section 8.3; Appendix C 10.3.3).
@@ -43,7 +43,7 @@ class WorkedExample:
     compute: Callable[[], float]
     #: how many decimals the figure has (it reproduces when rounded to them)
     decimals: int
-    #: "thesis" (printed in the thesis) or "independent" (a hand calculation of the formula)
+    #: "thesis" (printed in the thesis) or "independent" (a hand calculation, another library's test value)
     origin: str = "thesis"
     #: inputs the source does not print and that were inferred to reproduce the figure
     inferred: str = ""
@@ -91,4 +91,15 @@ EXAMPLES: tuple[WorkedExample, ...] = (
                   lambda: valuation.benchmark_value(0.09, MMWAVE_BANDWIDTH_MHZ, NZ_POPULATION) / 1e6, 0),
     WorkedExample("NPV per MHz per pop, 700 MHz network (304 M, 2 x 20 MHz)", "Table 8", 1.60, "1.60",
                   lambda: valuation.value_per_mhz_pop(304e6, 40, NZ_POPULATION), 2),
+    WorkedExample("Pico coverage sites, 100 km2 at 0.22 km (eq. (8))", "Appendix C 10.3.8.2", 795, "795 sites",
+                  lambda: mmwave.sites_for_range(100, 220), 0),
+    WorkedExample("28 GHz range, 152 dB budget, eq. (15) inverted", "section 6.2, eq. (15)",
+                  314.7, "314.7 m (hand calculation)",
+                  lambda: propagation.umi_range_m(mmwave.downlink_max_path_loss(), 28, extrapolate=True), 1,
+                  origin="independent"),
+    WorkedExample("TR 38.901 UMi NLOS, 5 GHz, 100 m, 10 m / 1.5 m", "ns-3 test vectors", 107.94,
+                  "107.94 dB (ns-3)", lambda: mmwave.umi_38901_path_loss(100, 5), 2, origin="independent"),
+    WorkedExample("Hata suburban, 869 MHz, 2 km, 30 m / 1 m", "ns-3 test vectors", 128.03,
+                  "128.03 dB (ns-3)", lambda: propagation.okumura_hata(869, 2, 30, 1, environment="suburban"), 2,
+                  origin="independent"),
 )
