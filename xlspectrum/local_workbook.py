@@ -726,23 +726,33 @@ def _site_prices(site: dict[str, float], common: dict[str, float]) -> dict[str, 
     }
 
 
-def _coverage_results(budget: dict[str, float]) -> dict[str, float]:
-    rows = {k: budget[k] for k in ("tx_power_dbm", "tx_antenna_gain_dbi", "rx_antenna_gain_dbi", "cable_loss_db",
-                                   "wall_loss_db", "foliage_loss_db", "body_loss_db", "other_loss_db")}
+_BUDGET_ROWS = ("tx_power_dbm", "tx_antenna_gain_dbi", "rx_antenna_gain_dbi", "cable_loss_db", "wall_loss_db",
+                "foliage_loss_db", "body_loss_db", "other_loss_db")
+
+
+def _ranges(budget: dict[str, float], threshold_dbm: float) -> dict[str, float]:
+    """The budget to a cell edge and the ranges it gives under eq. (15) and TR 38.901 (NLOS, LOS)."""
     f, hb, hm = budget["frequency_ghz"], budget["base_height_m"], budget["mobile_height_m"]
-    mapl = float(mmwave.downlink_max_path_loss(signal_threshold_dbm=budget["signal_threshold_dbm"], **rows))
-    eq15 = float(propagation.umi_range_m(mapl, f, extrapolate=True))
-    nlos = float(mmwave.umi_38901_range_m(mapl, f, False, hb, hm, extrapolate=True))
-    los = float(mmwave.umi_38901_range_m(mapl, f, True, hb, hm, extrapolate=True))
-    area = budget["area_km2"]
-    loss_at_printed = float(propagation.umi_path_loss(budget["printed_range_m"], f, extrapolate=True))
-    out = {
-        "mapl": mapl, "range_eq15": eq15, "range_38901_nlos": nlos, "range_38901_los": los, "ratio": nlos / eq15,
+    mapl = float(mmwave.downlink_max_path_loss(signal_threshold_dbm=threshold_dbm, **{k: budget[k] for k in _BUDGET_ROWS}))
+    return {
+        "mapl": mapl,
+        "range_eq15": float(propagation.umi_range_m(mapl, f, extrapolate=True)),
+        "range_38901_nlos": float(mmwave.umi_38901_range_m(mapl, f, False, hb, hm, extrapolate=True)),
+        "range_38901_los": float(mmwave.umi_38901_range_m(mapl, f, True, hb, hm, extrapolate=True)),
+    }
+
+
+def _coverage_results(budget: dict[str, float]) -> dict[str, float]:
+    out = _ranges(budget, budget["signal_threshold_dbm"])
+    eq15, nlos, area, f = out["range_eq15"], out["range_38901_nlos"], budget["area_km2"], budget["frequency_ghz"]
+    budget_to_zero_dbm = float(mmwave.downlink_max_path_loss(signal_threshold_dbm=0.0, **{k: budget[k] for k in _BUDGET_ROWS}))
+    out.update({
+        "ratio": nlos / eq15,
         "sites_printed": float(mmwave.sites_for_range(area, budget["printed_radius_km"] * 1000)),
         "sites_eq15": float(mmwave.sites_for_range(area, eq15)), "sites_38901": float(mmwave.sites_for_range(area, nlos)),
         "pico_radius_km": eq15 / 1000, "horns": float(mmwave.horns_for_full_circle(budget["beamwidth_deg"])),
-        "edge_for_printed": float(mmwave.downlink_max_path_loss(signal_threshold_dbm=0.0, **rows)) - loss_at_printed,
-    }
+        "edge_for_printed": budget_to_zero_dbm - float(propagation.umi_path_loss(budget["printed_range_m"], f, extrapolate=True)),
+    })
     try:
         out["gaseous_db"] = float(atmosphere.gaseous_attenuation_db(eq15 / 1000, f))
         out["rain_db"] = float(atmosphere.rain_attenuation_db(eq15 / 1000, f, budget["rain_rate_mm_h"]))
@@ -765,20 +775,14 @@ def expected_cells(inputs: dict[str, Any] | None = None) -> dict[str, float]:
         expected[f"Coverage!{coverage_cell(key, absolute=False)}"] = value
         if _addin_result(key):
             expected[f"Coverage!D{coverage_cell(key, absolute=False)[1:]}"] = value
-    budget = inputs["budget"]
-    rows = {k: budget[k] for k in ("tx_power_dbm", "tx_antenna_gain_dbi", "rx_antenna_gain_dbi", "cable_loss_db",
-                                   "wall_loss_db", "foliage_loss_db", "body_loss_db", "other_loss_db")}
     for i, level in enumerate(inputs["levels"]):
-        mapl = float(mmwave.downlink_max_path_loss(signal_threshold_dbm=level, **rows))
-        eq15 = float(propagation.umi_range_m(mapl, budget["frequency_ghz"], extrapolate=True))
-        nlos = float(mmwave.umi_38901_range_m(mapl, budget["frequency_ghz"], False, budget["base_height_m"],
-                                              budget["mobile_height_m"], extrapolate=True))
-        los = float(mmwave.umi_38901_range_m(mapl, budget["frequency_ghz"], True, budget["base_height_m"],
-                                             budget["mobile_height_m"], extrapolate=True))
-        for key, value in (("mapl", mapl), ("range_eq15", eq15), ("range_38901_nlos", nlos), ("range_38901_los", los),
-                           ("density_eq15", float(mmwave.sites_for_range(1.0, eq15))),
-                           ("density_38901", float(mmwave.sites_for_range(1.0, nlos))),
-                           ("addin_eq15", eq15), ("addin_38901", nlos)):
+        at_level = _ranges(inputs["budget"], level)
+        at_level.update({
+            "density_eq15": float(mmwave.sites_for_range(1.0, at_level["range_eq15"])),
+            "density_38901": float(mmwave.sites_for_range(1.0, at_level["range_38901_nlos"])),
+            "addin_eq15": at_level["range_eq15"], "addin_38901": at_level["range_38901_nlos"],
+        })
+        for key, value in at_level.items():
             expected[f"Coverage!{level_cell(key, i)}"] = value
     return expected
 

@@ -21,6 +21,8 @@ References
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from . import propagation
@@ -294,9 +296,7 @@ def sites_for_range(area_km2, range_m):
 DOWNLINK_28GHZ = {
     "frequency_ghz": 28.0,
     "beamwidth_deg": 26.25,
-    **{name: default for name, default in zip(
-        downlink_max_path_loss.__code__.co_varnames[:downlink_max_path_loss.__code__.co_argcount],
-        downlink_max_path_loss.__defaults__)},
+    **{name: parameter.default for name, parameter in inspect.signature(downlink_max_path_loss).parameters.items()},
 }
 """The thesis' 28 GHz downlink (section 6.2): the budget's defaults, the carrier and the beam."""
 
