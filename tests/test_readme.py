@@ -35,3 +35,15 @@ def test_readme_local_prices_are_the_workbooks():
     for key in ("msp", "bnetza_nzd", "ofcom_nzd", "licence_years"):
         rural, campus = (expected[f"Pricing!{local_workbook.pricing_cell(key, s, absolute=False)}"] for s in ("rural", "campus"))
         assert f"| {rural:,.0f}" in README and f"| {campus:,.0f}" in README, key
+
+
+def test_readme_pico_radius_valuations_are_computed():
+    from xlspectrum.chapter8 import valuation_table
+    from xlspectrum.mmwave import pico_radius_km
+
+    for source in ("printed", "eq15", "38901"):
+        table = valuation_table("cisco_vni_linear", overrides={"radius_pico_km": pico_radius_km(source)})
+        ours = table[(table["basis"] == "this model") & table["table"].str.startswith("Table 11")].set_index("method")
+        for method in ("Discounted cash flow", "Deprival"):
+            value = ours.loc[method, "value_nzd"] / 1e6
+            assert f"{value:+.1f}".lstrip("+") in README or f"{value:+.1f}" in README, (source, method, value)
