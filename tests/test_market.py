@@ -224,3 +224,21 @@ def test_auction_command_nz700_example():
     assert set(table["rule"]) == {"vcg"} and set(table["scenario"]) == {"printed", "lsp_set_aside", "c_blocks_lsp"}
     totals = table[table["bidder"] == "Total"].set_index("scenario")["total"]
     assert totals.to_dict() == {"printed": 198e6, "lsp_set_aside": 176e6, "c_blocks_lsp": 198e6}
+
+
+def test_a_stalled_quadratic_step_falls_back_to_slsqp(monkeypatch):
+    """HiGHS's QP once stalled in CI on a degenerate hypothesis case: the fallback gives the same core point."""
+    from xlspectrum import market
+
+    bids = pd.DataFrame({"bidder": ["A", "B", "C"], "value": [8.0, 6.0, 10.0], "L1": [1, 0, 1], "L2": [0, 1, 1]})
+    expected = clear_auction(bids, rule="core_vcg_nearest")
+
+    def stalled(*args, **kwargs):
+        raise market._QuadraticStepFailed("Iteration limit reached")
+
+    monkeypatch.setattr(market, "_quadratic_step", stalled)
+    fallback = clear_auction(bids, rule="core_vcg_nearest")
+    assert fallback["payment"].tolist() == pytest.approx(expected["payment"].tolist(), abs=1e-6)
+    # by hand: VCG charges A 10 - 6 = 4 and B 10 - 8 = 2; the core needs pA + pB >= 10, and the point
+    # of that line nearest (4, 2) is (6, 4)
+    assert fallback["payment"].tolist() == pytest.approx([6.0, 4.0, 0.0], abs=1e-6)

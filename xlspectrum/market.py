@@ -249,8 +249,13 @@ def _core(auction: _Auction, allocation: _Allocation, vcg: np.ndarray, reference
         coalition = {winner_of_bidder[b] for b in auction.bidder_of[blocking.accepted] if b in winner_of_bidder}
         outside = np.array([k not in coalition for k in range(winners.size)], dtype=float)
         inside_bids = sum(bids[k] for k in coalition)
-        rows.append(outside)
-        rights.append(blocking.welfare - inside_bids - kept_value)
+        right = blocking.welfare - inside_bids - kept_value
+        seen = next((i for i, row in enumerate(rows) if np.array_equal(row, outside)), None)
+        if seen is None:
+            rows.append(outside)
+            rights.append(right)
+        else:  # the same coalition again: one row with the stronger right side, not a degenerate twin
+            rights[seen] = max(rights[seen], right)
         payments = _nearest_core_point(np.array(rows), np.array(rights), low, bids, target, tolerance)
     raise RuntimeError(f"core constraint generation did not converge in {MAX_CORE_ROUNDS} rounds")
 
@@ -270,7 +275,40 @@ def _nearest_core_point(rows: np.ndarray, rights: np.ndarray, low: np.ndarray, h
     revenue = linprog(np.ones(n), A_ub=-rows, b_ub=-rights, bounds=list(zip(low, high, strict=True)), method="highs")
     if not revenue.success:
         raise RuntimeError(f"the core is empty under the constraints found: {revenue.message}")
-    return _quadratic_step(rows, rights, low, high, target, float(revenue.fun) + tolerance)
+    try:
+        return _quadratic_step(rows, rights, low, high, target, float(revenue.fun) + tolerance)
+    except _QuadraticStepFailed:
+        # HiGHS's active-set QP can stall on degenerate faces; SLSQP from the LP's point solves the
+        # same small, strictly convex problem
+        return _quadratic_step_slsqp(rows, rights, low, high, target, float(revenue.fun) + tolerance, revenue.x)
+
+
+class _QuadraticStepFailed(RuntimeError):
+    """HiGHS's QP did not reach an optimum within its iteration limit."""
+
+
+#: Iterations and seconds HiGHS's QP may take before the SLSQP fallback (the problems have a few
+#: dozen variables and solve in milliseconds; the limits only stop a stalled solve)
+QP_ITERATION_LIMIT = 10_000
+QP_TIME_LIMIT_S = 30.0
+
+
+def _quadratic_step_slsqp(rows: np.ndarray, rights: np.ndarray, low: np.ndarray, high: np.ndarray, target: np.ndarray,
+                          revenue: float, start: np.ndarray) -> np.ndarray:
+    """The same quadratic step by scipy's SLSQP, started at a feasible point."""
+    from scipy.optimize import minimize
+
+    n = low.size
+    constraints = np.vstack([rows, -np.ones(n)])
+    rights = np.concatenate([rights, [-revenue]])
+    result = minimize(lambda p: float(((p - target) ** 2).sum()), np.clip(start, low, np.maximum(high, low)),
+                      jac=lambda p: 2.0 * (p - target), method="SLSQP",
+                      bounds=list(zip(low, np.maximum(high, low), strict=True)),
+                      constraints=[{"type": "ineq", "fun": lambda p: constraints @ p - rights, "jac": lambda p: constraints}],
+                      options={"maxiter": 1000, "ftol": 1e-12})
+    if not result.success:
+        raise RuntimeError(f"the quadratic step of core pricing failed in HiGHS and in SLSQP: {result.message}")
+    return np.clip(result.x, low, np.maximum(high, low))
 
 
 def _quadratic_step(rows: np.ndarray, rights: np.ndarray, low: np.ndarray, high: np.ndarray, target: np.ndarray,
@@ -303,10 +341,12 @@ def _quadratic_step(rows: np.ndarray, rights: np.ndarray, low: np.ndarray, high:
     model.lp_, model.hessian_ = lp, hessian
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("qp_iteration_limit", QP_ITERATION_LIMIT)
+    solver.setOptionValue("time_limit", QP_TIME_LIMIT_S)
     solver.passModel(model)
     solver.run()
     if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise RuntimeError(f"the quadratic step of core pricing failed: {solver.modelStatusToString(solver.getModelStatus())}")
+        raise _QuadraticStepFailed(solver.modelStatusToString(solver.getModelStatus()))
     return np.clip(np.array(solver.getSolution().col_value), low, np.maximum(high, low))
 
 
