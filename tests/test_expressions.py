@@ -97,23 +97,29 @@ def test_bad_expressions_are_refused(text):
 
 
 def test_circular_and_unknown_line_items_are_refused():
+    # evaluation_order takes the items it sorts: no module state to patch
     from xlspectrum.costmodel.engine import evaluation_order
     from xlspectrum.costmodel.lineitems import LineItem
 
     loop = [LineItem("x1", "S", "B", "x1", "-", "x2 + 1"), LineItem("x2", "S", "B", "x2", "-", "x1 + 1")]
-    import xlspectrum.costmodel.engine as engine
+    with pytest.raises(ExpressionError, match="circular line items: x1 -> x2 -> x1"):
+        evaluation_order(loop)
+    with pytest.raises(ExpressionError, match=r"unknown names \['nothing'\]"):
+        evaluation_order([LineItem("x3", "S", "B", "x3", "-", "nothing * 2")])
+    with pytest.raises(ExpressionError, match="itself in the same year"):
+        evaluation_order([LineItem("x4", "S", "B", "x4", "-", "x4 + 1")])
+    with pytest.raises(ExpressionError, match="defined twice"):
+        evaluation_order([LineItem("x5", "S", "B", "x5", "-", "1"), LineItem("x5", "S", "B", "x5", "-", "2")])
+    assert [i.key for i in evaluation_order(list(reversed(loop[:1])) + [LineItem("x2", "S", "B", "x2", "-", "t")])] == ["x2", "x1"]
 
-    saved = dict(engine.BY_KEY)
-    try:
-        engine.BY_KEY.update({i.key: i for i in loop})
-        with pytest.raises(ExpressionError, match="circular"):
-            evaluation_order(loop)
-        with pytest.raises(ExpressionError, match="unknown names"):
-            evaluation_order([LineItem("x3", "S", "B", "x3", "-", "nothing * 2")])
-        own = LineItem("x4", "S", "B", "x4", "-", "x4 + 1")
-        engine.BY_KEY[own.key] = own
-        with pytest.raises(ExpressionError, match="itself in the same year"):
-            evaluation_order([own])
-    finally:
-        engine.BY_KEY.clear()
-        engine.BY_KEY.update(saved)
+
+def test_a_single_value_line_item_may_use_rows_only_through_total():
+    from xlspectrum.costmodel.engine import evaluation_order
+    from xlspectrum.costmodel.lineitems import LineItem
+
+    row = LineItem("row", "S", "B", "row", "-", "t * 2")
+    assert evaluation_order([row, LineItem("sum", "S", "B", "sum", "-", "total(row) * wacc", scalar=True)])
+    with pytest.raises(ExpressionError, match=r"declared a single value but uses the rows \['row'\]"):
+        evaluation_order([row, LineItem("bad", "S", "B", "bad", "-", "row * 2", scalar=True)])
+    with pytest.raises(ExpressionError, match=r"rows \['t'\]"):
+        evaluation_order([LineItem("bad", "S", "B", "bad", "-", "t + 1", scalar=True)])

@@ -7,8 +7,11 @@ method (Table 10).  Every quantity is computed twice, side by side:
 * **thesis inputs** — from the thesis' own intermediate figures (S = 1,038 M,
   K = 1,289 M, 734 M, ...), kept as documented inputs, so Tables 8-11 reproduce exactly;
 * **this model** — from the cost models: the 28 GHz + 700 MHz network (the Appendix C
-  model) and a 700 MHz-only network meeting the same demand (the same model with the
+  model, :data:`~xlspectrum.costmodel.APPENDIX_C`) and a 700 MHz-only network meeting
+  the same demand (:data:`~xlspectrum.costmodel.UHF_700`, the same line items with the
   overrides of ``data/networks.csv``), with revenue from the ARPU block.
+
+Number inputs given as arrays of N scenarios give every row as an array of N.
 
 The rows are expressions of the cost-model language, so the workbook's Valuation sheet
 and :func:`valuation_table` compute them from one definition.
@@ -24,32 +27,15 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .costmodel import run
-from .costmodel.expressions import Expression, evaluate, parse
 from ._validation import check_range
+from .costmodel import APPENDIX_C, NETWORK_NOTES, UHF_700, UHF_OVERRIDES, CostModelResult
+from .costmodel.expressions import Expression, evaluate, parse
 from .costmodel.inputs import INPUTS, resolve
 
 BASES = ("thesis", "model")
 BASIS_LABELS = {"thesis": "thesis inputs", "model": "this model"}
 #: how valuation rows refer to the 700 MHz network's cost-model values
 UHF = "uhf"
-
-
-def _load_networks() -> dict[str, dict[str, Any]]:
-    text = resources.files("xlspectrum").joinpath("data/networks.csv").read_text(encoding="utf-8")
-    networks: dict[str, dict[str, Any]] = {}
-    notes: dict[str, dict[str, str]] = {}
-    for row in csv.DictReader(text.splitlines()):
-        networks.setdefault(row["network"], {})[row["key"]] = float(row["value"])
-        notes.setdefault(row["network"], {})[row["key"]] = row["note"]
-    NETWORK_NOTES.update(notes)
-    return networks
-
-
-NETWORK_NOTES: dict[str, dict[str, str]] = {}
-#: input overrides that turn the Appendix C model into the 700 MHz-only network
-NETWORKS = _load_networks()
-UHF_OVERRIDES = NETWORKS["uhf_700"]
 
 
 @dataclass(frozen=True)
@@ -219,23 +205,30 @@ TABLE11 = (
 class Valuation:
     """Every valuation row for both bases, with the two cost-model runs behind it."""
 
-    values: Mapping[str, float]
-    mmwave: Any
-    uhf: Any
+    values: Mapping[str, Any]
+    mmwave: CostModelResult
+    uhf: CostModelResult
 
-    def get(self, key: str, basis: str) -> float:
-        """A row's value; NaN in the thesis column where the thesis prints nothing (see :meth:`printed`)."""
+    @property
+    def scenarios(self) -> int | None:
+        """The number of scenarios, or None for a single valuation."""
+        return self.mmwave.scenarios
+
+    def get(self, key: str, basis: str) -> Any:
+        """A row's value (an array of one per scenario with scenarios); NaN in the thesis
+        column where the thesis prints nothing (see :meth:`printed`)."""
         return self.values[f"{key}_{basis}"]
 
     def printed(self, key: str) -> bool:
         """Whether the thesis prints what its column of row ``key`` needs, for these inputs."""
-        return not np.isnan(self.values[f"{key}_thesis"])
+        return not np.isnan(self.values[f"{key}_thesis"]).all()
 
     def table(self) -> pd.DataFrame:
         """Thesis Table 11 layout, tidy: method, basis, value [NZ$], value per MHz per pop, note.
 
         Where the thesis prints nothing for the selected forecast, the thesis-inputs rows
-        hold NaN and the note says so.
+        hold NaN and the note says so.  With scenarios, one row per scenario, method and
+        basis, and a ``scenario`` column first.
         """
         records = []
         for method, value_key, per_key in TABLE11:
@@ -244,7 +237,12 @@ class Valuation:
                 records.append({"method": method, "basis": BASIS_LABELS[basis],
                                 "value_nzd": self.get(value_key, basis), "nzd_per_mhz_pop": self.get(per_key, basis),
                                 "note": f"the thesis: {NOT_PRINTED}" if missing else ""})
-        return pd.DataFrame(records)
+        frame = pd.DataFrame(records)
+        if self.scenarios is None:
+            return frame
+        frame.insert(0, "scenario", [np.arange(self.scenarios)] * len(frame))
+        return frame.explode(["scenario", "value_nzd", "nzd_per_mhz_pop"]).astype(
+            {"scenario": int, "value_nzd": float, "nzd_per_mhz_pop": float}).reset_index(drop=True)
 
 
 def _check_valuation_inputs(inputs: Mapping[str, Any]) -> None:
@@ -260,8 +258,9 @@ def _check_valuation_inputs(inputs: Mapping[str, Any]) -> None:
         check_range(key, inputs[key], 0.0, low_inclusive=False)
 
 
-def _scalars(result: Any) -> dict[str, float]:
-    return {key: float(values[0]) for key, values in result.values.items() if np.all(values == values[0])}
+def _declared_scalars(result: CostModelResult) -> dict[str, Any]:
+    """The line items declared single values (``scalar=True``): one number, or one per scenario."""
+    return {key: result.scalar(key) for key in result.model.scalars}
 
 
 def value(overrides: Mapping[str, Any] | None = None, **more: Any) -> Valuation:
@@ -272,23 +271,24 @@ def value(overrides: Mapping[str, Any] | None = None, **more: Any) -> Valuation:
     326
     """
     shared = {**(overrides or {}), **more}
-    _check_valuation_inputs(resolve(shared))
-    mmwave = run(shared)
-    uhf = run({**shared, **UHF_OVERRIDES})
-    names: dict[str, Any] = dict(resolve(shared))
-    names.update(_scalars(mmwave))
-    names.update({f"{UHF}__{k}": v for k, v in _scalars(uhf).items()})
-    values: dict[str, float] = {}
+    inputs = resolve(shared)
+    _check_valuation_inputs(inputs)
+    mmwave = APPENDIX_C.run(shared)
+    uhf = UHF_700.run(shared)
+    names: dict[str, Any] = dict(inputs)
+    names.update(_declared_scalars(mmwave))
+    names.update({f"{UHF}__{k}": v for k, v in _declared_scalars(uhf).items()})
+    values: dict[str, Any] = {}
     for row in ROWS:
         for basis, expression in row.expressions.items():
+            result = evaluate(expression, names, 1)[..., 0]
             condition = row.thesis_condition if basis == "thesis" else None
-            if condition is not None and not evaluate(condition, names, 1)[0]:
-                names[row.cell_key(basis)] = values[row.cell_key(basis)] = float("nan")
-                continue
-            result = float(evaluate(expression, names, 1)[0])
-            if not np.isfinite(result):
+            holds = True if condition is None else evaluate(condition, names, 1)[..., 0] != 0
+            result = np.where(holds, result, np.nan)
+            if (holds & ~np.isfinite(result)).any():
                 raise ValueError(f"{row.label} ({BASIS_LABELS[basis]}) is not a finite number: check the inputs "
                                  f"{', '.join(sorted(n for n in expression.names if n in INPUTS))}")
+            result = float(result) if result.ndim == 0 else result
             names[row.cell_key(basis)] = values[row.cell_key(basis)] = result
     return Valuation(values, mmwave, uhf)
 

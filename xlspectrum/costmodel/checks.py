@@ -60,17 +60,21 @@ CHECKS: tuple[IntegrityCheck, ...] = tuple(
 )
 
 
-def failures(values: Mapping[str, np.ndarray], years: int) -> list[str]:
-    """One line per check the evaluated model ``values`` fails."""
+def failures(values: Mapping[str, np.ndarray], years: int,
+             checks: tuple[IntegrityCheck, ...] = CHECKS) -> list[str]:
+    """One line per check the evaluated model ``values`` fails (naming the first failing scenario)."""
     found = []
-    for check in CHECKS:
-        measured = float(evaluate(check.expression, values, years)[0])
-        if not abs(measured - check.target) <= TOLERANCE:
-            found.append(f"{check.label}: {measured:.6g}, must be {check.target:g}")
+    for check in checks:
+        measured = evaluate(check.expression, values, years)[..., 0]
+        failing = ~(np.abs(measured - check.target) <= TOLERANCE)
+        if failing.any():
+            where = "" if measured.ndim == 0 else f" (scenario {int(np.flatnonzero(failing)[0])})"
+            found.append(f"{check.label}: {float(measured[failing].ravel()[0]):.6g}{where}, must be {check.target:g}")
     return found
 
 
-def raise_for_failures(values: Mapping[str, np.ndarray], years: int) -> None:
-    found = failures(values, years)
+def raise_for_failures(values: Mapping[str, np.ndarray], years: int,
+                       checks: tuple[IntegrityCheck, ...] = CHECKS) -> None:
+    found = failures(values, years, checks)
     if found:
         raise OutOfRangeError("the inputs fail the model's integrity checks: " + "; ".join(found))

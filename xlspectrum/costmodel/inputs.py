@@ -5,7 +5,7 @@ max, enforced by the engine, the command line and the workbook's data validation
 Checks sheet), its source (thesis section or table) and a note where the value was
 inferred rather than printed.  Kinds:
 
-* ``number``  a scalar;
+* ``number``  a scalar, or a 1-D array of N values to run N scenarios at once;
 * ``series``  one value per model year from the first year (later years are 0);
 * ``choice``  one of the listed options (text);
 * ``switch``  TRUE or FALSE.
@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any, Mapping
 
 import numpy as np
+import pandas as pd
 
 from .._validation import OutOfRangeError, WrongTypeError
 
@@ -52,18 +53,29 @@ class Input:
             return "TRUE or FALSE"
         return f"{_fmt(self.low)} to {_fmt(self.high)}"
 
+    @property
+    def whole(self) -> bool:
+        """Asset lives are whole years: replacement cohorts and re-buy years (Excel's MOD) need them."""
+        return self.key.startswith("life_")
+
     def check_range(self, array: np.ndarray) -> None:
         """Raise naming the input, the value and the range if any value is outside it."""
         if self.low is None or self.high is None:
             return
         bad = (array < self.low) | (array > self.high)
+        if self.whole and not bad.any() and (array != np.round(array)).any():
+            value = array.ravel()[int(np.flatnonzero(array != np.round(array))[0])]
+            raise OutOfRangeError(f"{self.key}={_fmt(value)} must be a whole number of years ({self.label}), "
+                                  f"{self.range_text()}")
         if bad.any():
             value = array.ravel()[int(np.flatnonzero(bad)[0])]
             unit = "" if self.unit in ("-", "%", "x") else f" {self.unit}"
             hint = ""
             if self.is_rate and value > self.high and 1 < value <= 100 and self.low <= value / 100 <= self.high:
                 hint = f"; rates are fractions (type 9 % as 0.09): did you mean {_fmt(value / 100)}?"
-            where = f" (year {int(np.flatnonzero(bad)[0]) + 1})" if self.kind == "series" else ""
+            position = int(np.flatnonzero(bad)[0])
+            where = (f" (year {position + 1})" if self.kind == "series"
+                     else f" (scenario {position})" if array.ndim == 1 else "")
             raise OutOfRangeError(
                 f"{self.key}={_fmt(value)}{where} is outside its valid range {self.range_text()}{unit} "
                 f"({self.label}){hint}"
@@ -100,12 +112,30 @@ class Input:
                 raise OutOfRangeError(f"{self.key} must hold at most {YEARS} finite values, one per year")
             self.check_range(array)
             return np.concatenate([array, np.zeros(YEARS - array.size)])
+        if isinstance(value, (list, tuple, np.ndarray, pd.Series)) and not isinstance(value, np.generic):
+            return self._scenarios(value)
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise WrongTypeError(f"{self.key}={value!r} must be a number ({self.label}, valid range {self.range_text()})")
         if not np.isfinite(value):
             raise OutOfRangeError(f"{self.key}={value!r} must be finite")
         self.check_range(np.asarray(float(value)))
         return float(value)
+
+    def _scenarios(self, value: Any) -> np.ndarray:
+        """A 1-D array of one value per scenario, validated like a single value."""
+        try:
+            array = np.array(value, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise WrongTypeError(f"{self.key} must be a number or a 1-D array of numbers, one per scenario") from exc
+        if array.ndim != 1 or array.size == 0 or np.asarray(value).dtype == bool:
+            raise WrongTypeError(f"{self.key} must be a number or a 1-D array of numbers, one per scenario; "
+                                 f"got shape {array.shape}")
+        if not np.isfinite(array).all():
+            raise OutOfRangeError(f"{self.key} must be finite in every scenario "
+                                  f"(scenario {int(np.flatnonzero(~np.isfinite(array))[0])} is not)")
+        self.check_range(array)
+        array.flags.writeable = False
+        return array
 
 
 def _fmt(value: float | None) -> str:
@@ -156,13 +186,18 @@ def load_inputs() -> dict[str, Input]:
 INPUTS = load_inputs()
 
 
-def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Default inputs with ``overrides`` applied and validated, by key."""
-    values = {key: item.default for key, item in INPUTS.items()}
+def resolve_with(inputs: Mapping[str, Input], overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The defaults of ``inputs`` with ``overrides`` applied and validated, by key."""
+    values = {key: item.default for key, item in inputs.items()}
     for key, value in (overrides or {}).items():
-        if key not in INPUTS:
-            close = difflib.get_close_matches(key, INPUTS, n=1)
+        if key not in inputs:
+            close = difflib.get_close_matches(key, inputs, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise WrongTypeError(f"unknown input {key!r}{hint}; `xlspectrum inputs` lists the valid keys")
-        values[key] = INPUTS[key].coerce(value)
+        values[key] = inputs[key].coerce(value)
     return values
+
+
+def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The Appendix C inputs' defaults with ``overrides`` applied and validated, by key."""
+    return resolve_with(INPUTS, overrides)

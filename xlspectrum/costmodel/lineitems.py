@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .expressions import Expression, parse
+from .expressions import Expression, ExpressionError, parse
 
 AREAS = ("urban", "suburban", "rural", "remote")
 CELL_TYPES = ("macro", "micro", "pico")
@@ -53,14 +53,17 @@ class LineItem:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "expression", parse(self.formula))
+        if self.expression.is_condition:
+            raise ExpressionError(f"{self.key}: a line item is a number, but {self.formula!r} is TRUE/FALSE in Excel, "
+                                  "which MAX, MIN and comparisons treat unlike 1/0: write where(condition, 1, 0)")
 
 
-ITEMS: list[LineItem] = []
+_ITEMS: list[LineItem] = []
 
 
 def _add(sheet: str, block: str, key: str, label: str, unit: str, formula: str,
          number_format: str = COUNT, note: str = "", scalar: bool = False) -> None:
-    ITEMS.append(LineItem(key, sheet, block, label, unit, formula, number_format, note, scalar))
+    _ITEMS.append(LineItem(key, sheet, block, label, unit, formula, number_format, note, scalar))
 
 
 # ----------------------------------------------------------------------------- Demand
@@ -422,6 +425,9 @@ _add(S, B, "pv_total_cost", "Present value of total cost", "NZ$", "total(discoun
      "Thesis Table 10: 1,979 M (10 x Cisco VNI), 1,289 M (Cisco VNI)", scalar=True)
 _add(S, B, "pv_total_cost_millions", "Present value of total cost", "NZ$ M", "pv_total_cost / 1000000", "#,##0.0", scalar=True)
 
+#: The Appendix C line items in sheet order (the model and the workbook take them from here)
+ITEMS: tuple[LineItem, ...] = tuple(_ITEMS)
+del _ITEMS
 BY_KEY: dict[str, LineItem] = {}
 for _item in ITEMS:
     if _item.key in BY_KEY:
