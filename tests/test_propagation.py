@@ -271,3 +271,26 @@ def test_umi_range_refuses_28_ghz_and_far_ranges_without_extrapolate():
         umi_range_m(150, 28)
     with pytest.raises(ValueError, match="outside 3GPP UMi's valid 10 to 2000 m"):
         umi_range_m(200, 3.5)
+
+
+def test_the_light_imports_give_what_scipy_stats_and_constants_give():
+    # propagation and valuation use scipy.special and an exact constant so that importing
+    # xlspectrum (every Excel session, every command) does not import scipy.stats
+    from scipy import constants, special, stats
+
+    from xlspectrum import propagation
+
+    assert propagation.BOLTZMANN_J_PER_K == constants.k
+    grid = np.linspace(-8, 8, 1601)
+    assert np.array_equal(special.ndtr(grid), stats.norm.cdf(grid))
+    probabilities = np.linspace(0.001, 0.999, 999)
+    assert np.array_equal(special.ndtri(probabilities), stats.norm.ppf(probabilities))
+
+
+def test_importing_the_excel_layer_does_not_import_scipy_stats():
+    import subprocess
+    import sys
+
+    code = "import sys, xlspectrum.excel; print('scipy.stats' in sys.modules, 'scipy.constants' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]

@@ -258,6 +258,10 @@ def _check_valuation_inputs(inputs: Mapping[str, Any]) -> None:
         check_range(key, inputs[key], 0.0, low_inclusive=False)
 
 
+def _column(value: Any) -> Any:
+    return value[:, np.newaxis] if isinstance(value, np.ndarray) and value.ndim == 1 else value
+
+
 def _declared_scalars(result: CostModelResult) -> dict[str, Any]:
     """The line items declared single values (``scalar=True``): one number, or one per scenario."""
     return {key: result.scalar(key) for key in result.model.scalars}
@@ -275,9 +279,10 @@ def value(overrides: Mapping[str, Any] | None = None, **more: Any) -> Valuation:
     _check_valuation_inputs(inputs)
     mmwave = APPENDIX_C.run(shared)
     uhf = UHF_700.run(shared)
-    names: dict[str, Any] = dict(inputs)
-    names.update(_declared_scalars(mmwave))
-    names.update({f"{UHF}__{k}": v for k, v in _declared_scalars(uhf).items()})
+    # with scenarios, every name is (N, 1) so that [..., 0] below keeps the scenario axis
+    names: dict[str, Any] = {key: _column(v) if INPUTS[key].kind == "number" else v for key, v in inputs.items()}
+    names.update({k: _column(v) for k, v in _declared_scalars(mmwave).items()})
+    names.update({f"{UHF}__{k}": _column(v) for k, v in _declared_scalars(uhf).items()})
     values: dict[str, Any] = {}
     for row in ROWS:
         for basis, expression in row.expressions.items():
@@ -288,8 +293,10 @@ def value(overrides: Mapping[str, Any] | None = None, **more: Any) -> Valuation:
             if (holds & ~np.isfinite(result)).any():
                 raise ValueError(f"{row.label} ({BASIS_LABELS[basis]}) is not a finite number: check the inputs "
                                  f"{', '.join(sorted(n for n in expression.names if n in INPUTS))}")
-            result = float(result) if result.ndim == 0 else result
-            names[row.cell_key(basis)] = values[row.cell_key(basis)] = result
+            if mmwave.scenarios is not None:
+                result = np.broadcast_to(result, (mmwave.scenarios,)).copy()
+            values[row.cell_key(basis)] = float(result) if result.ndim == 0 else result
+            names[row.cell_key(basis)] = _column(values[row.cell_key(basis)])
     return Valuation(values, mmwave, uhf)
 
 

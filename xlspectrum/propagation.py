@@ -25,7 +25,7 @@ import inspect
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import constants, stats
+from scipy.special import ndtri  # the standard normal quantile, as scipy.stats.norm.ppf, without its import
 
 from ._validation import (
     NonFiniteResultError,
@@ -86,6 +86,9 @@ FSPL_CONSTANT_DB = 32.42
 
 # Reference temperature of the thermal noise floor kTB (ITU-R P.372), K.
 NOISE_TEMPERATURE_K = 290.0
+#: Boltzmann's constant [J/K], exact since the 2019 SI redefinition (equal to scipy.constants.k,
+#: whose import costs every session a tenth of a second)
+BOLTZMANN_J_PER_K = 1.380649e-23
 
 
 def fspl(distance_km, frequency_mhz):
@@ -408,14 +411,14 @@ def uplink_budget(**inputs) -> UplinkBudget:
         receiver_noise_dbm=float(receiver_noise),
         receiver_sensitivity_dbm=float(receiver_noise + rows["sinr_db"]),
         shadowing_margin_db=float(
-            rows["shadowing_mean_db"] + rows["shadowing_sigma_db"] * stats.norm.ppf(rows["coverage_reliability"])
+            rows["shadowing_mean_db"] + rows["shadowing_sigma_db"] * ndtri(rows["coverage_reliability"])
         ),
         max_allowable_path_loss_db=float(mapl),
     )
 
 
 def _thermal_noise_dbm(bandwidth_khz: np.ndarray) -> np.ndarray:
-    return 10.0 * np.log10(constants.k * NOISE_TEMPERATURE_K * bandwidth_khz * 1e3 * 1e3)
+    return 10.0 * np.log10(BOLTZMANN_J_PER_K * NOISE_TEMPERATURE_K * bandwidth_khz * 1e3 * 1e3)
 
 
 def max_allowable_path_loss(
@@ -478,7 +481,7 @@ def max_allowable_path_loss(
     )
     eirp = tx + gtx - body
     sensitivity = _thermal_noise_dbm(bw) + nf + sinr
-    shadowing_margin = mean + sigma * stats.norm.ppf(rel)
+    shadowing_margin = mean + sigma * ndtri(rel)
     mapl = eirp - sensitivity - im - cable + grx - ff + sho - shadowing_margin
     return shape_like(
         mapl, tx_power_dbm, tx_antenna_gain_dbi, body_loss_db, noise_figure_db, noise_bandwidth_khz, sinr_db,

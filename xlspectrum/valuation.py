@@ -10,7 +10,7 @@ times in years, bandwidths in MHz, populations in people.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtr  # the standard normal CDF, as scipy.stats.norm.cdf, without its import
 
 from ._validation import NonFiniteResultError, WrongTypeError, broadcast, check_range, shape_like
 
@@ -95,8 +95,8 @@ def black_scholes_terms(underlying_value, exercise_price, years, risk_free_rate,
     return {
         "d1": shape_like(d1, *inputs),
         "d2": shape_like(d2, *inputs),
-        "n_d1": shape_like(stats.norm.cdf(d1), *inputs),
-        "n_d2": shape_like(stats.norm.cdf(d2), *inputs),
+        "n_d1": shape_like(ndtr(d1), *inputs),
+        "n_d2": shape_like(ndtr(d2), *inputs),
         "discounted_exercise_price": shape_like(discounted, *inputs),
     }
 
@@ -130,9 +130,9 @@ def black_scholes_option(underlying_value, exercise_price, years, risk_free_rate
     d1, d2 = np.asarray(terms["d1"]), np.asarray(terms["d2"])
     k_discounted = np.asarray(terms["discounted_exercise_price"])
     if kind == "call":
-        value = s * stats.norm.cdf(d1) - k_discounted * stats.norm.cdf(d2)
+        value = s * ndtr(d1) - k_discounted * ndtr(d2)
     else:
-        value = k_discounted * stats.norm.cdf(-d2) - s * stats.norm.cdf(-d1)
+        value = k_discounted * ndtr(-d2) - s * ndtr(-d1)
     return shape_like(value, underlying_value, exercise_price, years, risk_free_rate, volatility)
 
 

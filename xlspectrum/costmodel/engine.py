@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .checks import CHECKS, IntegrityCheck, raise_for_failures
-from .expressions import ExpressionError, evaluate, parse
+from .expressions import ExpressionError, evaluate_quietly, parse
 from .inputs import INPUTS, YEARS, Input, resolve_with
 from .lineitems import ITEMS, LineItem
 
@@ -137,9 +137,9 @@ def _running_balance(item: LineItem) -> Recurrence | None:
     increment = parse(ast.unparse(other))
     if cumulative_sum:
         # prev(k) + y and y + prev(k) differ only in operand order, which addition ignores
-        return lambda values: np.add.accumulate(evaluate(increment, values, YEARS), axis=-1)
+        return lambda values: np.add.accumulate(evaluate_quietly(increment, values, YEARS), axis=-1)
     # max(prev, y) and max(y, prev): the same comparison, 0 before the first year
-    return lambda values: np.maximum.accumulate(np.maximum(evaluate(increment, values, YEARS), 0.0), axis=-1)
+    return lambda values: np.maximum.accumulate(np.maximum(evaluate_quietly(increment, values, YEARS), 0.0), axis=-1)
 
 
 class ScenarioError(ValueError):
@@ -246,12 +246,13 @@ class Model:
         }
         values["year"] = np.arange(first_year, first_year + YEARS, dtype=float)
         values["t"] = np.arange(YEARS, dtype=float)
-        for item in self.order:
-            if reuse is not None and not (self._inputs_used[item.key] & reuse[1]):
-                values[item.key] = reuse[0][item.key]
-                continue
-            values[item.key] = self._evaluate_item(item, values)
-            self._raise_if_not_finite(item, values[item.key], int(first_year))
+        with np.errstate(all="ignore"):
+            for item in self.order:
+                if reuse is not None and not (self._inputs_used[item.key] & reuse[1]):
+                    values[item.key] = reuse[0][item.key]
+                    continue
+                values[item.key] = self._evaluate_item(item, values)
+                self._raise_if_not_finite(item, values[item.key], int(first_year))
         raise_for_failures(values, YEARS, self.checks)
         out = {k: v for k, v in values.items() if k in self.by_key or k in TIMELINE}
         for array in out.values():
@@ -260,14 +261,14 @@ class Model:
 
     def _evaluate_item(self, item: LineItem, values: dict[str, Any]) -> np.ndarray:
         if item.key not in self._balances:
-            return evaluate(item.expression, values, YEARS)
+            return evaluate_quietly(item.expression, values, YEARS)
         closed_form = self._balances[item.key]
         if closed_form is not None:
             return closed_form(values)
         # any other running balance: each pass fixes one more year of prev(own key)
         values[item.key] = np.zeros(YEARS)
         for _ in range(YEARS):
-            values[item.key] = evaluate(item.expression, values, YEARS)
+            values[item.key] = evaluate_quietly(item.expression, values, YEARS)
         return values[item.key]
 
     def _raise_if_not_finite(self, item: LineItem, array: np.ndarray, first_year: int) -> None:

@@ -59,16 +59,26 @@ class ExpressionError(ValueError):
 # numpy implementations that need more than one numpy call
 
 
-def _error_as_nan(operation: Callable[..., Any]) -> Callable[..., Any]:
-    """Where Excel shows an error (#DIV/0!, #NUM!) numpy gives an infinity, which later
-    steps can turn back into a number (1/inf is 0, inf > 1 is TRUE).  NaN cannot come
-    back: so every step that can overflow or divide by zero gives NaN instead."""
+def _has_infinity(value: Any) -> bool:
+    if isinstance(value, float):
+        return value in (np.inf, -np.inf)
+    return not isinstance(value, str) and bool(np.isinf(value).any())
+
+
+def _errors_stay_errors(operation: Callable[..., Any]) -> Callable[..., Any]:
+    """Where Excel shows an error (#DIV/0!, #NUM!), numpy gives an infinity or NaN.  NaN
+    stays NaN through every step, and an infinity through + - * and the functions that
+    keep it infinite; but some steps turn an infinity back into a number (1/inf is 0,
+    exp(-inf) 0, min(inf, 1) 1, inf > 1 TRUE).  Those steps are wrapped here: an
+    infinite argument gives NaN, as Excel's error would propagate.  The engine refuses
+    any line item that is not finite, so an error never reaches a result."""
 
     def guarded(*args: Any) -> Any:
         result = operation(*args)
-        if np.isfinite(result).all():
+        if not any(_has_infinity(a) for a in args):
             return result
-        return np.where(np.isfinite(result), result, np.nan) if np.ndim(result) else np.nan
+        infinite = functools.reduce(np.logical_or, [np.isinf(a) for a in args if not isinstance(a, str)])
+        return np.where(infinite, np.nan, result)
 
     guarded.__name__ = getattr(operation, "__name__", "guarded")
     return guarded
@@ -105,13 +115,20 @@ def cohort_sum(series: np.ndarray, life: Any) -> np.ndarray:
     """
     series = np.asarray(series, dtype=float)
     lives = _whole_lives(life)
-    out = np.zeros_like(series)
     if lives.size == 1:
-        life_years = int(lives.ravel()[0])
-        for t in range(series.shape[-1]):
-            out[..., t] = series[..., np.arange(t - life_years, -1, -life_years)].sum(axis=-1)
-        return out
-    per_row = np.broadcast_to(lives, series.shape[:-1] + (1,))[..., 0]
+        life_years, years = int(lives.ravel()[0]), series.shape[-1]
+        if life_years >= years:
+            return np.zeros(series.shape)
+        # bought a life ago, then blocks of one life: a running sum down each column of blocks
+        blocks = -(-years // life_years)
+        lagged = np.zeros(series.shape[:-1] + (blocks * life_years,))
+        lagged[..., life_years:years] = series[..., :years - life_years]
+        stacked = lagged.reshape(series.shape[:-1] + (blocks, life_years))
+        return np.add.accumulate(stacked, axis=-2).reshape(lagged.shape)[..., :years]
+    lead = np.broadcast_shapes(series.shape[:-1], lives.shape[:-1])
+    series = np.broadcast_to(series, lead + series.shape[-1:])
+    out = np.zeros(series.shape)
+    per_row = np.broadcast_to(lives, lead + (1,))[..., 0]
     for life_years in np.unique(per_row):
         rows = per_row == life_years
         out[rows] = cohort_sum(series[rows], life_years)
@@ -131,7 +148,8 @@ def _where(condition: Any, if_true: Any, if_false: Any) -> np.ndarray:
     condition = np.asarray(condition, dtype=float)
     chosen = np.where(condition != 0, if_true, if_false)
     # IF(#NUM!, ...) is an error in Excel, not the FALSE branch
-    return np.where(np.isnan(condition), np.nan, chosen) if np.isnan(condition).any() else chosen
+    error = ~np.isfinite(condition)
+    return np.where(error, np.nan, chosen) if error.any() else chosen
 
 
 # ---------------------------------------------------------------------------------------
@@ -164,15 +182,17 @@ def _excel_call(name: str) -> Callable[[Sequence[str]], str]:
 
 FUNCTIONS: dict[str, Function] = {f.name: f for f in (
     Function("roundup", 1, 1, "cell", excel_roundup, lambda a: f"ROUNDUP({a[0]},0)", "round away from zero"),
-    Function("max", 1, None, "cell", lambda *a: functools.reduce(np.maximum, a), _excel_call("MAX"), "largest"),
-    Function("min", 1, None, "cell", lambda *a: functools.reduce(np.minimum, a), _excel_call("MIN"), "smallest"),
+    Function("max", 1, None, "cell", _errors_stay_errors(lambda *a: functools.reduce(np.maximum, a)),
+             _excel_call("MAX"), "largest"),
+    Function("min", 1, None, "cell", _errors_stay_errors(lambda *a: functools.reduce(np.minimum, a)),
+             _excel_call("MIN"), "smallest"),
     Function("where", 3, 3, "cell", _where, lambda a: f"IF({a[0]},{a[1]},{a[2]})", "if c then a else b"),
-    Function("mod", 2, 2, "cell", _error_as_nan(np.mod), _excel_call("MOD"), "remainder with the sign of the divisor"),
-    Function("ln", 1, 1, "cell", _error_as_nan(np.log), _excel_call("LN"), "natural logarithm"),
+    Function("mod", 2, 2, "cell", _errors_stay_errors(np.mod), _excel_call("MOD"), "remainder with the sign of the divisor"),
+    Function("ln", 1, 1, "cell", np.log, _excel_call("LN"), "natural logarithm"),
     Function("sqrt", 1, 1, "cell", np.sqrt, _excel_call("SQRT"), "square root"),
-    Function("exp", 1, 1, "cell", _error_as_nan(np.exp), _excel_call("EXP"), "e to the power"),
+    Function("exp", 1, 1, "cell", _errors_stay_errors(np.exp), _excel_call("EXP"), "e to the power"),
     Function("abs", 1, 1, "cell", np.abs, _excel_call("ABS"), "absolute value"),
-    Function("normal_cdf", 1, 1, "cell", ndtr, _excel_call("NORMSDIST"), "standard normal distribution"),
+    Function("normal_cdf", 1, 1, "cell", _errors_stay_errors(ndtr), _excel_call("NORMSDIST"), "standard normal distribution"),
     Function("prev", 1, 1, "shift", _previous_year, None, "last year's value, 0 before the first year"),
     Function("cohort_sum", 2, 2, "row", cohort_sum,
              lambda row, a, here, every: f"SUMPRODUCT({row},(MOD({here}-{every},{a[1]})=0)*({every}<{here}))",
@@ -181,8 +201,8 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in (
 )}
 
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: _error_as_nan(np.add), ast.Sub: _error_as_nan(np.subtract), ast.Mult: _error_as_nan(np.multiply),
-    ast.Div: _error_as_nan(np.divide), ast.Pow: _error_as_nan(np.power),
+    ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
+    ast.Div: _errors_stay_errors(np.divide), ast.Pow: _errors_stay_errors(np.power),
 }
 _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: np.equal, ast.NotEq: np.not_equal, ast.Lt: np.less, ast.LtE: np.less_equal,
@@ -327,6 +347,8 @@ Compiled = Callable[[Mapping[str, Any], int], Any]
 
 def _over_years(value: Any, years: int) -> np.ndarray:
     array = np.asarray(value, dtype=float)
+    if array.shape[-1:] == (years,):
+        return array
     return np.broadcast_to(array, np.broadcast_shapes(array.shape, (years,)))
 
 
@@ -335,8 +357,8 @@ def _compare(op: Callable[[Any, Any], Any], left: Any, right: Any) -> Any:
         return float(op(np.asarray(left), np.asarray(right)))
     result = op(left, right)
     result = result.astype(float) if isinstance(result, np.ndarray) else float(result)
-    missing = np.isnan(left) | np.isnan(right)
-    return np.where(missing, np.nan, result) if np.any(missing) else result
+    error = ~(np.isfinite(left) & np.isfinite(right))
+    return np.where(error, np.nan, result) if np.any(error) else result
 
 
 def _compile(node: ast.AST, text: str) -> Compiled:
@@ -384,12 +406,20 @@ def evaluate(expression: Expression, values: Mapping[str, Any], years: int) -> n
     """Evaluate over all years: names resolve to scalars, arrays of length ``years``, or
     arrays with a leading scenario axis (``(N, 1)`` for a number, ``(N, years)`` for a row).
 
-    Returns a float array of shape ``(years,)``, or ``(N, years)`` with scenarios.
+    Returns a float array of shape ``(years,)``, or ``(N, years)`` with scenarios; NaN or
+    an infinity where Excel would show an error.
     """
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        result = np.asarray(expression._compiled(values, years), dtype=float)
-    shape = np.broadcast_shapes(result.shape, (years,))
-    return result if result.shape == shape else np.broadcast_to(result, shape).copy()
+    with np.errstate(all="ignore"):
+        return evaluate_quietly(expression, values, years)
+
+
+def evaluate_quietly(expression: Expression, values: Mapping[str, Any], years: int) -> np.ndarray:
+    """:func:`evaluate` for callers that already silence numpy's floating-point warnings
+    (the engine, once around a whole run)."""
+    result = np.asarray(expression._compiled(values, years), dtype=float)
+    if result.shape[-1:] == (years,):
+        return result
+    return np.broadcast_to(result, np.broadcast_shapes(result.shape, (years,))).copy()
 
 
 # ---------------------------------------------------------------------------------------
