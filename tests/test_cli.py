@@ -180,3 +180,49 @@ def test_pico_radius_refusals():
     assert_one_line_failure(invoke("value", "--pico-radius", "eq15", "--set", "radius_pico_km=0.3"), "give one")
     assert_one_line_failure(invoke("build", "--model", "exchange", "--pico-radius", "eq15"), "for the thesis model")
     assert_one_line_failure(invoke("value", "--pico-radius", "38901", "--edge-dbm", "-150"), "outside 3GPP TR 38.901 UMi")
+
+
+def test_sensitivity_runs_the_thesis_presets_tornado_and_monte_carlo():
+    result = invoke("sensitivity", "--samples", "200", "--seed", "5")
+    assert result.exit_code == 0, result.output
+    for fragment in ("The thesis' sensitivities", "38 % lower: NZ$ 46,500", "sigma 50.0%", "Tornado", "radius_pico_km",
+                     "Monte Carlo: 200 Latin hypercube samples, seed 5", "wacc: triangular(low=0.072, mode=0.09, high=0.108)",
+                     "P(> 0)", "Standard error"):
+        assert fragment in result.output, fragment
+    assert result.output == invoke("sensitivity", "--samples", "200", "--seed", "5").output
+    assert result.output != invoke("sensitivity", "--samples", "200", "--seed", "6").output
+
+
+def test_sensitivity_from_files_as_csv(tmp_path):
+    tornado = tmp_path / "tornado.csv"
+    tornado.write_text("input,low,high\nwacc,0.07,0.11\nradius_pico_km,0.15,0.3\n")
+    carlo = tmp_path / "mc.csv"
+    carlo.write_text("input,distribution,p1,p2,p3\nwacc,pert,0.07,0.09,0.11\nradius_pico_km,uniform,0.15,0.3,\n")
+    correlations = tmp_path / "rho.csv"
+    correlations.write_text("input_a,input_b,correlation\nwacc,radius_pico_km,0.5\n")
+    result = invoke("sensitivity", "--tornado", str(tornado), "--montecarlo", str(carlo), "--correlations",
+                    str(correlations), "--samples", "64", "--sobol", "--sobol-samples", "64", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    import io
+
+    import pandas as pd
+
+    table = pd.read_csv(io.StringIO(result.output))
+    assert list(table.columns) == ["analysis", "output", "item", "statistic", "value"]
+    assert set(table["analysis"]) == {"preset", "tornado", "montecarlo", "sobol"}
+    assert set(table.loc[table["analysis"] == "tornado", "item"]) == {"wacc", "radius_pico_km"}
+    swing = table[(table["analysis"] == "tornado") & (table["item"] == "wacc") & (table["output"] == "pv_cost")
+                  & (table["statistic"] == "swing")]["value"].iloc[0]
+    from xlspectrum.sensitivity import base_values
+
+    assert swing == pytest.approx(abs(base_values({"wacc": 0.11})["pv_cost"] - base_values({"wacc": 0.07})["pv_cost"]))
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--correlations", "x.csv"], "--correlations needs --montecarlo"),
+    (["--tornado", "missing.csv"], "cannot read missing.csv"),
+    (["--set", "demand_forecast=usage", "--demand", "aggressive"], "disagree"),
+    (["--sobol", "--sobol-samples", "100", "--samples", "10"], "must be a power of 2"),
+])
+def test_sensitivity_failures_are_one_line(args, fragment):
+    assert_one_line_failure(invoke("sensitivity", *args), fragment)

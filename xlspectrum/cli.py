@@ -564,6 +564,128 @@ def _echo_case_summary(summary: Any) -> None:
 
 
 @main.command()
+@click.option("--tornado", "tornado_file", type=click.Path(path_type=Path), default=None,
+              help="CSV of input,low,high for the tornado [default: 14 key inputs +-20 %].")
+@click.option("--montecarlo", "montecarlo_file", type=click.Path(path_type=Path), default=None,
+              help="CSV of input,distribution,p1,p2,p3 (uniform, triangular, pert, normal, lognormal) "
+                   "[default: triangular +-20 % on the tornado's inputs].")
+@click.option("--correlations", "correlations_file", type=click.Path(path_type=Path), default=None,
+              help="CSV of input_a,input_b,correlation between Monte Carlo inputs (Gaussian copula).")
+@click.option("--samples", type=click.IntRange(min=2), default=10_000, show_default=True,
+              help="Monte Carlo samples (Latin hypercube).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the sampling: the same seed, the same numbers.")
+@click.option("--sobol", is_flag=True, help="Also Sobol indices (first and total order) by SALib.")
+@click.option("--sobol-samples", type=click.IntRange(min=2), default=1024, show_default=True,
+              help="Base samples of the Sobol' sequence (a power of 2); runs N x (inputs + 2) valuations.")
+@click.option("--demand", "demand_forecast", type=click.Choice(DEMAND_FORECASTS), default=None,
+              help="Demand forecast of the base case [default: cisco_vni_linear, the thesis' Tables 8-11].")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Change the base case (repeatable).")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correlations_file: Path | None, samples: int,
+                seed: int, sobol: bool, sobol_samples: int, demand_forecast: str | None, settings: tuple[str, ...],
+                output_format: str) -> None:
+    """How the chapter 8 values move with their inputs: the thesis' presets, a tornado and a Monte Carlo.
+
+    With no files: the thesis' own sensitivities (volatility, 38 % cheaper 28 GHz base
+    stations, each demand forecast, WACC), a tornado of 14 key inputs +-20 % and a
+    Monte Carlo over triangular distributions on the same ranges.
+    """
+    from . import sensitivity as sa
+
+    base = _overrides(settings)
+    chosen = base.pop("demand_forecast", None)
+    if chosen is not None and demand_forecast is not None and chosen != demand_forecast:
+        raise Failure(f"--demand {demand_forecast} and --set demand_forecast={chosen} disagree; give one")
+    base["demand_forecast"] = demand_forecast or chosen or sa.BASE["demand_forecast"]
+    if correlations_file is not None and montecarlo_file is None:
+        raise Failure("--correlations needs --montecarlo: correlations are between the inputs of a Monte Carlo file")
+    ranges = sa.read_ranges(tornado_file) if tornado_file else sa.default_ranges(base=base)
+    distributions = sa.read_distributions(montecarlo_file) if montecarlo_file else sa.default_distributions(base=base)
+    correlation = sa.read_correlations(correlations_file, distributions) if correlations_file else None
+
+    def with_progress(label: str, run: Any) -> Any:
+        if not sys.stderr.isatty():
+            return run(None)
+        with click.progressbar(length=1, label=label, file=sys.stderr) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+            return run(progress)
+
+    preset_table = sa.presets(base)
+    tornado_table = sa.tornado(ranges, base)
+    carlo = with_progress(f"Monte Carlo, {samples:,} samples",
+                          lambda p: sa.monte_carlo(distributions, samples, seed, correlation, base, p))
+    sobol_table = (with_progress("Sobol indices", lambda p: sa.sobol(distributions, sobol_samples, seed, base, p))
+                   if sobol else None)
+    if output_format == "csv":
+        click.echo(_sensitivity_csv(preset_table, tornado_table, carlo, sobol_table).to_csv(index=False), nl=False)
+        return
+    _echo_overrides({k: v for k, v in base.items() if k != "demand_forecast"})
+    demand = base["demand_forecast"]
+    click.echo(f"Base case: demand {demand} ({DEMAND_MEANING[demand]}). Values of the 28 GHz spectrum from this "
+               "model's cost models (NZ$ M); PV cost is the 28 GHz + 700 MHz network's.")
+    names = {key: label.split(",")[0].split(" (")[0] for key, (label, _) in sa.OUTPUTS.items()}
+    click.echo("\nThe thesis' sensitivities (sections 8.4-8.5; the WACC range is xlspectrum's)")
+    shown = preset_table.set_index(["preset", "setting"])[list(sa.OUTPUTS)] / 1e6
+    click.echo(shown.rename(columns=names).round(1).to_string())
+    click.echo(f"\nTornado: each input alone to its low and high value"
+               f"{'' if tornado_file else ' (+-20 % of its base value, within its valid range)'}; "
+               "the largest swings in the project and deprival values")
+    for output in ("project", "deprival"):
+        part = tornado_table[tornado_table["output"] == output].head(8)
+        click.echo(f"  {sa.OUTPUTS[output][0]}: base {part['base'].iloc[0] / 1e6:,.1f}")
+        lines = pd_frame({"input": part["input"], "low": part["low"].map(_short), "high": part["high"].map(_short),
+                          "at low": (part["at_low"] / 1e6).round(1), "at high": (part["at_high"] / 1e6).round(1),
+                          "swing": (part["swing"] / 1e6).round(1)})
+        click.echo("    " + lines.to_string(index=False).replace("\n", "\n    "))
+    click.echo(f"\nMonte Carlo: {samples:,} Latin hypercube samples, seed {seed}"
+               f"{', correlated (Gaussian copula)' if correlation is not None else ''}; inputs:")
+    for distribution in distributions:
+        click.echo(f"  {distribution.input}: {distribution.describe()}")
+    summary = carlo.summary.set_index("output")
+    table = pd_frame({"output": [names[k] for k in summary.index],
+                      **{c: (summary[c] / 1e6).round(1) for c in ("mean", "p5", "p50", "p95")},
+                      "P(> 0)": summary["probability_positive"].map(lambda p: f"{p:.1%}")})
+    click.echo(table.to_string(index=False))
+    last = carlo.convergence[carlo.convergence["samples"] == samples].set_index("output")
+    click.echo("Standard error of each mean (NZ$ M): " + ", ".join(
+        f"{names[k]} {last.loc[k, 'standard_error'] / 1e6:.2f}" for k in sa.OUTPUTS))
+    if sobol_table is not None:
+        click.echo(f"\nSobol indices (SALib, {sobol_samples} x {len(distributions) + 2} runs, seed {seed}): "
+                   "first order S1 and total ST of the project value, largest ST first")
+        part = sobol_table[sobol_table["output"] == "project"].sort_values("st", ascending=False).head(8)
+        click.echo(part[["input", "s1", "st"]].round(3).to_string(index=False))
+
+
+def pd_frame(columns: dict[str, Any]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(columns)
+
+
+def _short(number: float) -> str:
+    return f"{number:,.6g}" if abs(number) < 1e5 else f"{number:,.0f}"
+
+
+def _sensitivity_csv(presets: Any, tornado: Any, carlo: Any, sobol: Any) -> Any:
+    """Every analysis in one tidy table: analysis, output, item, statistic, value."""
+    import pandas as pd
+
+    frames = [presets.melt(id_vars=["preset", "setting"], var_name="output", value_name="value").assign(
+        analysis="preset", item=lambda f: f["preset"] + ": " + f["setting"], statistic="value")]
+    for column in ("low", "high", "at_low", "at_high", "swing"):
+        frames.append(tornado.assign(analysis="tornado", item=tornado["input"], statistic=column,
+                                     value=tornado[column]))
+    summary = carlo.summary.melt(id_vars=["output", "label"], var_name="statistic", value_name="value")
+    frames.append(summary.assign(analysis="montecarlo", item=f"{len(carlo.outputs)} samples, seed {carlo.seed}"))
+    if sobol is not None:
+        for column in ("s1", "s1_conf", "st", "st_conf"):
+            frames.append(sobol.assign(analysis="sobol", item=sobol["input"], statistic=column, value=sobol[column]))
+    return pd.concat(frames, ignore_index=True)[["analysis", "output", "item", "statistic", "value"]]
+
+
+@main.command()
 @click.argument("bids_csv", type=click.Path(path_type=Path), required=False)
 @click.option("--example", type=click.Choice(["nz700"]), default=None,
               help="Instead of a CSV: the thesis' New Zealand 700 MHz auction (Tables 2-3) and its counterfactuals.")
