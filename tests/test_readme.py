@@ -47,3 +47,27 @@ def test_readme_pico_radius_valuations_are_computed():
         for method in ("Discounted cash flow", "Deprival"):
             value = ours.loc[method, "value_nzd"] / 1e6
             assert f"{value:+.1f}".lstrip("+") in README or f"{value:+.1f}" in README, (source, method, value)
+
+
+def test_readme_sensitivity_figures_are_computed():
+    import re
+
+    from xlspectrum import sensitivity
+
+    presets = sensitivity.presets().set_index(["preset", "setting"]) / 1e6
+    for setting in ("38 % lower: NZ$ 46,500", "38 % lower, demand 5 years forward"):
+        row = presets.loc[("mmwave_base_station_cost", setting)]
+        line = " | ".join(f"{row[k]:,.1f}" for k in ("pv_cost", "dcf", "option", "project", "deprival"))
+        assert line in README, (setting, line)
+    high = presets.loc[("volatility", "sigma 50.0%")]
+    assert f"| {high['option']:,.1f} | {high['project']:,.1f} |" in README
+    tornado = sensitivity.tornado()
+    swing = tornado[(tornado["output"] == "deprival") & (tornado["input"] == "radius_pico_km")]["swing"].iloc[0]
+    assert f"NZ$ {swing / 1e6:,.1f} M with the pico" in README
+    summary = sensitivity.monte_carlo(samples=10_000, seed=1).summary.set_index("output")
+    for key, name in (("dcf", "DCF value"), ("project", "Project value"), ("deprival", "Deprival value")):
+        row = summary.loc[key]
+        cells = [f"{row[c] / 1e6:,.1f}" for c in ("mean", "p5", "p50", "p95")] + [f"{row['probability_positive']:.1%}"]
+        expected = f"| {name} | " + " | ".join(cells).replace("%", " %") + " |"
+        assert expected in README, expected
+    assert re.search(r"\[2081\.4, 1962\.4, 1860\.0\]", README)

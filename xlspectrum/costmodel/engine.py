@@ -166,7 +166,7 @@ class Model:
     >>> import numpy as np
     >>> runs = APPENDIX_C.run(wacc=np.array([0.07, 0.09, 0.11]))
     >>> (runs.pv_total_cost / 1e6).round().tolist()
-    [2096.0, 1962.0, 1845.0]
+    [2081.0, 1962.0, 1860.0]
     """
 
     def __init__(self, name: str, items: Iterable[LineItem], *, inputs: Mapping[str, Input] = INPUTS,
