@@ -184,3 +184,34 @@ def test_bad_input_gives_one_line_excel_error(spec, kind):
 )
 def test_specific_error_lines(name, args, expected):
     assert getattr(excel, name)(*args).startswith(expected)
+
+
+def test_the_garbage_collector_is_paused_for_a_call_and_left_as_it_was():
+    import gc
+
+    from xlspectrum import excel
+
+    seen = []
+    original = excel._call
+    try:
+        excel._call = lambda spec, *args: seen.append(gc.isenabled()) or original(spec, *args)
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            excel.COST231(1800, [[1.0], [2.0]], 30, 1.5)
+            excel.COST231(1800, "#N/A", 30, 1.5)  # an error cell: the same restore
+            assert gc.isenabled() is enabled
+    finally:
+        excel._call = original
+        gc.enable()
+    assert seen == [False] * 4
+
+
+def test_the_fast_path_for_numbers_keeps_the_checks_of_the_slow_one():
+    from xlspectrum import excel
+
+    assert excel._all_numbers([[1.0, 2], [3.0, 4.0]]).tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert excel._all_numbers([[5]]) == 5 and isinstance(excel._all_numbers([[5]]), int)
+    for not_only_numbers in ([[1.0, True]], [[1.0, None]], [[1.0, "#N/A"]], [[1.0], [2.0, 3.0]], [], [[]], [(1.0,)]):
+        assert excel._all_numbers(not_only_numbers) is None
+    assert excel.COST231(1800, [[1.0, True]], 30, 1.5).startswith("#VALUE!")
+    assert excel.COST231(1800, [[1.0], [2.0, 3.0]], 30, 1.5).startswith("#VALUE!")
