@@ -113,7 +113,7 @@ def main() -> None:
     APPENDIX_C.run(arrays)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    print(f"\n2. Scenarios (ten_x_step, wacc, cost_enb_pico varied)")
+    print("\n2. Scenarios (ten_x_step, wacc, cost_enb_pico varied)")
     print(f"  1 scenario                        {one * 1e3:8.2f} ms")
     print(f"  {n:,} scenarios in one run       {many * 1e3:8.1f} ms   x{many / one:.0f} the time of one "
           f"(target: within x100); {n * one:.1f} s as separate runs")

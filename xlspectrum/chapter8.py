@@ -19,16 +19,15 @@ and :func:`valuation_table` compute them from one definition.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
 from ._validation import check_range
-from .costmodel import APPENDIX_C, NETWORK_NOTES, UHF_700, UHF_OVERRIDES, CostModelResult
+from .costmodel import APPENDIX_C, UHF_700, CostModelResult
+from .costmodel import NETWORK_NOTES, UHF_OVERRIDES  # noqa: F401 - the workbook and users read them here
 from .costmodel.expressions import Expression, evaluate, parse
 from .costmodel.inputs import INPUTS, resolve
 

@@ -635,7 +635,7 @@ def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correla
     for output in ("project", "deprival"):
         part = tornado_table[tornado_table["output"] == output].head(8)
         click.echo(f"  {sa.OUTPUTS[output][0]}: base {part['base'].iloc[0] / 1e6:,.1f}")
-        lines = pd_frame({"input": part["input"], "low": part["low"].map(_short), "high": part["high"].map(_short),
+        lines = _frame({"input": part["input"], "low": part["low"].map(_short), "high": part["high"].map(_short),
                           "at low": (part["at_low"] / 1e6).round(1), "at high": (part["at_high"] / 1e6).round(1),
                           "swing": (part["swing"] / 1e6).round(1)})
         click.echo("    " + lines.to_string(index=False).replace("\n", "\n    "))
@@ -644,7 +644,7 @@ def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correla
     for distribution in distributions:
         click.echo(f"  {distribution.input}: {distribution.describe()}")
     summary = carlo.summary.set_index("output")
-    table = pd_frame({"output": [names[k] for k in summary.index],
+    table = _frame({"output": [names[k] for k in summary.index],
                       **{c: (summary[c] / 1e6).round(1) for c in ("mean", "p5", "p50", "p95")},
                       "P(> 0)": summary["probability_positive"].map(lambda p: f"{p:.1%}")})
     click.echo(table.to_string(index=False))
@@ -658,7 +658,7 @@ def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correla
         click.echo(part[["input", "s1", "st"]].round(3).to_string(index=False))
 
 
-def pd_frame(columns: dict[str, Any]) -> Any:
+def _frame(columns: dict[str, Any]) -> Any:
     import pandas as pd
 
     return pd.DataFrame(columns)

@@ -427,7 +427,6 @@ _add(S, B, "pv_total_cost_millions", "Present value of total cost", "NZ$ M", "pv
 
 #: The Appendix C line items in sheet order (the model and the workbook take them from here)
 ITEMS: tuple[LineItem, ...] = tuple(_ITEMS)
-del _ITEMS
 BY_KEY: dict[str, LineItem] = {}
 for _item in ITEMS:
     if _item.key in BY_KEY:
