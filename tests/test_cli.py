@@ -10,9 +10,8 @@ from openpyxl import Workbook, load_workbook
 
 from xlspectrum.cli import main
 from xlspectrum.costmodel import INPUTS
-from xlspectrum.recalc import soffice_path
+from _markers import needs_libreoffice
 
-needs_libreoffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
 
 
 def invoke(*args):

@@ -14,15 +14,14 @@ from xlspectrum.cli import DEFAULT_WORKBOOKS, main
 from xlspectrum.files import same_package
 from xlspectrum.recalc import (
     recalculate_libreoffice,
-    soffice_path,
     values_only_workbook,
 )
 from xlspectrum.registry import BY_EXCEL_NAME
 from xlspectrum.workbook import workbook_bytes
+from _markers import needs_addin, needs_libreoffice
 
 ROOT = Path(__file__).parent.parent
 COMMITTED = ROOT / DEFAULT_WORKBOOKS["exchange"]
-needs_libreoffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
 
 
 def test_rights_market_by_hand():
@@ -122,17 +121,6 @@ def test_libreoffice_without_the_add_in(generated, tmp_path):
     assert mismatches == [] and not_loaded == 4 * 2 * len(bids) + 4 * 2  # the rule columns and their totals
     grid = exchange_workbook.layout()
     assert recalculated.value("Clearing", f"{exchange_workbook._col(grid.first_rule_column)}{grid.bid_row}") == "add-in not loaded"
-
-
-def _addin_env():
-    import os
-
-    from xlspectrum import libreoffice
-
-    return os.environ.get(libreoffice.PYTHON_ENV_VARIABLE)
-
-
-needs_addin = pytest.mark.skipif(not _addin_env(), reason="XLSPECTRUM_LO_PYTHON_ENV is not set (.ci/run makes .ci/lo-venv)")
 
 
 @needs_libreoffice

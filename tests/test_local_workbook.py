@@ -16,12 +16,12 @@ from openpyxl.utils import FORMULAE
 from xlspectrum import local_workbook
 from xlspectrum.cli import DEFAULT_WORKBOOKS, main
 from xlspectrum.files import same_package
-from xlspectrum.recalc import recalculate_libreoffice, soffice_path
+from xlspectrum.recalc import recalculate_libreoffice
 from xlspectrum.registry import BY_EXCEL_NAME
 from xlspectrum.workbook import workbook_bytes
+from _markers import needs_addin, needs_libreoffice
 
 COMMITTED = Path(__file__).parent.parent / DEFAULT_WORKBOOKS["local"]
-needs_libreoffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
 #: The coefficients of the published equations the native formulas write out: eq. (15)
 #: (22.7, 36.7, 26), TR 38.901 UMi (32.4, 21, 20, 40, 9.5, 35.3, 22.4, 21.3, 0.3, 1.5, 4, 3E8,
 #: 1E9 for GHz), the hexagon (3, 2), months (12), 10 MHz blocks (10, 9 for rounding), 360
@@ -111,17 +111,6 @@ def test_libreoffice_without_the_add_in(generated):
     assert recalculated.value("Checks", "C4") is True
     mismatches, not_loaded = local_workbook.compare(recalculated.values, local_workbook.expected_cells())
     assert mismatches == [] and not_loaded == ADDIN_CELLS
-
-
-def _addin_env():
-    import os
-
-    from xlspectrum import libreoffice
-
-    return os.environ.get(libreoffice.PYTHON_ENV_VARIABLE)
-
-
-needs_addin = pytest.mark.skipif(not _addin_env(), reason="XLSPECTRUM_LO_PYTHON_ENV is not set (.ci/run makes .ci/lo-venv)")
 
 
 @needs_libreoffice

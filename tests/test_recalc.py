@@ -12,9 +12,9 @@ from xlspectrum.chapter8 import CROSS_CHECKS, NOT_PRINTED, ROWS, UHF_OVERRIDES, 
 from xlspectrum.cli import main
 from xlspectrum.costmodel import run
 from xlspectrum.workbook import build_workbook, cell_places, compare_with_engine, save_atomically, valuation_cell
-from xlspectrum.recalc import RecalculationError, Recalculated, recalculate_formulas, recalculate_libreoffice, soffice_path
+from xlspectrum.recalc import RecalculationError, Recalculated, recalculate_formulas, recalculate_libreoffice
+from _markers import needs_libreoffice
 
-needs_libreoffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
 
 SCENARIOS = {
     "default (10 x Cisco VNI, no replacement)": {},

@@ -17,14 +17,14 @@ from test_workbook import all_formulas
 from xlspectrum import interference, rights_workbook, tvws
 from xlspectrum.cli import DEFAULT_WORKBOOKS, main
 from xlspectrum.files import same_package
-from xlspectrum.recalc import recalculate_formulas, recalculate_libreoffice, soffice_path
+from xlspectrum.recalc import recalculate_formulas, recalculate_libreoffice
 from xlspectrum.workbook import workbook_bytes
+from _markers import needs_libreoffice
 
 ROOT = Path(__file__).parent.parent
 COMMITTED = ROOT / DEFAULT_WORKBOOKS["interference"]
 #: decibel arithmetic (10 log10 of power, 20 log10 of distance, dBW to dBm), halves, kW to mW
 UNIVERSAL_CONSTANTS = {"0", "1", "2", "10", "20", "30", "1000000"}
-needs_libreoffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
 #: a case where households start in every region of Table II and the locations move
 SPREAD = ({"primary_kw": 0.05, "primary_reduction_kw": 0.01, "noise_figure_db": 12.0, "households": 250_000.0,
            "income_per_viewer": 3.0}, (20.0, 45.0, 60.0, 130.0))
