@@ -50,7 +50,7 @@ def all_formulas(book):
 
 def test_sheets_by_purpose(book):
     model = ["Demand", "Coverage", "Capacity", "Core", "Transmission", "Costs", "Revenue", "Outputs"]
-    assert book.sheetnames == (["Cover", "Inputs", *model, "Valuation", "Checks", "UHF Inputs"]
+    assert book.sheetnames == (["Cover", "Inputs", *model, "Valuation", "Sensitivity", "Checks", "UHF Inputs"]
                                + [f"UHF {name}" for name in model] + ["xlwings.conf"])
 
 

@@ -64,6 +64,7 @@ BOLD = Font(bold=True)
 THIN_TOP = Border(top=Side(style="thin"))
 
 CHECKS_SHEET = "Checks"
+SENSITIVITY_SHEET = "Sensitivity"
 #: Printed figures the model does not reproduce, on purpose (docs/cost-model.md, "Departures").
 KNOWN_DEPARTURES = (
     ("Coverage 'eNodeB - Microcell' (10.3.8.2), printed 1,000 in every year",
@@ -89,6 +90,7 @@ SHEET_PURPOSE = {
     "Revenue": "Revenue by the ARPU model and its present value (section 8.4)",
     "Outputs": "Cost by category, present value of total cost, charts",
     "Valuation": "Chapter 8: discounted cash flow, real options, deprival, benchmarking; thesis inputs beside this model",
+    SENSITIVITY_SHEET: "Tornado, Monte Carlo and the thesis' sensitivities, computed by xlspectrum when built (values, charts)",
     CHECKS_SHEET: "Input sanity checks and the printed Appendix C figures against the model",
     "xlwings.conf": "Points the xlwings add-in at xlspectrum.excel (UDF Modules)",
 }
@@ -655,7 +657,10 @@ def _assemble(overrides: Mapping[str, Any] | None) -> tuple[Workbook, _Layout]:
             _write_item(instance_sheets[item.sheet], instance, item)
     _write_valuation(valuation, layout)
     _write_checks(wb, layout)
-    wb.move_sheet(CHECKS_SHEET, offset=wb.sheetnames.index("Valuation") + 1 - wb.sheetnames.index(CHECKS_SHEET))
+    _write_sensitivity(wb, layout, overrides)
+    # outputs, then checks: Valuation, Sensitivity, Checks
+    for name, after in ((SENSITIVITY_SHEET, "Valuation"), (CHECKS_SHEET, SENSITIVITY_SHEET)):
+        wb.move_sheet(name, offset=wb.sheetnames.index(after) + 1 - wb.sheetnames.index(name))
     _write_charts(sheets, layout)
     _write_charts(uhf_sheets, uhf, network=", 700 MHz-only network")
     _add_xlwings_conf(wb)
@@ -663,6 +668,14 @@ def _assemble(overrides: Mapping[str, Any] | None) -> tuple[Workbook, _Layout]:
     _print_setup(wb)
     _stamp(wb, MODEL_MARKER)
     return wb, layout
+
+
+def _write_sensitivity(wb: Workbook, layout: _Layout, overrides: Mapping[str, Any] | None) -> None:
+    from .sensitivity_sheet import write_sensitivity
+
+    write_sensitivity(wb, lambda key: layout.at(SENSITIVITY_SHEET, 1).reference(key), overrides,
+                      master_check=MASTER_CHECK, tolerance_cell=TOLERANCE_CELL, block_heading=_block_heading,
+                      header_fill=HEADER_FILL, bold=BOLD, title_font=TITLE_FONT)
 
 
 def _add_xlwings_conf(wb: Workbook) -> None:
