@@ -71,3 +71,20 @@ def test_readme_sensitivity_figures_are_computed():
         expected = f"| {name} | " + " | ".join(cells).replace("%", " %") + " |"
         assert expected in README, expected
     assert re.search(r"\[2081\.4, 1962\.4, 1860\.0\]", README)
+
+
+def test_readme_sensitivity_chart_is_current():
+    """The chart's figures (text in the SVG) are today's: redraw it with the command the README names."""
+    import numpy as np
+
+    from xlspectrum import sensitivity
+
+    assert "![Tornado and Monte Carlo histogram" in README
+    assert "xlspectrum sensitivity --plot docs/images/sensitivity.svg" in README
+    svg = (Path(__file__).parent.parent / "docs/images/sensitivity.svg").read_text()
+    outputs = sensitivity.monte_carlo(samples=10_000, seed=1).outputs
+    for output in ("deprival", "project"):
+        p5, p50, p95 = np.percentile(outputs[output], [5, 50, 95]) / 1e6
+        assert f"P5 {p5:,.1f}, P50 {p50:,.1f}, P95 {p95:,.1f} NZ$ M" in svg, output
+    top = sensitivity.tornado().query("output == 'deprival'").iloc[0]
+    assert f"change from the base value {top['base'] / 1e6:,.1f} (NZ$ M)" in svg

@@ -21,7 +21,8 @@ from xlspectrum import sensitivity as sa
 from xlspectrum.cli import main
 from xlspectrum.costmodel import INPUTS
 from xlspectrum.recalc import recalculate_formulas, recalculate_libreoffice
-from xlspectrum.sensitivity_sheet import CHARTED, SAMPLES, SEED, SHEET, histogram
+from xlspectrum.sensitivity import histogram
+from xlspectrum.sensitivity_sheet import CHARTED, SAMPLES, SEED, SHEET
 from xlspectrum.workbook import build_workbook, cell_places, save_atomically
 from _markers import needs_libreoffice
 

@@ -581,9 +581,13 @@ def _echo_case_summary(summary: Any) -> None:
               help="Demand forecast of the base case [default: cisco_vni_linear, the thesis' Tables 8-11].")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Change the base case (repeatable).")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+@click.option("--plot", type=click.Path(path_type=Path), default=None, metavar="FILE.png|svg|pdf",
+              help="Also draw the tornado and Monte Carlo histogram of the deprival and project values "
+                   "(needs the extra 'sensitivity').")
+@click.option("--force", is_flag=True, help="Replace --plot's file even if it exists and differs.")
 def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correlations_file: Path | None, samples: int,
                 seed: int, sobol: bool, sobol_samples: int, demand_forecast: str | None, settings: tuple[str, ...],
-                output_format: str) -> None:
+                output_format: str, plot: Path | None, force: bool) -> None:
     """How the chapter 8 values move with their inputs: the thesis' presets, a tornado and a Monte Carlo.
 
     With no files: the thesis' own sensitivities (volatility, 38 % cheaper 28 GHz base
@@ -599,6 +603,9 @@ def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correla
     base["demand_forecast"] = demand_forecast or chosen or sa.BASE["demand_forecast"]
     if correlations_file is not None and montecarlo_file is None:
         raise Failure("--correlations needs --montecarlo: correlations are between the inputs of a Monte Carlo file")
+    image_format = plot.suffix.lower().lstrip(".") if plot is not None else ""
+    if plot is not None and image_format not in ("png", "svg", "pdf"):
+        raise Failure(f"--plot {plot}: the file name must end in .png, .svg or .pdf")
     ranges = sa.read_ranges(tornado_file) if tornado_file else sa.default_ranges(base=base)
     distributions = sa.read_distributions(montecarlo_file) if montecarlo_file else sa.default_distributions(base=base)
     correlation = sa.read_correlations(correlations_file, distributions) if correlations_file else None
@@ -618,6 +625,8 @@ def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correla
                           lambda p: sa.monte_carlo(distributions, samples, seed, correlation, base, p))
     sobol_table = (with_progress("Sobol indices", lambda p: sa.sobol(distributions, sobol_samples, seed, base, p))
                    if sobol else None)
+    if plot is not None:
+        _plot_sensitivity(plot, image_format, force, tornado_table, carlo, base, samples, seed)
     if output_format == "csv":
         click.echo(_sensitivity_csv(preset_table, tornado_table, carlo, sobol_table).to_csv(index=False), nl=False)
         return
@@ -656,6 +665,20 @@ def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correla
                    "first order S1 and total ST of the project value, largest ST first")
         part = sobol_table[sobol_table["output"] == "project"].sort_values("st", ascending=False).head(8)
         click.echo(part[["input", "s1", "st"]].round(3).to_string(index=False))
+
+
+def _plot_sensitivity(path: Path, image_format: str, force: bool, tornado_table: Any, carlo: Any,
+                      base: dict[str, Any], samples: int, seed: int) -> None:
+    from .files import write_file
+    from .sensitivity_plot import CHARTED, figure, image_bytes
+
+    changed = ", ".join(f"{k}={v}" for k, v in base.items() if k != "demand_forecast")
+    title = (f"Value of 28 GHz spectrum: sensitivity (xlspectrum; demand {base['demand_forecast']}"
+             f"{'; ' + changed if changed else ''}; {samples:,} Latin hypercube samples, seed {seed})")
+    fig = figure(tornado_table, carlo, CHARTED, title)
+    written = write_file(path, image_bytes(fig, image_format), force=force)
+    # on stderr: --format csv keeps stdout a table
+    click.echo(f"{'Wrote' if written else 'Unchanged:'} {path}", err=True)
 
 
 def _frame(columns: dict[str, Any]) -> Any:

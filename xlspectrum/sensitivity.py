@@ -32,6 +32,7 @@ section 9.1 (the PERT distribution).
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
@@ -421,6 +422,47 @@ def monte_carlo(distributions: list[Distribution] | None = None, samples: int = 
     drawn = latin_hypercube(distributions, samples, seed, correlation)
     outputs = evaluate_outputs(drawn, base, progress)
     return MonteCarlo(tuple(distributions), seed, correlation is not None, pd.DataFrame(drawn), outputs)
+
+
+# --------------------------------------------------------------------------------- histogram
+
+#: at most this many bins in :func:`histogram` (the Sensitivity sheet's and the chart's)
+HISTOGRAM_BINS = 25
+
+
+def histogram(values: np.ndarray, bins: int = HISTOGRAM_BINS) -> tuple[np.ndarray, np.ndarray]:
+    """Counts of ``values`` over bins of a round width, for the sheet's and the chart's histograms.
+
+    Parameters
+    ----------
+    values : array_like
+        Samples of an output [NZ$].
+    bins : int
+        The most bins wanted.
+
+    Returns
+    -------
+    edges : numpy.ndarray
+        Bin edges [NZ$ M], equally spaced by 1, 2, 2.5 or 5 x 10^k (the smallest such width
+        that needs at most ``bins`` bins), the first at or below the least value and the
+        last above the greatest.
+    counts : numpy.ndarray
+        Samples in each bin [-]; bins hold their lower edge, so the counts add up to the
+        number of values.
+    """
+    values = np.asarray(values, dtype=float) / 1e6
+    low, high = float(values.min()), float(values.max())
+    span = max(high - low, 1e-6 * max(1.0, abs(low), abs(high)))  # equal values: one narrow bin
+    raw = span / bins
+    power = 10.0 ** math.floor(math.log10(raw))
+    width = next(step * power for step in (1, 2, 2.5, 5, 10) if step * power * bins >= span)
+    start = math.floor(low / width) * width
+    count = max(1, math.ceil((high - start) / width))
+    if start + count * width <= high:
+        count += 1
+    edges = start + width * np.arange(count + 1)
+    counts, _ = np.histogram(values, edges)
+    return edges, counts
 
 
 # --------------------------------------------------------------------------------- Sobol

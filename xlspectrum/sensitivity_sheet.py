@@ -41,7 +41,6 @@ CHARTED = ("deprival", "project")
 #: gives the same file on any machine even where floating-point sums differ in the last bit
 MILLIONS_DECIMALS = 3
 INPUT_SIGNIFICANT_DIGITS = 10
-HISTOGRAM_BINS = 25
 
 #: characters of wrapped text per line in the merged B:H (a little under its width)
 SETTINGS_CHARS_PER_LINE = 125
@@ -198,26 +197,6 @@ def _histogram_chart(ws: Worksheet, header_row: int, first: int, last: int, titl
     return chart
 
 
-def histogram(values: np.ndarray, bins: int = HISTOGRAM_BINS) -> tuple[np.ndarray, np.ndarray]:
-    """Counts over round-numbered bins [NZ$ M] covering every value: (edges, counts).
-
-    The bin width is 1, 2, 2.5 or 5 x 10^k, the smallest giving at most ``bins`` bins.
-    """
-    values = np.asarray(values, dtype=float) / 1e6
-    low, high = float(values.min()), float(values.max())
-    span = max(high - low, 1e-6 * max(1.0, abs(low), abs(high)))  # equal values: one narrow bin
-    raw = span / bins
-    power = 10.0 ** math.floor(math.log10(raw))
-    width = next(step * power for step in (1, 2, 2.5, 5, 10) if step * power * bins >= span)
-    start = math.floor(low / width) * width
-    count = max(1, math.ceil((high - start) / width))
-    if start + count * width <= high:
-        count += 1
-    edges = start + width * np.arange(count + 1)
-    counts, _ = np.histogram(values, edges)
-    return edges, counts
-
-
 def write_sensitivity(wb: Workbook, input_reference: Callable[[str], str], overrides: Mapping[str, Any] | None,
                       *, master_check: str, tolerance_cell: str, block_heading: Callable[..., None],
                       header_fill: Any, bold: Font, title_font: Font) -> Worksheet:
@@ -332,7 +311,7 @@ def write_sensitivity(wb: Workbook, input_reference: Callable[[str], str], overr
 
     for i, output in enumerate(CHARTED):
         label = sa.OUTPUTS[output][0]
-        edges, counts = histogram(carlo.outputs[output].to_numpy())
+        edges, counts = sa.histogram(carlo.outputs[output].to_numpy())
         out.heading(f"Histogram: {label}, {SAMPLES:,} samples", new_page=i == 0)
         header = out.header(("Bin (NZ$ M)", "From (NZ$ M)", "To (NZ$ M)", "Centre (NZ$ M)", "Samples"))
         for low, high, count in zip(edges[:-1], edges[1:], counts):
