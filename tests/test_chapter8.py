@@ -107,3 +107,13 @@ def test_value_command_table_and_csv():
     assert csv.exit_code == 0 and csv.output.splitlines()[0] == "table,method,basis,value_nzd,nzd_per_mhz_pop,note"
     bad = runner.invoke(main, ["value", "--set", "volatility=-1"])
     assert bad.exit_code != 0 and "volatility" in bad.output
+
+
+def test_overrides_leave_the_inputs_that_define_the_700_mhz_network_alone():
+    """As on the workbook's UHF Inputs sheet, whose blue cells stay typed when Inputs changes."""
+    from xlspectrum.chapter8 import UHF_OVERRIDES, value
+
+    valued = value(carrier_bandwidth_mhz=800.0, wacc=0.1)
+    assert valued.mmwave.inputs["carrier_bandwidth_mhz"] == 800.0
+    assert valued.uhf.inputs["carrier_bandwidth_mhz"] == UHF_OVERRIDES["carrier_bandwidth_mhz"] == 40.0
+    assert valued.uhf.inputs["wacc"] == 0.1  # every other override applies to both networks

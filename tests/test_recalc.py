@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from xlspectrum.chapter8 import CROSS_CHECKS, NOT_PRINTED, ROWS, UHF_OVERRIDES, value
+from xlspectrum.chapter8 import CROSS_CHECKS, NOT_PRINTED, ROWS, UHF, UHF_OVERRIDES, value
 from xlspectrum.cli import main
 from xlspectrum.costmodel import run
 from xlspectrum.workbook import build_workbook, cell_places, compare_with_engine, save_atomically, valuation_cell
@@ -64,7 +64,7 @@ def test_libreoffice_matches_engine_every_line_item_every_year(tmp_path, overrid
     recalculated = recalculate_libreoffice(build(tmp_path, overrides))
     assert recalculated.problems() == {}
     assert compare_with_engine(recalculated.values, run(overrides)) == []
-    assert compare_with_engine(recalculated.values, run({**overrides, **UHF_OVERRIDES}), instance="uhf") == []
+    assert compare_with_engine(recalculated.values, run({**overrides, **UHF_OVERRIDES}), instance=UHF) == []
     assert valuation_mismatches(recalculated, value(overrides)) == []
     assert recalculated.value("Checks", "C4") is True
 
@@ -98,7 +98,7 @@ def test_edited_input_cell_follows_the_engine(tmp_path):
     assert compare_with_engine(recalculated.values, expected) == []
     # the 700 MHz network and the valuations follow the same edit
     assert compare_with_engine(recalculated.values, run(UHF_OVERRIDES, population=5_500_000, demand_forecast="usage"),
-                               instance="uhf") == []
+                               instance=UHF) == []
     assert valuation_mismatches(recalculated, value(population=5_500_000, demand_forecast="usage")) == []
     assert pv_cell(recalculated) != pytest.approx(run().pv_total_cost)
 
@@ -140,7 +140,7 @@ def test_formulas_engine_matches_engine_and_add_in_cross_checks(tmp_path):
     recalculated = recalculate_formulas(build(tmp_path, overrides))
     assert recalculated.problems() == {}
     assert compare_with_engine(recalculated.values, run(overrides), rtol=1e-9) == []
-    assert compare_with_engine(recalculated.values, run({**overrides, **UHF_OVERRIDES}), rtol=1e-9, instance="uhf") == []
+    assert compare_with_engine(recalculated.values, run({**overrides, **UHF_OVERRIDES}), rtol=1e-9, instance=UHF) == []
     assert valuation_mismatches(recalculated, value(overrides)) == []
     # the add-in's functions, registered in formulas, agree with the native formulas beside them
     for key in CROSS_CHECKS:
@@ -155,3 +155,17 @@ def test_problems_name_the_cells():
     assert recalculated.problems() == {"S!A2": "#DIV/0!", "S!A3": None}
     with pytest.raises(RecalculationError, match="S!A2='#DIV/0!'.*S!A3=None"):
         recalculated.raise_for_problems()
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_a_third_model_recalculates_as_its_engine(tmp_path):
+    from xlspectrum.costmodel import APPENDIX_C, UHF_700
+
+    wide = APPENDIX_C.with_overrides(name="wide", label="800 MHz carrier network", carrier_bandwidth_mhz=800)
+    models = (APPENDIX_C, UHF_700, wide)
+    recalculated = recalculate_libreoffice(save_atomically(build_workbook(models=models), tmp_path / "three.xlsx"))
+    assert recalculated.problems() == {}
+    assert compare_with_engine(recalculated.values, wide.run(), instance="wide", models=models) == []
+    assert compare_with_engine(recalculated.values, run(), models=models) == []
+    assert wide.run().pv_total_cost != pytest.approx(run().pv_total_cost)  # the third network differs

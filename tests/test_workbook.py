@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import FORMULAE
 
+from xlspectrum.chapter8 import UHF
 from xlspectrum.cli import DEFAULT_WORKBOOK, main
 from xlspectrum.costmodel import INPUTS, ITEMS
 from xlspectrum.workbook import (
@@ -80,7 +81,7 @@ def test_no_numbers_typed_in_formulas(book):
         assert numbers <= UNIVERSAL_CONSTANTS, (sheet, address, formula, numbers - UNIVERSAL_CONSTANTS)
 
 
-@pytest.mark.parametrize("instance", ["", "uhf"])
+@pytest.mark.parametrize("instance", ["", UHF])
 def test_one_formula_per_row_across_the_years(book, instance):
     places = cell_places(instance)
     for item in ITEMS:
@@ -143,7 +144,7 @@ def test_charts_present(book):
 def test_uhf_inputs_link_to_inputs_except_the_network_overrides(book):
     from xlspectrum.chapter8 import UHF_OVERRIDES
 
-    ws, main_places, uhf_places = book["UHF Inputs"], cell_places(), cell_places("uhf")
+    ws, main_places, uhf_places = book["UHF Inputs"], cell_places(), cell_places(UHF)
     for key, item in INPUTS.items():
         _, row, scalar = uhf_places[key]
         value = ws.cell(row, 3 if scalar else FIRST_YEAR_COLUMN).value
@@ -202,3 +203,38 @@ def test_build_rejects_bad_settings(tmp_path):
     result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "x.xlsx"), "--set", "demand_forecast=lots"])
     assert result.exit_code != 0 and "demand_forecast='lots' must be one of" in result.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def _three_models():
+    from xlspectrum.costmodel import APPENDIX_C, UHF_700
+
+    wide = APPENDIX_C.with_overrides(name="wide", label="800 MHz carrier network", carrier_bandwidth_mhz=800)
+    return (APPENDIX_C, UHF_700, wide)
+
+
+def test_the_generator_writes_a_list_of_models():
+    models = _three_models()
+    book = build_workbook(models=models)
+    model_sheets = ["Demand", "Coverage", "Capacity", "Core", "Transmission", "Costs", "Revenue", "Outputs"]
+    assert book.sheetnames[-10:] == ["WIDE Inputs"] + [f"WIDE {name}" for name in model_sheets] + ["xlwings.conf"]
+    places, main = cell_places("wide", models), cell_places("", models)
+    ws = book["WIDE Inputs"]
+    carrier, wacc = places["carrier_bandwidth_mhz"][1], places["wacc"][1]
+    assert ws[f"C{carrier}"].value == 800 and ws[f"C{carrier}"].font.color.rgb == "000000FF"  # typed: blue
+    assert ws[f"C{wacc}"].value == f"=Inputs!C{main['wacc'][1]}"  # the rest linked to the main Inputs
+    assert ws["A1"].value == "WIDE Inputs (800 MHz carrier network)"
+    cover = [row for row in book["Cover"].iter_rows(values_only=True) if row[0] == "WIDE Inputs"]
+    assert cover and cover[0][1].startswith("800 MHz carrier network: every input")
+    # the main model's sheets are the same with or without the third
+    default = build_workbook()
+    for name in ("Inputs", "Costs", "Valuation"):
+        assert [[c.value for c in r] for r in book[name].iter_rows()] == [[c.value for c in r] for r in default[name].iter_rows()]
+
+
+def test_models_must_name_the_network_the_valuation_uses():
+    from xlspectrum.costmodel import APPENDIX_C, UHF_700
+
+    with pytest.raises(ValueError, match="'uhf_700'"):
+        build_workbook(models=(APPENDIX_C,))
+    with pytest.raises(ValueError, match="distinct names"):
+        build_workbook(models=(APPENDIX_C, UHF_700, UHF_700))

@@ -33,8 +33,8 @@ from .costmodel.inputs import INPUTS, resolve
 
 BASES = ("thesis", "model")
 BASIS_LABELS = {"thesis": "thesis inputs", "model": "this model"}
-#: how valuation rows refer to the 700 MHz network's cost-model values
-UHF = "uhf"
+#: how valuation rows refer to the 700 MHz network's cost-model values: ``<model name>__<key>``
+UHF = UHF_700.name
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,6 @@ class ValuationRow:
         return f"{self.key}_{basis}"
 
 
-ROWS: list[ValuationRow] = []
 MONEY = '#,##0;[Red]-#,##0;"-"'
 PER_MHZ_POP = "0.000"
 
@@ -79,101 +78,113 @@ CISCO_VNI_OR_TEN_X = '(demand_forecast == "cisco_vni_linear") + (demand_forecast
 NOT_PRINTED = "not printed for this forecast"
 
 
-def _inherited(thesis: str | None) -> tuple[str, ...]:
-    """The conditions of the earlier thesis-column rows a formula uses."""
-    if thesis is None:
-        return ()
-    names = parse(thesis).names
-    found: dict[str, None] = {}
-    for row in ROWS:
-        if row.cell_key("thesis") in names:
-            found.update(dict.fromkeys(row.thesis_when))
-    return tuple(found)
+class _Rows:
+    """Valuation rows in order; a thesis-column formula inherits the conditions of the rows it uses."""
+
+    def __init__(self) -> None:
+        self.rows: list[ValuationRow] = []
+
+    def _inherited(self, thesis: str | None) -> tuple[str, ...]:
+        if thesis is None:
+            return ()
+        names = parse(thesis).names
+        found: dict[str, None] = {}
+        for row in self.rows:
+            if row.cell_key("thesis") in names:
+                found.update(dict.fromkeys(row.thesis_when))
+        return tuple(found)
+
+    def row(self, block: str, key: str, label: str, unit: str, thesis: str | None, model: str | None,
+            number_format: str = MONEY, note: str = "", thesis_when: tuple[str, ...] = ()) -> None:
+        when = tuple(dict.fromkeys(thesis_when + self._inherited(thesis)))
+        self.rows.append(ValuationRow(key, block, label, unit, {"thesis": thesis, "model": model}, number_format,
+                                      note, when))
+
+    def both(self, block: str, key: str, label: str, unit: str, formula: str, number_format: str = MONEY,
+             note: str = "") -> None:
+        """A row whose formula is the same for both bases, over the basis' own cells ({b})."""
+        self.row(block, key, label, unit, formula.format(b="thesis"), formula.format(b="model"), number_format, note)
 
 
-def _row(block: str, key: str, label: str, unit: str, thesis: str | None, model: str | None,
-         number_format: str = MONEY, note: str = "", thesis_when: tuple[str, ...] = ()) -> None:
-    when = tuple(dict.fromkeys(thesis_when + _inherited(thesis)))
-    ROWS.append(ValuationRow(key, block, label, unit, {"thesis": thesis, "model": model}, number_format, note, when))
+def _valuation_rows() -> tuple[ValuationRow, ...]:
+    """Every row of the Valuation sheet, block by block (thesis sections 8.3-8.6, Tables 8-12)."""
+    rows = _Rows()
+    B = "Discounted cash flow (eq. 16), thesis Table 8"
+    rows.row(B, "pv_revenue", "Present value of revenue (ARPU model)", "NZ$", "thesis_revenue_pv", "pv_revenue",
+             note="Thesis: Table 9's S, Cisco VNI only. This model: ARPU calibrated to it unless the ARPU input is set",
+             thesis_when=(CISCO_VNI, TODAY))
+    rows.row(B, "pv_cost_uhf", "Present value of cost - 700 MHz network", "NZ$",
+             'where(demand_forecast == "ten_x_linear", thesis_cost_pv_uhf_10x, thesis_cost_pv_uhf)', f"{UHF}__pv_total_cost",
+             note="Table 10 (734 M Cisco VNI, 2,264 M 10 x); this model: the UHF sheets (2 x 20 MHz, no 28 GHz small cells)",
+             thesis_when=(CISCO_VNI_OR_TEN_X, TODAY))
+    rows.row(B, "pv_cost_mmwave", "Present value of cost - 28 GHz + 700 MHz network", "NZ$",
+             'where(demand_forecast == "ten_x_linear", thesis_cost_pv_mmwave_10x, thesis_cost_pv_mmwave)', "pv_total_cost",
+             note="Table 9 K / Table 10 (1,289 M Cisco VNI, 1,979 M 10 x); this model: the Appendix C sheets",
+             thesis_when=(CISCO_VNI_OR_TEN_X, TODAY))
+    rows.both(B, "npv_uhf", "NPV - 700 MHz network", "NZ$", "pv_revenue_{b} - pv_cost_uhf_{b}", note="Table 8: 304 M")
+    rows.both(B, "npv_uhf_per_mhz_pop", "NPV - 700 MHz network per MHz per pop", "NZ$/MHz/pop",
+              "npv_uhf_{b} / (uhf_bandwidth_mhz * population)", "0.00", "Table 8: 1.60")
+    rows.both(B, "npv_mmwave", "NPV - 28 GHz + 700 MHz network (the DCF value of the 28 GHz spectrum)", "NZ$",
+              "pv_revenue_{b} - pv_cost_mmwave_{b}", note="Table 8: -251 M")
+    rows.both(B, "npv_mmwave_per_mhz_pop", "NPV - 28 GHz + 700 MHz network per MHz per pop", "NZ$/MHz/pop",
+              "npv_mmwave_{b} / (mmwave_bandwidth_mhz * population)", PER_MHZ_POP, "Table 8: -0.05")
+
+    B = "Real options (eqs. 17-20), thesis Table 9"
+    rows.both(B, "s", "S: present value of future cash flows", "NZ$", "pv_revenue_{b}")
+    rows.both(B, "k", "K: present value of the investment cost", "NZ$", "pv_cost_mmwave_{b}")
+    rows.both(B, "d1", "d1 (eq. 19)", "-",
+              "(ln(s_{b} / k_{b}) + (risk_free_rate + volatility ** 2 / 2) * option_years) / (volatility * sqrt(option_years))",
+              "0.000", "Table 9 inputs t, sigma and r are on the Inputs sheet; thesis: 0.379")
+    rows.both(B, "d2", "d2 (eq. 20)", "-", "d1_{b} - volatility * sqrt(option_years)", "0.000", "Thesis: -0.461")
+    rows.both(B, "n_d1", "N(d1)", "-", "normal_cdf(d1_{b})", "0.000", "Thesis: 0.648")
+    rows.both(B, "n_d2", "N(d2)", "-", "normal_cdf(d2_{b})", "0.000", "Thesis: 0.322")
+    rows.both(B, "option", "Option value (eq. 18)", "NZ$", "s_{b} * n_d1_{b} - k_{b} * exp(-risk_free_rate * option_years) * n_d2_{b}",
+              note="Thesis: 326 M")
+    rows.both(B, "project", "Project value = NPV + option value (eq. 17)", "NZ$", "npv_mmwave_{b} + option_{b}", note="Thesis: 75 M")
+    rows.both(B, "project_per_mhz_pop", "Project value per MHz per pop", "NZ$/MHz/pop",
+              "project_{b} / (mmwave_bandwidth_mhz * population)", PER_MHZ_POP, "Table 11: 0.02")
+
+    B = "Sensitivity of the option value to sigma (section 8.5)"
+    for name in ("volatility_low", "volatility_high", "volatility_very_high"):
+        sigma = name
+        d1 = f"(ln(s_{{b}} / k_{{b}}) + (risk_free_rate + {sigma} ** 2 / 2) * option_years) / ({sigma} * sqrt(option_years))"
+        d2 = f"({d1} - {sigma} * sqrt(option_years))"
+        rows.both(B, f"option_{name}", f"Option value at the {name.replace('volatility_', '').replace('_', ' ')} volatility input", "NZ$",
+                  f"s_{{b}} * normal_cdf({d1}) - k_{{b}} * exp(-risk_free_rate * option_years) * normal_cdf({d2})",
+                  note="Thesis: 429.6 M at sigma 50 %" if name == "volatility_high" else "")
+        rows.both(B, f"project_{name}", "Project value at that volatility", "NZ$", f"npv_mmwave_{{b}} + option_{name}_{{b}}",
+                  note="Thesis: 178.6 M at sigma 50 %" if name == "volatility_high" else "")
+
+    B = "Deprival method (section 8.6), thesis Table 10"
+    rows.both(B, "deprival", "Deprival value: PV cost without - PV cost with the 28 GHz spectrum", "NZ$",
+              "pv_cost_uhf_{b} - pv_cost_mmwave_{b}", note="734 M - 1,289 M = -555 M")
+    rows.both(B, "deprival_per_mhz_pop", "Deprival value per MHz per pop", "NZ$/MHz/pop",
+              "deprival_{b} / (mmwave_bandwidth_mhz * population)", PER_MHZ_POP, "Table 11: -0.11 (-0.117)")
+    rows.row(B, "deprival_10x", "Deprival value, 10 x Cisco VNI demand (thesis Table 10)", "NZ$",
+             "thesis_cost_pv_uhf_10x - thesis_cost_pv_mmwave_10x", None,
+             note="2,264 M - 1,979 M = 285 M (the text, with 1,980 M: 284 M); this model: select ten_x_linear on Inputs")
+    rows.row(B, "deprival_10x_per_mhz_pop", "Deprival value, 10 x demand, per MHz per pop", "NZ$/MHz/pop",
+             "deprival_10x_thesis / (mmwave_bandwidth_mhz * population)", None, PER_MHZ_POP, "Thesis: 0.06")
+
+    B = "Benchmarking (section 8.3)"
+    rows.both(B, "benchmark", "Benchmark value: price x bandwidth x population", "NZ$",
+              "benchmark_price_per_mhz_pop * mmwave_bandwidth_mhz * population", note="0.09 x 1,000 MHz x 4,746,100 = 427 M")
+    rows.both(B, "benchmark_per_mhz_pop", "Benchmark value per MHz per pop", "NZ$/MHz/pop",
+              "benchmark_{b} / (mmwave_bandwidth_mhz * population)", "0.00", "Table 11: 0.09")
+
+    B = "Thesis Table 12: demand and revenue brought forward 5 years (printed results)"
+    for key, label, thesis_key in (("t12_dcf", "Discounted cash flow", "thesis_t12_dcf"),
+                                   ("t12_real_options", "Real options", "thesis_t12_real_options"),
+                                   ("t12_deprival", "Deprival", "thesis_t12_deprival")):
+        rows.row(B, key, f"{label} (forward 5 years)", "NZ$", thesis_key, None,
+                 note="Printed; its inputs are not. This model: set the years brought forward to 5 on Inputs",
+                 thesis_when=(CISCO_VNI,))
+        rows.row(B, f"{key}_per_mhz_pop", f"{label} (forward 5 years) per MHz per pop", "NZ$/MHz/pop",
+                 f"{key}_thesis / (mmwave_bandwidth_mhz * population)", None, "0.00")
+    return tuple(rows.rows)
 
 
-def _both(block: str, key: str, label: str, unit: str, formula: str, number_format: str = MONEY, note: str = "") -> None:
-    """A row whose formula is the same for both bases, over the basis' own cells ({b})."""
-    _row(block, key, label, unit, formula.format(b="thesis"), formula.format(b="model"), number_format, note)
-
-
-B = "Discounted cash flow (eq. 16), thesis Table 8"
-_row(B, "pv_revenue", "Present value of revenue (ARPU model)", "NZ$", "thesis_revenue_pv", "pv_revenue",
-     note="Thesis: Table 9's S, Cisco VNI only. This model: ARPU calibrated to it unless the ARPU input is set",
-     thesis_when=(CISCO_VNI, TODAY))
-_row(B, "pv_cost_uhf", "Present value of cost - 700 MHz network", "NZ$",
-     'where(demand_forecast == "ten_x_linear", thesis_cost_pv_uhf_10x, thesis_cost_pv_uhf)', f"{UHF}__pv_total_cost",
-     note="Table 10 (734 M Cisco VNI, 2,264 M 10 x); this model: the UHF sheets (2 x 20 MHz, no 28 GHz small cells)",
-     thesis_when=(CISCO_VNI_OR_TEN_X, TODAY))
-_row(B, "pv_cost_mmwave", "Present value of cost - 28 GHz + 700 MHz network", "NZ$",
-     'where(demand_forecast == "ten_x_linear", thesis_cost_pv_mmwave_10x, thesis_cost_pv_mmwave)', "pv_total_cost",
-     note="Table 9 K / Table 10 (1,289 M Cisco VNI, 1,979 M 10 x); this model: the Appendix C sheets",
-     thesis_when=(CISCO_VNI_OR_TEN_X, TODAY))
-_both(B, "npv_uhf", "NPV - 700 MHz network", "NZ$", "pv_revenue_{b} - pv_cost_uhf_{b}", note="Table 8: 304 M")
-_both(B, "npv_uhf_per_mhz_pop", "NPV - 700 MHz network per MHz per pop", "NZ$/MHz/pop",
-      "npv_uhf_{b} / (uhf_bandwidth_mhz * population)", "0.00", "Table 8: 1.60")
-_both(B, "npv_mmwave", "NPV - 28 GHz + 700 MHz network (the DCF value of the 28 GHz spectrum)", "NZ$",
-      "pv_revenue_{b} - pv_cost_mmwave_{b}", note="Table 8: -251 M")
-_both(B, "npv_mmwave_per_mhz_pop", "NPV - 28 GHz + 700 MHz network per MHz per pop", "NZ$/MHz/pop",
-      "npv_mmwave_{b} / (mmwave_bandwidth_mhz * population)", PER_MHZ_POP, "Table 8: -0.05")
-
-B = "Real options (eqs. 17-20), thesis Table 9"
-_both(B, "s", "S: present value of future cash flows", "NZ$", "pv_revenue_{b}")
-_both(B, "k", "K: present value of the investment cost", "NZ$", "pv_cost_mmwave_{b}")
-_both(B, "d1", "d1 (eq. 19)", "-",
-      "(ln(s_{b} / k_{b}) + (risk_free_rate + volatility ** 2 / 2) * option_years) / (volatility * sqrt(option_years))",
-      "0.000", "Table 9 inputs t, sigma and r are on the Inputs sheet; thesis: 0.379")
-_both(B, "d2", "d2 (eq. 20)", "-", "d1_{b} - volatility * sqrt(option_years)", "0.000", "Thesis: -0.461")
-_both(B, "n_d1", "N(d1)", "-", "normal_cdf(d1_{b})", "0.000", "Thesis: 0.648")
-_both(B, "n_d2", "N(d2)", "-", "normal_cdf(d2_{b})", "0.000", "Thesis: 0.322")
-_both(B, "option", "Option value (eq. 18)", "NZ$", "s_{b} * n_d1_{b} - k_{b} * exp(-risk_free_rate * option_years) * n_d2_{b}",
-      note="Thesis: 326 M")
-_both(B, "project", "Project value = NPV + option value (eq. 17)", "NZ$", "npv_mmwave_{b} + option_{b}", note="Thesis: 75 M")
-_both(B, "project_per_mhz_pop", "Project value per MHz per pop", "NZ$/MHz/pop",
-      "project_{b} / (mmwave_bandwidth_mhz * population)", PER_MHZ_POP, "Table 11: 0.02")
-
-B = "Sensitivity of the option value to sigma (section 8.5)"
-for name in ("volatility_low", "volatility_high", "volatility_very_high"):
-    sigma = name
-    d1 = f"(ln(s_{{b}} / k_{{b}}) + (risk_free_rate + {sigma} ** 2 / 2) * option_years) / ({sigma} * sqrt(option_years))"
-    d2 = f"({d1} - {sigma} * sqrt(option_years))"
-    _both(B, f"option_{name}", f"Option value at the {name.replace('volatility_', '').replace('_', ' ')} volatility input", "NZ$",
-          f"s_{{b}} * normal_cdf({d1}) - k_{{b}} * exp(-risk_free_rate * option_years) * normal_cdf({d2})",
-          note="Thesis: 429.6 M at sigma 50 %" if name == "volatility_high" else "")
-    _both(B, f"project_{name}", "Project value at that volatility", "NZ$", f"npv_mmwave_{{b}} + option_{name}_{{b}}",
-          note="Thesis: 178.6 M at sigma 50 %" if name == "volatility_high" else "")
-
-B = "Deprival method (section 8.6), thesis Table 10"
-_both(B, "deprival", "Deprival value: PV cost without - PV cost with the 28 GHz spectrum", "NZ$",
-      "pv_cost_uhf_{b} - pv_cost_mmwave_{b}", note="734 M - 1,289 M = -555 M")
-_both(B, "deprival_per_mhz_pop", "Deprival value per MHz per pop", "NZ$/MHz/pop",
-      "deprival_{b} / (mmwave_bandwidth_mhz * population)", PER_MHZ_POP, "Table 11: -0.11 (-0.117)")
-_row(B, "deprival_10x", "Deprival value, 10 x Cisco VNI demand (thesis Table 10)", "NZ$",
-     "thesis_cost_pv_uhf_10x - thesis_cost_pv_mmwave_10x", None,
-     note="2,264 M - 1,979 M = 285 M (the text, with 1,980 M: 284 M); this model: select ten_x_linear on Inputs")
-_row(B, "deprival_10x_per_mhz_pop", "Deprival value, 10 x demand, per MHz per pop", "NZ$/MHz/pop",
-     "deprival_10x_thesis / (mmwave_bandwidth_mhz * population)", None, PER_MHZ_POP, "Thesis: 0.06")
-
-B = "Benchmarking (section 8.3)"
-_both(B, "benchmark", "Benchmark value: price x bandwidth x population", "NZ$",
-      "benchmark_price_per_mhz_pop * mmwave_bandwidth_mhz * population", note="0.09 x 1,000 MHz x 4,746,100 = 427 M")
-_both(B, "benchmark_per_mhz_pop", "Benchmark value per MHz per pop", "NZ$/MHz/pop",
-      "benchmark_{b} / (mmwave_bandwidth_mhz * population)", "0.00", "Table 11: 0.09")
-
-B = "Thesis Table 12: demand and revenue brought forward 5 years (printed results)"
-for key, label, thesis_key in (("t12_dcf", "Discounted cash flow", "thesis_t12_dcf"),
-                               ("t12_real_options", "Real options", "thesis_t12_real_options"),
-                               ("t12_deprival", "Deprival", "thesis_t12_deprival")):
-    _row(B, key, f"{label} (forward 5 years)", "NZ$", thesis_key, None,
-         note="Printed; its inputs are not. This model: set the years brought forward to 5 on Inputs",
-         thesis_when=(CISCO_VNI,))
-    _row(B, f"{key}_per_mhz_pop", f"{label} (forward 5 years) per MHz per pop", "NZ$/MHz/pop",
-         f"{key}_thesis / (mmwave_bandwidth_mhz * population)", None, "0.00")
+ROWS: tuple[ValuationRow, ...] = _valuation_rows()
 
 BY_KEY = {row.key: row for row in ROWS}
 
@@ -267,7 +278,10 @@ def _declared_scalars(result: CostModelResult) -> dict[str, Any]:
 
 
 def value(overrides: Mapping[str, Any] | None = None, **more: Any) -> Valuation:
-    """Run both networks on the same inputs (``overrides`` apply to both) and every valuation row.
+    """Run both networks on the same inputs and every valuation row.
+
+    ``overrides`` apply to both networks, except the inputs that define the 700 MHz-only
+    network (:data:`UHF_OVERRIDES`: its carrier and cell mix), which stay that network's own.
 
     >>> v = value(demand_forecast="cisco_vni_linear")
     >>> round(v.get("option", "thesis") / 1e6)
@@ -277,7 +291,8 @@ def value(overrides: Mapping[str, Any] | None = None, **more: Any) -> Valuation:
     inputs = resolve(shared)
     _check_valuation_inputs(inputs)
     mmwave = APPENDIX_C.run(shared)
-    uhf = UHF_700.run(shared)
+    # the inputs that define the 700 MHz network stay its own, as on the workbook's UHF Inputs sheet
+    uhf = UHF_700.run({key: v for key, v in shared.items() if key not in UHF_700.overridden})
     # with scenarios, every name is (N, 1) so that [..., 0] below keeps the scenario axis
     names: dict[str, Any] = {key: _column(v) if INPUTS[key].kind == "number" else v for key, v in inputs.items()}
     names.update({k: _column(v) for k, v in _declared_scalars(mmwave).items()})

@@ -24,7 +24,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 from openpyxl import Workbook
@@ -35,9 +35,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .costmodel.checks import CHECKS, TOLERANCE
+from .costmodel.engine import Model
 from .costmodel.expressions import CellResolver, ExpressionError, to_excel
-from .costmodel.inputs import INPUTS, YEARS, Input, resolve
-from .costmodel.lineitems import BY_KEY, ITEMS, SHEETS, LineItem
+from .costmodel.inputs import INPUTS, YEARS, Input
+from .costmodel.lineitems import BY_KEY, LineItem
+from .costmodel.networks import MODELS, NETWORK_NOTES, UHF_700
 from .costmodel.printed import ABSOLUTE_TOLERANCE, PRINTED
 from .files import write_file
 
@@ -65,6 +67,8 @@ THIN_TOP = Border(top=Side(style="thin"))
 
 CHECKS_SHEET = "Checks"
 SENSITIVITY_SHEET = "Sensitivity"
+#: the sheet-name prefix of each model after the first (others: the model's name in capitals)
+SHEET_PREFIXES = {UHF_700.name: "UHF "}
 #: Printed figures the model does not reproduce, on purpose (docs/cost-model.md, "Departures").
 KNOWN_DEPARTURES = (
     ("Coverage 'eNodeB - Microcell' (10.3.8.2), printed 1,000 in every year",
@@ -217,18 +221,19 @@ def _input_format(item: Input) -> str:
     return "General"
 
 
-def _write_inputs(wb: Workbook, layout: _Layout, values: Mapping[str, Any],
+def _write_inputs(wb: Workbook, layout: _Layout, model: Model, values: Mapping[str, Any],
                   linked_to: _Layout | None = None, typed: Mapping[str, str] | None = None) -> None:
-    """The Inputs sheet; with ``linked_to``, a copy whose cells link to that sheet except ``typed``."""
+    """The Inputs sheet of ``model``; with ``linked_to``, a copy whose cells link to that sheet except ``typed``."""
     name = f"{layout.sheet_prefix}Inputs"
     ws = wb.create_sheet(name)
+    inputs = model.inputs
     typed = typed or {}
     first_year_row = None
     row = FIRST_ROW
-    for section in dict.fromkeys(i.section for i in INPUTS.values()):
+    for section in dict.fromkeys(i.section for i in inputs.values()):
         _block_heading(ws, row, section)
         row += 1
-        for item in (i for i in INPUTS.values() if i.section == section):
+        for item in (i for i in inputs.values() if i.section == section):
             layout.places[item.key] = _Place(name, row, scalar=item.kind != "series")
             if item.key == "first_year":
                 first_year_row = row
@@ -256,15 +261,15 @@ def _write_inputs(wb: Workbook, layout: _Layout, values: Mapping[str, Any],
         row += 1
     layout.in_range_column = f"{_quoted(name)}!${_col(IN_RANGE_COLUMN)}${FIRST_ROW}:${_col(IN_RANGE_COLUMN)}${row}"
     if linked_to is not None:
-        _timeline(ws, f"{name} (700 MHz-only network)", None, source_header="Thesis source")
-        ws.cell(FIRST_ROW - 1, 1, "Linked to the Inputs sheet except the blue cells, which define the 700 MHz-only "
-                                  "network").font = Font(italic=True, color="595959")
+        _timeline(ws, f"{name} ({model.label})", None, source_header="Thesis source")
+        ws.cell(FIRST_ROW - 1, 1, f"Linked to the Inputs sheet except the blue cells, which define the {model.label}"
+                ).font = Font(italic=True, color="595959")
         _range_headers(ws)
         return
     # the lists behind the choice inputs (data validation and the Checks sheet read them)
     _block_heading(ws, row, "Options of the choice inputs")
     row += 1
-    for item in (i for i in INPUTS.values() if i.kind == "choice"):
+    for item in (i for i in inputs.values() if i.kind == "choice"):
         start = row
         for option in item.options:
             ws.cell(row, 1, f"Option for: {item.label}")
@@ -314,13 +319,13 @@ def _range_headers(ws: Worksheet) -> None:
         ws.column_dimensions[_col(column)].width = width
 
 
-def _lay_out_calculations(wb: Workbook, layout: _Layout) -> dict[str, Worksheet]:
+def _lay_out_calculations(wb: Workbook, layout: _Layout, model: Model) -> dict[str, Worksheet]:
     sheets = {}
-    for model_sheet in SHEETS:
+    for model_sheet in model.sheets:
         name = f"{layout.sheet_prefix}{model_sheet}"
         ws = wb.create_sheet(name)
         sheets[model_sheet] = ws
-        for item, row in _rows_under_blocks(ws, [i for i in ITEMS if i.sheet == model_sheet]):
+        for item, row in _rows_under_blocks(ws, [i for i in model.items if i.sheet == model_sheet]):
             layout.places[item.key] = _Place(name, row, item.scalar)
     return sheets
 
@@ -523,7 +528,8 @@ def _paragraph(ws: Worksheet, row: int, text: str, font: Font | None = None) -> 
     ws.row_dimensions[row].height = LINE_HEIGHT_PT * lines + 3
 
 
-def _write_cover(wb: Workbook, layout: _Layout) -> None:
+def _write_cover(wb: Workbook, layout: _Layout, prefixes: Mapping[str, str]) -> None:
+    """The Cover sheet; ``prefixes`` maps the sheet prefix of each further model to its label."""
     ws = wb["Cover"]
     ref = lambda key: layout.at("Cover", 2).reference(key)  # noqa: E731
     demand = ref("demand_forecast")
@@ -607,9 +613,9 @@ def _write_cover(wb: Workbook, layout: _Layout) -> None:
     row += 1
     for name in wb.sheetnames:
         ws.cell(row, 1, name).font = BOLD
-        base = name.removeprefix("UHF ")
-        purpose = SHEET_PURPOSE.get(base, "")
-        text = f"700 MHz-only network: {purpose[0].lower()}{purpose[1:]}" if base != name else purpose
+        prefix = next((p for p in prefixes if name.startswith(p)), "")
+        purpose = SHEET_PURPOSE.get(name.removeprefix(prefix), "")
+        text = f"{prefixes[prefix]}: {purpose[0].lower()}{purpose[1:]}" if prefix else purpose
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
         ws.cell(row, 2, text)
         row += 1
@@ -634,37 +640,56 @@ def _print_setup(wb: Workbook) -> None:
                 ws.print_title_rows = f"1:{last_header}"
 
 
-def _assemble(overrides: Mapping[str, Any] | None) -> tuple[Workbook, _Layout]:
-    from .chapter8 import NETWORK_NOTES, UHF, UHF_OVERRIDES
+def sheet_prefix(model: Model, main: Model) -> str:
+    """What the sheets of ``model`` are called before Inputs, Demand, ...: nothing for the main model."""
+    if model is main:
+        return ""
+    return SHEET_PREFIXES.get(model.name, f"{model.name.upper()} ")
 
-    values = resolve(overrides)
+
+def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MODELS) -> tuple[Workbook, _Layout]:
+    """The workbook of ``models``: the first on Inputs, Demand, ..., Outputs with the Valuation,
+    Sensitivity and Checks sheets; each other model on its own prefixed sheets, its inputs linked
+    to the first model's except those it overrides (typed, in blue), which its formulas and
+    the valuation reach as ``<model name>__<key>``."""
+    from .chapter8 import UHF
+
+    names = [model.name for model in models]
+    if len(set(names)) != len(names) or UHF not in names[1:]:
+        raise ValueError(f"models={names}: give distinct names, the main network first and {UHF!r} (the 700 MHz-only "
+                         "network the Valuation sheet's deprival value uses) among the others")
+    main, *others = models
+    values = main.resolve(overrides)
     wb = Workbook()
     wb.active.title = "Cover"
     layout = _Layout()
-    _write_inputs(wb, layout, values)
-    sheets = _lay_out_calculations(wb, layout)
+    _write_inputs(wb, layout, main, values)
+    instances = [(main, layout, _lay_out_calculations(wb, layout, main))]
     valuation = wb.create_sheet("Valuation")
-    uhf = _Layout(sheet_prefix="UHF ")
-    layout.others[UHF] = uhf
-    _write_inputs(wb, uhf, {**values, **UHF_OVERRIDES}, linked_to=layout,
-                  typed={k: f"700 MHz network: {NETWORK_NOTES['uhf_700'][k]}" for k in UHF_OVERRIDES})
-    uhf_sheets = _lay_out_calculations(wb, uhf)
-    for instance, instance_sheets, label in ((layout, sheets, ""), (uhf, uhf_sheets, " (700 MHz network)")):
-        for name, ws in instance_sheets.items():
+    for model in others:
+        own = _Layout(sheet_prefix=sheet_prefix(model, main))
+        layout.others[model.name] = own
+        notes = NETWORK_NOTES.get(model.name, {})
+        typed = {key: f"{model.label}: {notes.get(key, 'this network defines it')}" for key in model.overridden}
+        _write_inputs(wb, own, model, {**values, **model.overridden}, linked_to=layout, typed=typed)
+        instances.append((model, own, _lay_out_calculations(wb, own, model)))
+    for model, instance, sheets in instances:
+        label = "" if model is main else f" ({model.label})"
+        for name, ws in sheets.items():
             _timeline(ws, f"{ws.title}{label}", None)
             ws.cell(FIRST_ROW - 1, 1, SHEET_PURPOSE[name]).font = Font(italic=True, color="595959")
-        for item in ITEMS:
-            _write_item(instance_sheets[item.sheet], instance, item)
+        for item in model.items:
+            _write_item(sheets[item.sheet], instance, item)
     _write_valuation(valuation, layout)
     _write_checks(wb, layout)
     _write_sensitivity(wb, layout, overrides)
     # outputs, then checks: Valuation, Sensitivity, Checks
     for name, after in ((SENSITIVITY_SHEET, "Valuation"), (CHECKS_SHEET, SENSITIVITY_SHEET)):
         wb.move_sheet(name, offset=wb.sheetnames.index(after) + 1 - wb.sheetnames.index(name))
-    _write_charts(sheets, layout)
-    _write_charts(uhf_sheets, uhf, network=", 700 MHz-only network")
+    for model, instance, sheets in instances:
+        _write_charts(sheets, instance, network="" if model is main else f", {model.label}")
     _add_xlwings_conf(wb)
-    _write_cover(wb, layout)
+    _write_cover(wb, layout, {sheet_prefix(model, main): model.label for model in others})
     _print_setup(wb)
     _stamp(wb, MODEL_MARKER)
     return wb, layout
@@ -706,9 +731,14 @@ def has_marker(path: str | os.PathLike[str], marker: str, sheets: set[str]) -> b
         book.close()
 
 
-def build_workbook(overrides: Mapping[str, Any] | None = None) -> Workbook:
-    """The cost models and valuations as an openpyxl Workbook of live formulas, inputs from ``overrides``."""
-    return _assemble(overrides)[0]
+def build_workbook(overrides: Mapping[str, Any] | None = None, models: Sequence[Model] = MODELS) -> Workbook:
+    """The cost models and valuations as an openpyxl Workbook of live formulas, inputs from ``overrides``.
+
+    ``models``: the first is laid out on Inputs, Demand, ..., Outputs; each other on its own
+    sheets (``UHF Inputs`` ... for the 700 MHz-only network, ``<NAME> Inputs`` ... otherwise).
+    The 700 MHz-only network must be among them: the Valuation sheet's deprival value uses it.
+    """
+    return _assemble(overrides, tuple(models))[0]
 
 
 VALUATION_COLUMNS = {"thesis": VALUE_COLUMN, "model": OPENING_COLUMN}
@@ -797,18 +827,18 @@ def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
     ws.freeze_panes = ws.cell(FIRST_ROW - 1, VALUE_COLUMN)
 
 
-@functools.lru_cache(maxsize=1)
-def _default_layout() -> _Layout:
-    return _assemble(None)[1]
+@functools.lru_cache(maxsize=4)
+def _default_layout(models: tuple[Model, ...] = MODELS) -> _Layout:
+    return _assemble(None, models)[1]
 
 
-def cell_places(instance: str = "") -> dict[str, tuple[str, int, bool]]:
+def cell_places(instance: str = "", models: Sequence[Model] = MODELS) -> dict[str, tuple[str, int, bool]]:
     """Sheet, row and single-value flag of every input and line item of a model instance.
 
-    ``instance`` is ``""`` for the 28 GHz + 700 MHz network and ``"uhf"`` for the 700 MHz
-    network; the main instance also lists the Valuation cells (``<row>_thesis``, ``<row>_model``).
+    ``instance`` is ``""`` for the first model (the 28 GHz + 700 MHz network) or another
+    model's name (:data:`xlspectrum.chapter8.UHF` for the 700 MHz-only network); the main instance also lists the Valuation cells (``<row>_thesis``, ``<row>_model``).
     """
-    layout = _default_layout()
+    layout = _default_layout(tuple(models))
     if instance:
         layout = layout.others[instance]
     return {key: (p.sheet, p.row, p.scalar) for key, p in layout.places.items()}
@@ -855,7 +885,7 @@ def is_thesis_model(path: str | os.PathLike[str]) -> bool:
 
 
 def compare_with_engine(values: Mapping[str, Any], result: Any, rtol: float = 1e-9, atol: float = 1e-6,
-                        instance: str = "") -> list[str]:
+                        instance: str = "", models: Sequence[Model] = MODELS) -> list[str]:
     """Every line item, every year, of recalculated workbook ``values`` against ``result``.
 
     ``values`` maps ``"Sheet!A1"`` to the recalculated value; ``result`` is a
@@ -863,8 +893,8 @@ def compare_with_engine(values: Mapping[str, Any], result: Any, rtol: float = 1e
     :func:`cell_places`).  Returns one line per mismatch.
     """
     mismatches = []
-    for key, (sheet, row, scalar) in cell_places(instance).items():
-        if key not in BY_KEY:
+    for key, (sheet, row, scalar) in cell_places(instance, models).items():
+        if key not in result.model.by_key:
             continue
         expected = np.asarray(result[key], dtype=float)
         columns = [VALUE_COLUMN] if scalar else range(FIRST_YEAR_COLUMN, LAST_YEAR_COLUMN + 1)
