@@ -144,3 +144,34 @@ def test_inputs_list_which_kinds_may_vary():
     numbers = [key for key, item in INPUTS.items() if item.kind == "number"]
     assert "wacc" in numbers and "demand_forecast" not in numbers
     assert isinstance(run(wacc=pd.Series([0.08, 0.1])).pv_total_cost, np.ndarray)
+
+
+def test_series_inputs_vary_by_scenario_as_rows():
+    """A series (one value per year) given as N rows runs N scenarios, equal to N separate runs."""
+    rollouts = np.array([[0.05, 0.2, 0.25, 0.25, 0.2, 0.05], [0.1, 0.2, 0.2, 0.2, 0.2, 0.1], [0.5, 0.5, 0, 0, 0, 0]])
+    efficiency = np.vstack([INPUTS["spectral_efficiency_printed"].default * f for f in (1.0, 1.1, 0.9)])
+    together = APPENDIX_C.run(rollout=rollouts, spectral_efficiency_printed=efficiency, wacc=np.array([0.08, 0.09, 0.1]))
+    valued = chapter8.value(rollout=pd.DataFrame(rollouts), spectral_efficiency_printed=efficiency,
+                            wacc=np.array([0.08, 0.09, 0.1]))
+    assert together.scenarios == 3
+    for i, wacc in enumerate((0.08, 0.09, 0.1)):
+        alone = APPENDIX_C.run(rollout=rollouts[i], spectral_efficiency_printed=efficiency[i], wacc=wacc)
+        for item in APPENDIX_C.items:
+            assert np.array_equal(together[item.key][i], alone[item.key]), (item.key, i)
+        single = chapter8.value(rollout=rollouts[i], spectral_efficiency_printed=efficiency[i], wacc=wacc)
+        assert valued.get("deprival", "model")[i] == single.get("deprival", "model")
+    assert len(set(together.pv_total_cost)) == 3
+
+
+@pytest.mark.parametrize("rows, error, message", [
+    (np.full((2, 16), 0.1), WrongTypeError, "got shape (2, 16)"),
+    (np.array([[1.0, 0, 0], [np.nan, 1.0, 0]]), OutOfRangeError, "rollout must be finite in every scenario (scenario 1"),
+    (np.array([[1.0, 0, 0], [0.5, 1.5, 0]]), OutOfRangeError, "rollout=1.5 (scenario 1, year 2) is outside"),
+    (np.array([[1.0, 0, 0], [0.5, 0.4, 0]]), OutOfRangeError, "roll-out shares sum to 100 %: 0.9 (scenario 1)"),
+    (np.array([[1.0], [0.5]]), OutOfRangeError, "roll-out shares sum to 100 %: 0.5 (scenario 1)"),
+])
+def test_bad_series_scenarios_are_refused_naming_scenario_and_year(rows, error, message):
+    import re
+
+    with pytest.raises(error, match=re.escape(message)):
+        run(rollout=rows)

@@ -5,7 +5,8 @@ A :class:`Model` is a set of line items over a set of inputs, with defaults.  It
 and returns a :class:`CostModelResult`: the values, tidy pandas tables and the present
 value of total cost (thesis eq. (16), t = 0 in the first year, at the WACC input).
 
-Any number input may be a 1-D array of N scenarios: one run then evaluates all of them
+Any number input may be a 1-D array of N scenarios, and any series input (one value per
+year) a 2-D array of N rows: one run then evaluates all of them
 at once, each line item carrying a leading scenario axis, with results equal to N
 separate runs (the same operations on the same numbers, element by element).
 
@@ -147,8 +148,10 @@ class ScenarioError(ValueError):
 
 
 def _scenario_count(inputs: Mapping[str, Any], model_inputs: Mapping[str, Input]) -> int | None:
+    # a number varies as a 1-D array, a series (one value per year) as a 2-D array of rows
+    dimensions = {"number": 1, "series": 2}
     counts = {key: np.shape(value)[0] for key, value in inputs.items()
-              if key in model_inputs and model_inputs[key].kind == "number" and np.ndim(value) == 1}
+              if key in model_inputs and np.ndim(value) == dimensions.get(model_inputs[key].kind)}
     if not counts:
         return None
     if len(set(counts.values())) > 1:
@@ -220,7 +223,8 @@ class Model:
     def run(self, overrides: Mapping[str, Any] | None = None, **more: Any) -> "CostModelResult":
         """Evaluate the model; ``overrides`` (or keywords) replace inputs by key.
 
-        A number input given as a 1-D array of N values runs N scenarios at once.
+        A number input given as a 1-D array of N values, or a series input as N rows (a 2-D
+        array or a DataFrame), runs N scenarios at once.
         """
         requested = {**(overrides or {}), **more}
         inputs = self.resolve(requested)

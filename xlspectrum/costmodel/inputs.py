@@ -6,7 +6,8 @@ Checks sheet), its source (thesis section or table) and a note where the value w
 inferred rather than printed.  Kinds:
 
 * ``number``  a scalar, or a 1-D array of N values to run N scenarios at once;
-* ``series``  one value per model year from the first year (later years are 0);
+* ``series``  one value per model year from the first year (later years are 0), or N rows
+  of them to run N scenarios;
 * ``choice``  one of the listed options (text);
 * ``switch``  TRUE or FALSE.
 """
@@ -74,8 +75,12 @@ class Input:
             if self.is_rate and value > self.high and 1 < value <= 100 and self.low <= value / 100 <= self.high:
                 hint = f"; rates are fractions (type 9 % as 0.09): did you mean {_fmt(value / 100)}?"
             position = int(np.flatnonzero(bad)[0])
-            where = (f" (year {position + 1})" if self.kind == "series"
-                     else f" (scenario {position})" if array.ndim == 1 else "")
+            if self.kind == "series" and array.ndim == 2:
+                scenario, year = divmod(position, array.shape[1])
+                where = f" (scenario {scenario}, year {year + 1})"
+            else:
+                where = (f" (year {position + 1})" if self.kind == "series"
+                         else f" (scenario {position})" if array.ndim == 1 else "")
             raise OutOfRangeError(
                 f"{self.key}={_fmt(value)}{where} is outside its valid range {self.range_text()}{unit} "
                 f"({self.label}){hint}"
@@ -104,14 +109,7 @@ class Input:
                 raise WrongTypeError(f"{self.key}={value!r} must be True or False")
             return bool(value)
         if self.kind == "series":
-            try:
-                array = np.asarray(value, dtype=float).ravel()
-            except (TypeError, ValueError) as exc:
-                raise WrongTypeError(f"{self.key}={value!r} must be numbers, one per year") from exc
-            if array.size > YEARS or not np.isfinite(array).all():
-                raise OutOfRangeError(f"{self.key} must hold at most {YEARS} finite values, one per year")
-            self.check_range(array)
-            return np.concatenate([array, np.zeros(YEARS - array.size)])
+            return self._series(value)
         if isinstance(value, (list, tuple, np.ndarray, pd.Series)) and not isinstance(value, np.generic):
             return self._scenarios(value)
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -120,6 +118,29 @@ class Input:
             raise OutOfRangeError(f"{self.key}={value!r} must be finite")
         self.check_range(np.asarray(float(value)))
         return float(value)
+
+    def _series(self, value: Any) -> np.ndarray:
+        """One value per year (at most YEARS, zeros after), or a 2-D array of one such row per scenario."""
+        try:
+            array = np.array(value, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise WrongTypeError(f"{self.key}={value!r} must be numbers, one per year") from exc
+        if isinstance(value, pd.DataFrame) or array.ndim == 2:
+            if array.shape[0] == 0 or array.shape[1] > YEARS:
+                raise WrongTypeError(f"{self.key} by scenario must be N rows of at most {YEARS} values, one per year; "
+                                     f"got shape {array.shape}")
+            bad = ~np.isfinite(array).all(axis=1)
+            if bad.any():
+                raise OutOfRangeError(f"{self.key} must be finite in every scenario (scenario {int(np.flatnonzero(bad)[0])} is not)")
+            self.check_range(array)
+            padded = np.concatenate([array, np.zeros((array.shape[0], YEARS - array.shape[1]))], axis=1)
+            padded.flags.writeable = False
+            return padded
+        array = array.ravel()
+        if array.size > YEARS or not np.isfinite(array).all():
+            raise OutOfRangeError(f"{self.key} must hold at most {YEARS} finite values, one per year")
+        self.check_range(array)
+        return np.concatenate([array, np.zeros(YEARS - array.size)])
 
     def _scenarios(self, value: Any) -> np.ndarray:
         """A 1-D array of one value per scenario, validated like a single value."""
