@@ -443,9 +443,10 @@ def histogram(values: np.ndarray, bins: int = HISTOGRAM_BINS) -> tuple[np.ndarra
     Returns
     -------
     edges : numpy.ndarray
-        Bin edges [NZ$ M], equally spaced by 1, 2, 2.5 or 5 x 10^k (the smallest such width
-        that needs at most ``bins`` bins), the first at or below the least value and the
-        last above the greatest.
+        Bin edges [NZ$ M], whole multiples of a width of 1, 2, 2.5 or 5 x 10^k (the smallest
+        such width whose ``bins`` bins span the values), the first at or below the least
+        value and the last above the greatest: ``bins`` bins, or up to two more where the
+        values sit off the round edges.
     counts : numpy.ndarray
         Samples in each bin [-]; bins hold their lower edge, so the counts add up to the
         number of values.
@@ -456,11 +457,15 @@ def histogram(values: np.ndarray, bins: int = HISTOGRAM_BINS) -> tuple[np.ndarra
     raw = span / bins
     power = 10.0 ** math.floor(math.log10(raw))
     width = next(step * power for step in (1, 2, 2.5, 5, 10) if step * power * bins >= span)
-    start = math.floor(low / width) * width
-    count = max(1, math.ceil((high - start) / width))
-    if start + count * width <= high:
-        count += 1
-    edges = start + width * np.arange(count + 1)
+    # edges are whole multiples of the width; the division can round either way, so step out
+    # until the first edge is at or below the least value and the last above the greatest
+    first = math.floor(low / width)
+    while first * width > low:
+        first -= 1
+    last = max(first + 1, math.ceil(high / width))
+    while last * width <= high:
+        last += 1
+    edges = np.arange(first, last + 1) * width
     counts, _ = np.histogram(values, edges)
     return edges, counts
 
