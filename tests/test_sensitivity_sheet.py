@@ -22,7 +22,7 @@ from xlspectrum.cli import main
 from xlspectrum.costmodel import INPUTS
 from xlspectrum.recalc import recalculate_formulas, recalculate_libreoffice
 from xlspectrum.sensitivity import HISTOGRAM_BINS, histogram
-from xlspectrum.sensitivity_sheet import CHARTED, SAMPLES, SEED, SHEET
+from xlspectrum.sensitivity_sheet import CHARTED, SAMPLES, SEED, SHEET, command
 from xlspectrum.workbook import build_workbook, cell_places, save_atomically
 from _markers import needs_libreoffice
 
@@ -140,6 +140,9 @@ def test_built_with_overrides_the_sheet_follows_them():
     ws = build_workbook({"wacc": 0.1, "demand_forecast": "usage"})[SHEET]
     assert "demand forecast usage" in setting(ws, "Base case")
     assert setting(ws, "Same figures from").endswith("--set wacc=0.1 --set demand_forecast=usage")
+    assert command({"population": 4_746_123, "rollout": [0.5, 0.5], "include_depreciation_in_total": False}) == (
+        "xlspectrum sensitivity --samples 10000 --seed 1 --set population=4746123.0 --set rollout=0.5,0.5 "
+        "--set include_depreciation_in_total=FALSE")
     wacc = next(r for r in rows_under(ws, "Inputs varied") if r[0] == INPUTS["wacc"].label)
     assert wacc[2] == 0.1 and (wacc[4], wacc[5]) == pytest.approx((0.08, 0.12))
     expected = sa.tornado(base={"wacc": 0.1, "demand_forecast": "usage"})

@@ -14,7 +14,6 @@ each of them.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
@@ -76,19 +75,24 @@ def _key(overrides: Mapping[str, Any]) -> str:
     return repr(sorted((k, list(np.ravel(v)) if not isinstance(v, str) else v) for k, v in overrides.items()))
 
 
-@functools.lru_cache(maxsize=4)
-def _figures_for(key: str, overrides: tuple[tuple[str, Any], ...]) -> Figures:
-    base = {**sa.BASE, **dict(overrides)}
-    ranges = sa.default_ranges(base=base)
-    distributions = sa.default_distributions(base=base)
-    return Figures(base, sa.presets(base), ranges, sa.tornado(ranges, base), tuple(distributions),
-                   sa.monte_carlo(distributions, SAMPLES, SEED, base=base))
+#: figures by base case (a workbook built twice, or its layout read, computes them once)
+_CACHE: dict[str, Figures] = {}
+CACHE_SIZE = 4
 
 
 def figures(overrides: Mapping[str, Any] | None = None) -> Figures:
     """The presets, tornado and Monte Carlo of the base case ``overrides`` (demand Cisco VNI unless set)."""
     overrides = dict(overrides or {})
-    return _figures_for(_key(overrides), tuple(overrides.items()))
+    key = _key(overrides)
+    if key not in _CACHE:
+        base = {**sa.BASE, **overrides}
+        ranges = sa.default_ranges(base=base)
+        distributions = sa.default_distributions(base=base)
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = Figures(base, sa.presets(base), ranges, sa.tornado(ranges, base), tuple(distributions),
+                              sa.monte_carlo(distributions, SAMPLES, SEED, base=base))
+    return _CACHE[key]
 
 
 def _millions(value: float) -> float:
@@ -99,12 +103,19 @@ def _input_value(value: float) -> float:
     return float(f"{float(value):.{INPUT_SIGNIFICANT_DIGITS}g}")
 
 
+def _setting_text(value: Any) -> str:
+    """An override as ``--set`` reads it back exactly (shortest round-trip numbers)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return "TRUE" if value else "FALSE"
+    return ",".join(repr(float(v)) for v in np.ravel(value))
+
+
 def command(overrides: Mapping[str, Any] | None = None) -> str:
     """The command line that prints the same figures as the sheet."""
     parts = ["xlspectrum sensitivity", f"--samples {SAMPLES}", f"--seed {SEED}"]
-    for key, value in (overrides or {}).items():
-        if isinstance(value, str) or np.ndim(value) == 0:
-            parts.append(f"--set {key}={value if isinstance(value, str) else f'{float(value):g}'}")
+    parts += [f"--set {key}={_setting_text(value)}" for key, value in (overrides or {}).items()]
     return " ".join(parts)
 
 
