@@ -29,6 +29,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import __version__
 from . import sensitivity as sa
 from .costmodel.inputs import INPUTS
+from .workbook import (
+    BOLD,
+    HEADER_FILL,
+    MASTER_CHECK,
+    TITLE_FONT,
+    TOLERANCE_CELL,
+    _block_heading,
+    _input_format,
+)
 
 SHEET = "Sensitivity"
 #: the Monte Carlo of the sheet: the CLI's defaults, so `xlspectrum sensitivity` prints the same figures
@@ -130,16 +139,14 @@ def _distribution_text(distribution: sa.Distribution, low: float, base: float, h
 class _Writer:
     """Rows written top to bottom in columns A:H, with the house style."""
 
-    def __init__(self, ws: Worksheet, block_heading: Callable[[Worksheet, int, str, int], None],
-                 header_fill: Any, bold: Font) -> None:
+    def __init__(self, ws: Worksheet) -> None:
         self.ws, self.row = ws, 1
-        self._heading, self._fill, self._bold = block_heading, header_fill, bold
 
     def heading(self, text: str, new_page: bool = False) -> None:
         self.row += 1
         if new_page:
             self.ws.row_breaks.append(Break(id=self.row - 1))
-        self._heading(self.ws, self.row, text, 8)
+        _block_heading(self.ws, self.row, text, 8)
         self.row += 1
 
     def note(self, text: str) -> None:
@@ -154,7 +161,7 @@ class _Writer:
     def header(self, labels: tuple[str, ...]) -> int:
         for column, label in enumerate(labels, 1):
             cell = self.ws.cell(self.row, column, label)
-            cell.font, cell.fill = self._bold, self._fill
+            cell.font, cell.fill = BOLD, HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="left" if column == 1 else "right")
         self.ws.row_dimensions[self.row].height = 30
         self.row += 1
@@ -208,9 +215,8 @@ def _histogram_chart(ws: Worksheet, header_row: int, first: int, last: int, titl
     return chart
 
 
-def write_sensitivity(wb: Workbook, input_reference: Callable[[str], str], overrides: Mapping[str, Any] | None,
-                      *, master_check: str, tolerance_cell: str, block_heading: Callable[..., None],
-                      header_fill: Any, bold: Font, title_font: Font) -> Worksheet:
+def write_sensitivity(wb: Workbook, input_reference: Callable[[str], str],
+                      overrides: Mapping[str, Any] | None) -> Worksheet:
     """Add the Sensitivity sheet to ``wb``.
 
     ``input_reference(key)`` is the absolute address of an input's cell on the Inputs sheet.
@@ -218,10 +224,10 @@ def write_sensitivity(wb: Workbook, input_reference: Callable[[str], str], overr
     found = figures(overrides)
     carlo = found.monte_carlo
     ws = wb.create_sheet(SHEET)
-    out = _Writer(ws, block_heading, header_fill, bold)
+    out = _Writer(ws)
     ws["A1"] = "Sensitivity and uncertainty of the value of 28 GHz spectrum"
-    ws["A1"].font = title_font
-    ws.cell(1, 5, f'=IF({master_check},"Checks: all OK","Checks: FAILED - see the Checks sheet")').font = bold
+    ws["A1"].font = TITLE_FONT
+    ws.cell(1, 5, f'=IF({MASTER_CHECK},"Checks: all OK","Checks: FAILED - see the Checks sheet")').font = BOLD
     out.row = 2
     runs = len(found.presets) * 2 + 2 * len(found.ranges) + SAMPLES
     out.note(f"Values, not formulas: computed by xlspectrum {__version__} when this workbook was built, from about "
@@ -243,7 +249,7 @@ def write_sensitivity(wb: Workbook, input_reference: Callable[[str], str], overr
         ("Same figures from", command(overrides)),
     )
     for label, text in settings:
-        ws.cell(out.row, 1, label).font = bold
+        ws.cell(out.row, 1, label).font = BOLD
         ws.cell(out.row, 1).alignment = Alignment(vertical="top")
         ws.merge_cells(start_row=out.row, start_column=2, end_row=out.row, end_column=8)
         ws.cell(out.row, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
@@ -255,23 +261,21 @@ def write_sensitivity(wb: Workbook, input_reference: Callable[[str], str], overr
                          "Monte Carlo", "Inputs sheet holds the base value"))
     first = header + 1
     by_input = {d.input: d for d in found.distributions}
-    from .workbook import _input_format
-
     for row in found.ranges.itertuples(index=False):
         item = INPUTS[row.input]
         number = _input_format(item)
         base_value = _input_value(found.tornado.loc[found.tornado["input"] == row.input, "base_input"].iloc[0])
         out.line((item.label, item.unit, base_value, "=" + input_reference(row.input), _input_value(row.low),
                   _input_value(row.high), _distribution_text(by_input[row.input], row.low, base_value, row.high),
-                  f"=ABS(D{out.row}-C{out.row})<={tolerance_cell}*ABS(C{out.row})"),
+                  f"=ABS(D{out.row}-C{out.row})<={TOLERANCE_CELL}*ABS(C{out.row})"),
                  (None, None, number, number, number, number, None))
     last = out.row - 1
-    ws.cell(out.row, 1, "These inputs on the Inputs sheet").font = bold
+    ws.cell(out.row, 1, "These inputs on the Inputs sheet").font = BOLD
     status = ws.cell(out.row, 3, f'=IF(COUNTIF(H{first}:H{last},FALSE)=0,"same as the base values",'
                                  '"changed: rebuild the workbook to recompute these figures")')
-    status.font = bold
+    status.font = BOLD
     out.row += 1
-    ws.cell(out.row, 1, "Demand forecast: base case / on Inputs now").font = bold
+    ws.cell(out.row, 1, "Demand forecast: base case / on Inputs now").font = BOLD
     ws.cell(out.row, 3, demand).alignment = Alignment(horizontal="right")
     ws.cell(out.row, 4, "=" + input_reference("demand_forecast")).alignment = Alignment(horizontal="right")
     out.row += 1
@@ -312,7 +316,7 @@ def write_sensitivity(wb: Workbook, input_reference: Callable[[str], str], overr
                   _millions(row.p95), round(row.probability_positive, 6), _millions(row.sd / np.sqrt(SAMPLES))),
                  (None, MILLIONS, MILLIONS, MILLIONS, MILLIONS, MILLIONS, "0.0%", "#,##0.00"))
     out.row += 1
-    ws.cell(out.row, 1, "Convergence of the mean (NZ$ M) as samples are added").font = bold
+    ws.cell(out.row, 1, "Convergence of the mean (NZ$ M) as samples are added").font = BOLD
     out.row += 1
     out.header(("Samples", *(short[k] for k in outputs)))
     convergence = carlo.convergence.pivot(index="samples", columns="output", values="mean")

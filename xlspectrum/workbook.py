@@ -698,9 +698,7 @@ def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MOD
 def _write_sensitivity(wb: Workbook, layout: _Layout, overrides: Mapping[str, Any] | None) -> None:
     from .sensitivity_sheet import write_sensitivity
 
-    write_sensitivity(wb, lambda key: layout.at(SENSITIVITY_SHEET, 1).reference(key), overrides,
-                      master_check=MASTER_CHECK, tolerance_cell=TOLERANCE_CELL, block_heading=_block_heading,
-                      header_fill=HEADER_FILL, bold=BOLD, title_font=TITLE_FONT)
+    write_sensitivity(wb, lambda key: layout.at(SENSITIVITY_SHEET, 1).reference(key), overrides)
 
 
 def _add_xlwings_conf(wb: Workbook) -> None:
