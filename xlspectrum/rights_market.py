@@ -28,6 +28,9 @@ __all__ = ["BIDS", "LOCATIONS_KM", "bids", "clear", "register"]
 #: Distance of each offered right's secondary from its primary [km]
 LOCATIONS_KM = (50.0, 70.0, 100.0)
 LOT_IDS = tuple(f"IR-{int(d)}" for d in LOCATIONS_KM)
+#: Viewers after are typed into the exchange workbook's Register: rounded, so that the last
+#: binary digits of one machine's transcendental functions never change the file another builds
+VIEWER_DECIMALS = 6
 #: (bid, bidder, units of each lot, penetration e, capacity C [customers], revenue r [US$/customer], cost C_b [US$])
 BIDS = (
     ("S1 single", "S1", (1, 0, 0), 0.5, 25_000, 30.0, 25_000.0),
@@ -52,7 +55,7 @@ def register() -> pd.DataFrame:
                   quantity=1, owner=f"TV-{k + 1}")
         rows.append({**{f: getattr(lot, f) for f in ("lot_id", "band", "area", "window", "owner", "quantity")},
                      "income_per_viewer": inputs["income_per_viewer"], "viewers_before": float(row["viewers_before"]),
-                     "viewers_after": float(row["viewers_after"]), "energy_cost_per_kwh": inputs["energy_cost_per_kwh"],
+                     "viewers_after": round(float(row["viewers_after"]), VIEWER_DECIMALS), "energy_cost_per_kwh": inputs["energy_cost_per_kwh"],
                      "power_before_kw": float(row["primary_kw"]), "power_after_kw": float(row["primary_kw"]),
                      "duration_h": inputs["duration_h"]})
     table = pd.DataFrame(rows).set_index("lot_id")
