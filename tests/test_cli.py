@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from xlspectrum.cli import main
+from xlspectrum.costmodel.printed import DEMAND_MEANING
 from xlspectrum.costmodel import INPUTS
 from _markers import needs_libreoffice
 
@@ -34,7 +35,7 @@ def test_value_with_the_demand_given_as_a_setting():
     for forecast in ("ten_x_linear", "aggressive", "usage", "cisco_vni_linear"):
         result = invoke("value", "--set", f"demand_forecast={forecast}")
         assert result.exit_code == 0, result.output
-        assert f"demand {forecast}" in result.output
+        assert result.output.splitlines()[0].endswith(f"demand forecast {forecast} ({DEMAND_MEANING[forecast]})")
     ten_x = invoke("value", "--set", "demand_forecast=ten_x_linear")
     assert "not printed" in ten_x.output and "285.0" in ten_x.output  # Table 10's deprival for 10 x
 
@@ -149,13 +150,16 @@ def test_formulas_engine_time_limit(tmp_path):
     assert invoke("recalc", str(path), "--engine", "formulas", "--timeout", "60").exit_code == 0
 
 
-def test_summaries_name_their_demand_forecast(tmp_path):
-    build = invoke("build", "-o", str(tmp_path / "m.xlsx"))
-    assert build.exit_code == 0
-    assert "demand ten_x_linear (10 x Cisco VNI linear, the scenario Appendix C prints)" in build.output
-    value = invoke("value")
-    assert "demand cisco_vni_linear (Cisco VNI linear, the forecast of the thesis' valuation Tables 8-11)" in value.output
-    assert "`xlspectrum build` use ten_x_linear" in value.output
+def test_summaries_name_their_demand_forecast_on_their_first_line(tmp_path):
+    cisco = "demand forecast cisco_vni_linear (Cisco VNI linear, the forecast of the thesis' valuation Tables 8-11)"
+    for command in (["build", "-o", str(tmp_path / "m.xlsx")], ["value"], ["sensitivity", "--samples", "16"]):
+        result = invoke(*command)
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines()[0].endswith(cisco), command
+    ten_x = invoke("build", "-o", str(tmp_path / "t.xlsx"), "--set", "demand_forecast=ten_x_linear")
+    assert ten_x.output.splitlines()[0].endswith("demand forecast ten_x_linear (10 x Cisco VNI linear, the scenario "
+                                                 "Appendix C prints)")
+    assert "90 of 90 compared (the printed scenario: every printed figure is compared)" in ten_x.output
 
 
 def test_value_takes_the_pico_radius_from_the_28_ghz_budget():

@@ -89,7 +89,7 @@ def test_the_library_installs_without_cli_recalc_or_classic_xlwings():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["136.2", "1962.4"]
+    assert run.stdout.split() == ["136.2", "1287.2"]
 
 
 def test_the_command_says_which_extra_it_needs():

@@ -218,7 +218,7 @@ def test_auction_command_nz700_example():
     runner = CliRunner()
     shown = runner.invoke(main, ["auction", "--example", "nz700"])
     assert shown.exit_code == 0, shown.output
-    assert "printed, rule pay_as_bid" in shown.output and "270.1" in shown.output and "158.1" in shown.output
+    assert "As held, by phase, rule pay_as_bid (Table 3" in shown.output and "270.1" in shown.output and "158.1" in shown.output
     csv = runner.invoke(main, ["auction", "--example", "nz700", "--rule", "vcg", "--format", "csv"])
     table = pd.read_csv(io.StringIO(csv.output))
     assert set(table["rule"]) == {"vcg"} and set(table["scenario"]) == {"printed", "lsp_set_aside", "c_blocks_lsp"}

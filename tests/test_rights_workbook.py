@@ -191,7 +191,9 @@ def test_recalc_command_compares_the_case(tmp_path):
     path.write_bytes(workbook_bytes(rights_workbook.build_workbook({"households": 2e6})))
     result = CliRunner().invoke(main, ["recalc", str(path)])
     assert result.exit_code == 0, result.output + result.stderr
-    assert "master check: all OK" in result.output and "agrees with the Python engine" in result.output
+    # LibreOffice without the add-in: the status line counts the cross-check cells it leaves
+    assert "master check: OK; add-in not loaded: 12 live cells not computed" in result.output
+    assert "agrees with the Python engine" in result.output
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from xlspectrum import sensitivity as sa
 from xlspectrum.cli import main
+from xlspectrum.sheets import status_formula
 from xlspectrum.costmodel import INPUTS
 from xlspectrum.recalc import recalculate_formulas, recalculate_libreoffice
 from xlspectrum.sensitivity import HISTOGRAM_BINS, histogram
@@ -58,12 +59,12 @@ def setting(ws, label: str) -> str:
 
 
 def test_the_sheet_says_the_figures_are_computed_values_and_how(sheet):
-    assert "Values, not formulas" in sheet["A2"].value and "xlspectrum 0.1.0" in sheet["A2"].value
+    assert "Values, not formulas" in sheet["A3"].value and "xlspectrum 0.1.0" in sheet["A3"].value
     assert "cisco_vni_linear" in setting(sheet, "Base case")
     assert f"{SAMPLES:,} Latin hypercube samples" in setting(sheet, "Monte Carlo")
     assert f"seed {SEED}" in setting(sheet, "Monte Carlo")
     assert setting(sheet, "Same figures from") == f"xlspectrum sensitivity --samples {SAMPLES} --seed {SEED}"
-    assert sheet["E1"].value.startswith("=IF(Checks!$C$4")
+    assert sheet["A1"].value == status_formula()
 
 
 def test_tornado_tables_are_the_tornado_in_millions(sheet):
@@ -196,7 +197,7 @@ def edited(tmp_path, **values):
 def test_status_says_when_inputs_no_longer_match_formulas(tmp_path, sheet):
     recalculated = recalculate_formulas(edited(tmp_path, wacc=0.095))  # one recalculation: ~45 s
     assert status_cells(recalculated.values, sheet) == (
-        "changed: rebuild the workbook to recompute these figures", "cisco_vni_linear", "ten_x_linear")
+        "changed: rebuild the workbook to recompute these figures", "cisco_vni_linear", "cisco_vni_linear")
     labels = INPUTS["wacc"].label, INPUTS["opex_rate"].label
     flags = {label: recalculated.value(SHEET, f"H{row_of(sheet, label)}") for label in labels}
     assert flags == dict(zip(labels, (False, True)))  # the edited input is the one flagged
@@ -206,8 +207,10 @@ def test_status_says_when_inputs_no_longer_match_formulas(tmp_path, sheet):
 @pytest.mark.libreoffice
 @pytest.mark.slow
 def test_status_says_when_inputs_no_longer_match_libreoffice(tmp_path, sheet):
-    recalculated = recalculate_libreoffice(edited(tmp_path, demand_forecast="cisco_vni_linear"))
+    recalculated = recalculate_libreoffice(edited(tmp_path, demand_forecast="ten_x_linear"))
     assert recalculated.problems() == {}
+    assert status_cells(recalculated.values, sheet)[1:] == ("cisco_vni_linear", "ten_x_linear")
+    recalculated = recalculate_libreoffice(edited(tmp_path, demand_forecast="cisco_vni_linear"))
     assert status_cells(recalculated.values, sheet) == ("same as the base values", "cisco_vni_linear", "cisco_vni_linear")
     recalculated = recalculate_libreoffice(edited(tmp_path, cost_enb_pico=80_000))
     assert status_cells(recalculated.values, sheet)[0].startswith("changed: rebuild the workbook")

@@ -124,8 +124,8 @@ def test_calculation_sheets_hold_no_typed_values(book):
 
 def test_timeline_frozen_and_years(book):
     for name in ("Inputs", "Demand", "Costs", "Outputs"):
-        assert book[name].freeze_panes == "E5"
-    assert book["Inputs"]["F2"].value == "=E2+1" and book["Demand"]["E2"].value == "=Inputs!E2"
+        assert book[name].freeze_panes == "E6"
+    assert book["Inputs"]["F3"].value == "=E3+1" and book["Demand"]["E3"].value == "=Inputs!E3"
 
 
 def test_demand_selector_has_a_dropdown(book):
@@ -159,7 +159,7 @@ def test_valuation_sheet_has_both_columns_and_add_in_cross_checks(book):
     from xlspectrum.workbook import valuation_cell
 
     ws = book["Valuation"]
-    assert (ws["C4"].value, ws["D4"].value) == ("Thesis inputs", "This model")
+    assert (ws["C5"].value, ws["D5"].value) == ("Thesis inputs", "This model")
     for key, (function, _) in CROSS_CHECKS.items():
         row = valuation_cell(key, "model").split("!")[1][1:]
         assert ws[f"E{row}"].value.startswith(f"=IFERROR({function}(")
@@ -222,7 +222,7 @@ def test_the_generator_writes_a_list_of_models():
     carrier, wacc = places["carrier_bandwidth_mhz"][1], places["wacc"][1]
     assert ws[f"C{carrier}"].value == 800 and ws[f"C{carrier}"].font.color.rgb == "000000FF"  # typed: blue
     assert ws[f"C{wacc}"].value == f"=Inputs!C{main['wacc'][1]}"  # the rest linked to the main Inputs
-    assert ws["A1"].value == "WIDE Inputs (800 MHz carrier network)"
+    assert ws["A2"].value == "WIDE Inputs (800 MHz carrier network)"
     cover = [row for row in book["Cover"].iter_rows(values_only=True) if row[0] == "WIDE Inputs"]
     assert cover and cover[0][1].startswith("800 MHz carrier network: every input")
     # the main model's sheets are the same with or without the third

@@ -174,7 +174,7 @@ def _valuation_rows() -> tuple[ValuationRow, ...]:
 
     B = "Thesis Table 12: demand and revenue brought forward 5 years (printed results)"
     for key, label, thesis_key in (("t12_dcf", "Discounted cash flow", "thesis_t12_dcf"),
-                                   ("t12_real_options", "Real options", "thesis_t12_real_options"),
+                                   ("t12_real_options", "Real options: project value", "thesis_t12_real_options"),
                                    ("t12_deprival", "Deprival", "thesis_t12_deprival")):
         rows.row(B, key, f"{label} (forward 5 years)", "NZ$", thesis_key, None,
                  note="Printed; its inputs are not. This model: set the years brought forward to 5 on Inputs",
@@ -202,11 +202,24 @@ CROSS_CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "benchmark": ("BENCHMARK_VALUE", ("benchmark_price_per_mhz_pop", "mmwave_bandwidth_mhz", "population")),
 }
 
+#: The valuation's headline figures, in the order the workbook's Cover and ``xlspectrum build``
+#: show them: (label, valuation row), in NZ$ M, this model beside the thesis' own figure.
+HEADLINE = (
+    ("Present value of cost, 28 GHz + 700 MHz network (Table 9's K, Table 10)", "pv_cost_mmwave"),
+    ("Present value of cost, 700 MHz network (Table 10)", "pv_cost_uhf"),
+    ("Present value of revenue, ARPU model (Table 9's S)", "pv_revenue"),
+    ("Benchmarking (section 8.3, Table 11)", "benchmark"),
+    ("Discounted cash flow: NPV, 28 GHz + 700 MHz (Tables 8, 11)", "npv_mmwave"),
+    ("Real options: option value (eq. 18, Table 9)", "option"),
+    ("Real options: project value = NPV + option (eq. 17, Table 11)", "project"),
+    ("Deprival method (section 8.6, Tables 10, 11)", "deprival"),
+)
+
 #: The results table in the layout of thesis Table 11: method, value row, per-MHz-pop row.
 TABLE11 = (
     ("Benchmarking", "benchmark", "benchmark_per_mhz_pop"),
     ("Discounted cash flow", "npv_mmwave", "npv_mmwave_per_mhz_pop"),
-    ("Real options", "project", "project_per_mhz_pop"),
+    ("Real options: project value (NPV + option value)", "project", "project_per_mhz_pop"),
     ("Deprival", "deprival", "deprival_per_mhz_pop"),
 )
 
@@ -334,7 +347,8 @@ def valuation_table(demand_forecast: str = "cisco_vni_linear", include_forward: 
             {"method": method, "basis": BASIS_LABELS["thesis"], "value_nzd": forward.get(key, "thesis"),
              "nzd_per_mhz_pop": forward.get(f"{key}_per_mhz_pop", "thesis"),
              "note": "" if forward.printed(key) else f"the thesis: {NOT_PRINTED}"}
-            for method, key in (("Discounted cash flow", "t12_dcf"), ("Real options", "t12_real_options"),
+            for method, key in (("Discounted cash flow", "t12_dcf"),
+                                ("Real options: project value (NPV + option value)", "t12_real_options"),
                                 ("Deprival", "t12_deprival"))
         ]
         table12 = pd.concat([pd.DataFrame(thesis_rows), model[model["method"] != "Benchmarking"]], ignore_index=True)

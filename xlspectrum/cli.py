@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from .costmodel.printed import ABSOLUTE_TOLERANCE, COMPARED_NOTE, DEMAND_MEANING, PRINTED, PRINTED_SCENARIO, VALUATION_FORECAST
 from .examples import EXAMPLES
 from .registry import FUNCTIONS
 
@@ -22,14 +23,8 @@ DEFAULT_WORKBOOKS = {"thesis": DEFAULT_WORKBOOK,
                      "interference": Path("workbooks") / "xlspectrum_interference_rights.xlsx",
                      "exchange": Path("workbooks") / "xlspectrum_exchange.xlsx",
                      "local": Path("workbooks") / "xlspectrum_local.xlsx"}
-DEMAND_FORECASTS = ("aggressive", "cisco_vni_linear", "ten_x_linear", "usage")
-#: what each demand forecast is, in the thesis' terms (said beside every summary)
-DEMAND_MEANING = {
-    "ten_x_linear": "10 x Cisco VNI linear, the scenario Appendix C prints",
-    "cisco_vni_linear": "Cisco VNI linear, the forecast of the thesis' valuation Tables 8-11",
-    "aggressive": "the aggressive forecast of Figure 38",
-    "usage": "the usage-based forecast of Figure 38",
-}
+#: the demand forecasts, in the order of the input's options (data/appendix_c_inputs.csv)
+DEMAND_FORECASTS = tuple(DEMAND_MEANING)
 
 
 class Failure(click.ClickException):
@@ -138,16 +133,46 @@ def _echo_overrides(overrides: dict[str, Any], lister: str = "xlspectrum inputs"
         click.echo(f"Inputs: the defaults (`{lister}` lists them)")
 
 
-def _echo_cost_summary(result: Any) -> None:
+def _echo_forecast(demand: str, what: str) -> None:
+    """The first line of a command that shows the thesis model: what it is and its demand forecast."""
+    click.echo(f"{what}, demand forecast {demand} ({DEMAND_MEANING[demand]})")
+
+
+def _millions(value: float) -> str:
+    return "not printed" if value != value else f"{value / 1e6:,.1f}"  # NaN: the thesis prints no figure
+
+
+def _echo_thesis_summary(result: Any, valuation: Any) -> None:
+    """The figures of the workbook's Cover, with its labels and in its order, then cost by category."""
+    from .chapter8 import HEADLINE
+    from .workbook import cover_rows
+
     inputs = result.inputs
     demand = inputs["demand_forecast"]
-    click.echo(f"Cost model scenario: demand {demand} ({DEMAND_MEANING[demand]}), replacement {inputs['replacement_rule']}, "
-               f"depreciation in total {inputs['include_depreciation_in_total']}, WACC {inputs['wacc']:.1%}")
+    applies = [f for f in PRINTED if f.applies_to(demand) and not f.known_departure]
+    reproduced = sum(abs(float(result[f.key][f.year - result.years[0]]) - f.printed) <= ABSOLUTE_TOLERANCE for f in applies)
+    printed_forecast = PRINTED_SCENARIO["demand_forecast"]
+    shown = {
+        "input:demand_forecast": demand,
+        "input:replacement_rule": inputs["replacement_rule"],
+        "input:include_depreciation_in_total": str(bool(inputs["include_depreciation_in_total"])).upper(),
+        "input:wacc": f"{inputs['wacc']:.1%}",
+        "item:pv_total_cost_millions": _millions(result.pv_total_cost),
+        "check:master": "all OK",
+        "check:printed": f"{reproduced} of {len(applies)} compared ({COMPARED_NOTE[demand == printed_forecast]})",
+    }
+    click.echo("Scenario selected:")
+    for label, what in cover_rows():
+        if what in shown:
+            click.echo(f"  {label}: {shown[what]}")
+    click.echo("Value of 28 GHz spectrum, NZ$ M (chapter 8):")
+    width = max(len(label) for label, _ in HEADLINE)
+    click.echo(f"  {'':{width}} {'this model':>11} {'thesis':>11}")
+    for label, key in HEADLINE:
+        click.echo(f"  {label:{width}} {_millions(valuation.get(key, 'model')):>11} {_millions(valuation.get(key, 'thesis')):>11}")
     table = result.cost_by_category / 1e6
-    click.echo("Cost by category (NZ$ M):")
+    click.echo("Cost by category, 28 GHz + 700 MHz network (NZ$ M):")
     click.echo(table.T.round(1).to_string(max_cols=16))
-    click.echo(f"Present value of total cost {result.years[0]}-{result.years[-1]} (eq. 16, t = 0 in {result.years[0]}), "
-               f"demand {demand}: NZ$ {result.pv_total_cost / 1e6:,.1f} M")
 
 
 def _pico_radius_options(command):
@@ -211,10 +236,14 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
         (_build_exchange if model == "exchange" else _build_local)(output, force)
         return
     if model == "thesis":
+        from . import chapter8
         from .costmodel import run
         from .workbook import build_workbook
 
+        from .costmodel.inputs import resolve
+
         overrides = _overrides(settings)
+        _echo_forecast(resolve(overrides)["demand_forecast"], "Thesis model (Appendix C and chapter 8)")
         _apply_pico_radius(overrides, pico_radius, edge_dbm)
     else:
         from . import tvws
@@ -229,6 +258,7 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
     _echo_overrides(overrides, "xlspectrum inputs" if model == "thesis" else "xlspectrum rights")
     if model == "thesis":
         result = run(overrides)
+        valuation = chapter8.value(overrides)
     else:
         tables = tvws.case(overrides)
     content = workbook_bytes(build_workbook(overrides))
@@ -238,7 +268,7 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
         raise Failure(str(error)) from error
     click.echo(f"{'Wrote' if written else 'Up to date:'} {output} (live formulas; open it in Excel or LibreOffice)")
     if model == "thesis":
-        _echo_cost_summary(result)
+        _echo_thesis_summary(result, valuation)
     else:
         _echo_case_summary(tables["summary"])
 
@@ -267,18 +297,17 @@ def _build_local(output: Path, force: bool) -> None:
 def _compare_local_model(path: Path, recalculated: Any, compare: bool) -> None:
     from . import local_workbook
 
-    master = recalculated.value("Checks", "C4")
-    click.echo(f"Local licences and 28 GHz coverage; master check: {'all OK' if master is True else 'FAILED'}")
+    master = _master_check(recalculated, "Local licences and 28 GHz coverage")
     if compare:
         try:
             expected = local_workbook.expected_cells(local_workbook.read_inputs(path))
         except (ValueError, KeyError, TypeError) as error:
             raise Failure(f"the workbook's inputs are not valid: {' '.join(str(error).split())}") from error
-        mismatches, not_loaded = local_workbook.compare(recalculated.values, expected)
+        mismatches, not_loaded, needs_extra = local_workbook.compare(recalculated.values, expected)
         if mismatches:
             raise Failure(f"{len(mismatches)} cells differ from Python, e.g. " + "; ".join(mismatches[:5]))
-        skipped = f"; {not_loaded} add-in cells not computed (add-in not loaded)" if not_loaded else ""
-        click.echo(f"Every compared cell ({len(expected) - not_loaded:,}) agrees with Python{skipped}")
+        compared = len(expected) - not_loaded - sum(needs_extra.values())
+        click.echo(f"Every compared cell ({compared:,}) agrees with Python{_not_computed(not_loaded, needs_extra)}")
     if master is not True:
         raise Failure("the workbook's master check fails: see its Checks sheet")
 
@@ -354,11 +383,34 @@ def recalc(path: Path, engine: str, compare: bool, output: Path | None, force: b
     _compare_thesis_model(path, recalculated, compare)
 
 
+def _not_computed(not_loaded: int, needs_extra: dict[str, int]) -> str:
+    """What a comparison left out, and why: the add-in is not loaded, or it lacks an optional extra."""
+    parts = [f"{not_loaded:,} add-in cells not computed (add-in not loaded)"] if not_loaded else []
+    parts += [f"{count:,} not computed: needs the extra {extra} (pip install \"xlspectrum[{extra}]\" in the "
+              "add-in's environment)" for extra, count in needs_extra.items()]
+    return "".join(f"; {part}" for part in parts)
+
+
+def _master_check(recalculated: Any, what: str) -> Any:
+    """Print ``what`` with the master check as the workbook's status line tells it; return the master check."""
+    from .sheets import MASTER_CHECK, NOT_COMPUTED_CELL
+
+    cell = lambda address: recalculated.value(*address.replace("$", "").split("!"))  # noqa: E731
+    master, missing = cell(MASTER_CHECK), cell(NOT_COMPUTED_CELL)
+    if master is not True:
+        state = "FAILED"
+    elif isinstance(missing, (int, float)) and missing > 0:
+        state = f"OK; add-in not loaded: {int(missing):,} live cells not computed"
+    else:
+        state = "all OK"
+    click.echo(f"{what}; master check: {state}")
+    return master
+
+
 def _compare_rights_model(path: Path, recalculated: Any, compare: bool) -> None:
     from . import rights_workbook, tvws
 
-    master = recalculated.value("Checks", "C4")
-    click.echo(f"Interference-rights case; master check: {'all OK' if master is True else 'FAILED'}")
+    master = _master_check(recalculated, "Interference-rights case")
     if compare:
         overrides, locations = rights_workbook.read_inputs(path)
         try:
@@ -377,8 +429,7 @@ def _compare_rights_model(path: Path, recalculated: Any, compare: bool) -> None:
 def _compare_exchange_model(path: Path, recalculated: Any, compare: bool) -> None:
     from . import exchange_workbook
 
-    master = recalculated.value("Checks", "C4")
-    click.echo(f"Spectrum rights exchange; master check: {'all OK' if master is True else 'FAILED'}")
+    master = _master_check(recalculated, "Spectrum rights exchange")
     if compare:
         try:
             lots, bids = exchange_workbook.read_tables(path)
@@ -386,12 +437,13 @@ def _compare_exchange_model(path: Path, recalculated: Any, compare: bool) -> Non
             expected = exchange_workbook.expected_cells(lots, bids, nz=nz)
         except (ValueError, KeyError) as error:
             raise Failure(f"the workbook's inputs are not valid: {' '.join(str(error).split())}") from error
-        mismatches, not_loaded = exchange_workbook.compare(recalculated.values, expected)
+        mismatches, not_loaded, needs_extra = exchange_workbook.compare(recalculated.values, expected)
         if mismatches:
             raise Failure(f"{len(mismatches)} cells differ from the engine, e.g. " + "; ".join(mismatches[:5]))
-        skipped = f"; {not_loaded} add-in cells not computed (add-in not loaded)" if not_loaded else ""
         nz_text = "" if nz else "; NZ inputs edited, so the NZ 700 sheet is checked by its own checks only"
-        click.echo(f"Every compared cell ({len(expected) - not_loaded:,}) agrees with the Python engine{skipped}{nz_text}")
+        compared = len(expected) - not_loaded - sum(needs_extra.values())
+        click.echo(f"Every compared cell ({compared:,}) agrees with the Python engine"
+                   f"{_not_computed(not_loaded, needs_extra)}{nz_text}")
     if master is not True:
         raise Failure("the workbook's master check fails: see its Checks sheet")
 
@@ -417,10 +469,9 @@ def _compare_thesis_model(path: Path, recalculated: Any, compare: bool) -> None:
         click.echo("Not an xlspectrum model: no engine comparison")
         return
     sheet, row, _ = cell_places()["pv_total_cost_millions"]
-    master = recalculated.value("Checks", "C4")
     pv = recalculated.value(sheet, f"C{row}")
     pv_text = f"NZ$ {pv:,.1f} M" if isinstance(pv, (int, float)) else repr(pv)
-    click.echo(f"Present value of total cost: {pv_text}; master check: {'all OK' if master is True else 'FAILED'}")
+    master = _master_check(recalculated, f"Present value of total cost: {pv_text}")
     if compare:
         try:
             result = run(read_inputs(path))
@@ -446,37 +497,55 @@ def value(demand_forecast: str | None, output_format: str, settings: tuple[str, 
     import pandas as pd
 
     from .chapter8 import valuation_table
+    from .chapter8 import value as value_chapter8
 
     overrides = _overrides(settings)
     _apply_pico_radius(overrides, pico_radius, edge_dbm)
     chosen = overrides.pop("demand_forecast", None)
     if chosen is not None and demand_forecast is not None and chosen != demand_forecast:
         raise Failure(f"--demand {demand_forecast} and --set demand_forecast={chosen} disagree; give one")
-    demand = demand_forecast or chosen or "cisco_vni_linear"
+    demand = demand_forecast or chosen or VALUATION_FORECAST
     table = valuation_table(demand, overrides=overrides)
     if output_format == "csv":
         click.echo(table.to_csv(index=False), nl=False)
         return
+    _echo_forecast(demand, "Value of 28 GHz spectrum (2 x 500 MHz, NZ$)")
     _echo_overrides(overrides)
-    click.echo(f"Value of 28 GHz spectrum (2 x 500 MHz, NZ$), demand {demand} ({DEMAND_MEANING[demand]}).")
-    if demand != "ten_x_linear":
-        click.echo("(The default workbook and `xlspectrum build` use ten_x_linear, the printed Appendix C; "
-                   "this valuation uses the demand named here.)")
     click.echo("thesis inputs = the thesis' own figures; this model = computed from the cost models")
     for name, part in table.groupby("table", sort=False):
-        click.echo(f"\n{name}")
+        click.echo(f"\n{name}, NZ$ M and NZ$ per MHz per pop")
         rows = []
         for method, group in part.groupby("method", sort=False):
             line = {"method": method}
             for _, record in group.iterrows():
                 missing = bool(record["note"])
                 line[f"{record['basis']} NZ$ M"] = "not printed" if missing else f"{record['value_nzd'] / 1e6:,.1f}"
-                line[f"{record['basis']} NZ$/MHz/pop"] = "" if missing else f"{record['nzd_per_mhz_pop']:.3f}"
+                line[f"{record['basis']} /MHz/pop"] = "" if missing else f"{record['nzd_per_mhz_pop']:.3f}"
             rows.append(line)
         click.echo(pd.DataFrame(rows).set_index("method").fillna("").to_string())
+        if name.startswith("Table 11"):
+            _echo_real_options(value_chapter8({**overrides, "demand_forecast": demand}))
     if table["note"].astype(bool).any():
         click.echo("\nnot printed: the thesis prints no figures for this forecast (it values Cisco VNI in Tables 8-11 "
                    "and prints the deprival costs for 10 x Cisco VNI in Table 10)")
+
+
+def _echo_real_options(valuation: Any) -> None:
+    """Table 9's inputs and eqs. (17)-(20) step by step, both bases."""
+    inputs = valuation.mmwave.inputs
+    click.echo("\nReal options step by step (eqs. 17-20, Table 9): option value, then project value = NPV + option value")
+    steps = (("S: present value of revenue (NZ$ M)", "s", _millions), ("K: present value of cost (NZ$ M)", "k", _millions),
+             ("d1 (eq. 19)", "d1", lambda v: f"{v:.3f}"), ("d2 (eq. 20)", "d2", lambda v: f"{v:.3f}"),
+             ("N(d1)", "n_d1", lambda v: f"{v:.3f}"), ("N(d2)", "n_d2", lambda v: f"{v:.3f}"),
+             ("Option value (eq. 18, NZ$ M)", "option", _millions), ("NPV (eq. 16, NZ$ M)", "npv_mmwave", _millions),
+             ("Project value = NPV + option value (eq. 17, NZ$ M)", "project", _millions))
+    click.echo(f"  T {inputs['option_years']:g} years, r {inputs['risk_free_rate']:.2%}, sigma {inputs['volatility']:.1%} "
+               "(both bases)")
+    width = max(len(label) for label, _, _ in steps)
+    click.echo(f"  {'':{width}} {'thesis inputs':>14} {'this model':>11}")
+    for label, key, shown in steps:
+        thesis, model = valuation.get(key, "thesis"), valuation.get(key, "model")
+        click.echo(f"  {label:{width}} {'not printed' if thesis != thesis else shown(thesis):>14} {shown(model):>11}")
 
 
 @main.command()
@@ -630,10 +699,11 @@ def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correla
     if output_format == "csv":
         click.echo(_sensitivity_csv(preset_table, tornado_table, carlo, sobol_table).to_csv(index=False), nl=False)
         return
-    _echo_overrides({k: v for k, v in base.items() if k != "demand_forecast"})
     demand = base["demand_forecast"]
-    click.echo(f"Base case: demand {demand} ({DEMAND_MEANING[demand]}). Values of the 28 GHz spectrum from this "
-               "model's cost models (NZ$ M); PV cost is the 28 GHz + 700 MHz network's.")
+    _echo_forecast(demand, "Sensitivity of the value of 28 GHz spectrum, base case")
+    _echo_overrides({k: v for k, v in base.items() if k != "demand_forecast"})
+    click.echo("Values of the 28 GHz spectrum from this model's cost models (NZ$ M); PV cost is the 28 GHz + 700 MHz "
+               "network's.")
     names = {key: label.split(",")[0].split(" (")[0] for key, (label, _) in sa.OUTPUTS.items()}
     click.echo("\nThe thesis' sensitivities (sections 8.4-8.5; the WACC range is xlspectrum's)")
     shown = preset_table.set_index(["preset", "setting"])[list(sa.OUTPUTS)] / 1e6
@@ -801,28 +871,37 @@ def _echo_nz700(rule: str | None, output_format: str) -> None:
     from .market import PAYMENT_RULES
 
     rules = [rule] if rule else list(PAYMENT_RULES)
-    tables = []
-    for scenario in nz700.SCENARIOS:
-        for name in rules:
-            table = nz700.run(scenario, name).revenue_table().reset_index()
-            tables.append(table.assign(scenario=scenario, rule=name)[["scenario", "rule", *table.columns]])
-    every = pd.concat(tables, ignore_index=True)
     if output_format == "csv":
-        click.echo(every.to_csv(index=False), nl=False)
+        tables = []
+        for scenario in nz700.SCENARIOS:
+            for name in rules:
+                table = nz700.run(scenario, name).revenue_table().reset_index()
+                tables.append(table.assign(scenario=scenario, rule=name)[["scenario", "rule", *table.columns]])
+        click.echo(pd.concat(tables, ignore_index=True).to_csv(index=False), nl=False)
         return
-    click.echo("New Zealand 700 MHz combinatorial clock auction (thesis section 4.5.8, Tables 2-3): nine 2 x 5 MHz lots,")
-    click.echo("NZ$ 22 M reserve a lot, 15 MHz cap in the clock round. Amounts in NZ$ M. pay_as_bid is the rule Table 3 implies;")
-    click.echo("the printed total of 270 is its columns' 270.1 rounded. Bidders' values are the least consistent with the printed bids.")
+    click.echo("New Zealand 700 MHz combinatorial clock auction (thesis section 4.5.8, Tables 2-3): nine 2 x 5 MHz lots, "
+               "NZ$ 22 M reserve a lot,")
+    click.echo("a 15 MHz cap in the clock round. Bidders' values are the least consistent with the printed bids. The rule "
+               "prices the")
+    click.echo("supplementary and assignment rounds; the clock lots cost the clock price under every rule.")
+    table = nz700.scenario_table()
+    table = table[table["rules"].map(lambda named: any(r in named.split(", ") for r in rules))]
+    click.echo("\nWhat each bidder pays, by scenario and payment rule (NZ$ M):")
+    width = int(table["title"].str.len().max())
+    shown = pd.DataFrame({"scenario": table["title"].str.ljust(width), "rules": table["rules"].map(
+        lambda named: ", ".join(r for r in named.split(", ") if r in rules)),
+        **{column: (table[column] / 1e6).map(lambda v: f"{v:,.1f}") for column in ("A", "B", "C", "total")}})
+    click.echo(shown.to_string(index=False))
+    shown_rule = rules[0] if rule else "pay_as_bid"
+    detail = nz700.run("printed", shown_rule).revenue_table()
     money = ["clock", "supplementary", "assignment", "total"]
-    with pd.option_context("display.width", 200):
-        for (scenario, name), table in every.groupby(["scenario", "rule"], sort=False):
-            shown = table.drop(columns=["scenario", "rule"]).assign(**{c: table[c] / 1e6 for c in money})
-            click.echo(f"\n{scenario}, rule {name}:")
-            click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
-    assignment = nz700.run("printed", rules[0]).assignment
-    click.echo("\nAssignment round as printed (Table 2), blocks of 2 x 5 MHz from 703/758 MHz:")
+    click.echo(f"\nAs held, by phase, rule {shown_rule}" + (" (Table 3; the printed total of 270 is its columns' 270.1 "
+                                                           "rounded):" if shown_rule == "pay_as_bid" else ":"))
+    click.echo(detail.assign(**{c: detail[c] / 1e6 for c in money}).to_string(float_format=lambda v: f"{v:,.1f}"))
+    assignment = nz700.run("printed", shown_rule).assignment
+    click.echo("\nAssignment round as printed (Table 2), blocks of 2 x 5 MHz from 703/758 MHz (NZ$ M):")
     click.echo(assignment.assign(bid=assignment["bid"] / 1e6, payment=assignment["payment"] / 1e6)
-               .drop(columns="category").to_string(index=False))
+               .drop(columns="category").to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
 
 
 @main.group()

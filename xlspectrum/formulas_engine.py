@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from .excel import call_excel_function
 from .registry import FUNCTIONS, ExcelFunction
@@ -74,16 +75,38 @@ def calculate(path: str | Path) -> tuple[dict[str, Any], set[str]]:
     solution = model.calculate()
     values: dict[str, Any] = {}
     errors: set[str] = set()
+    arrays = _array_formula_ranges(path)
     for key, cell in solution.items():
         reference = str(key)
-        if "!" not in reference or ":" in reference.split("!")[1]:
+        if "!" not in reference:
             continue
-        sheet = reference.split("]")[1].split("!")[0].strip("'")
+        sheet = reference.split("]")[1].split("!")[0].strip("'").upper()
         address = reference.split("!")[1]
         raw = getattr(cell, "value", cell)
-        raw = np.asarray(raw, dtype=object).ravel()[0] if isinstance(raw, np.ndarray) else raw
-        name = f"{sheet.upper()}!{address}"
-        if isinstance(raw, XlError):
-            errors.add(name)
-        values[name] = _plain_cell(raw)
+        if ":" in address:  # a range: only an array formula's own range fills its cells
+            if (sheet, address) not in arrays:
+                continue
+            low_column, low_row, high_column, high_row = range_boundaries(address)
+            grid = np.asarray(raw, dtype=object).reshape(high_row - low_row + 1, high_column - low_column + 1)
+            cells = {f"{sheet}!{get_column_letter(low_column + j)}{low_row + i}": grid[i, j]
+                     for i in range(grid.shape[0]) for j in range(grid.shape[1])}
+        else:
+            cells = {f"{sheet}!{address}": np.asarray(raw, dtype=object).ravel()[0] if isinstance(raw, np.ndarray) else raw}
+        for name, item in cells.items():
+            if isinstance(item, XlError):
+                errors.add(name)
+            values[name] = _plain_cell(item)
     return values, errors
+
+
+def _array_formula_ranges(path: Path) -> set[tuple[str, str]]:
+    """(upper-case sheet, ``A1:B2``) of every array formula in the workbook."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    book = load_workbook(path)
+    try:
+        return {(ws.title.upper(), cell.value.ref.replace("$", "")) for ws in book.worksheets for row in ws.iter_rows()
+                for cell in row if isinstance(cell.value, ArrayFormula) and ":" in cell.value.ref}
+    finally:
+        book.close()

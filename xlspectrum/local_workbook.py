@@ -10,7 +10,7 @@
   losses over the range (ITU-R P.676, P.838, add-in only);
 * Checks, with the master check shown on every sheet.
 
-Cells that call the add-in show "add-in not loaded" where it is not, and their agreement
+Cells that call the add-in show "no add-in" where it is not, and their agreement
 checks read "n/a"; everything else is native and recalculates in Excel and LibreOffice.
 """
 
@@ -28,6 +28,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import atmosphere, mmwave, pricing, propagation
+from . import sheets
 from .sheets import (
     NOTE_FONT,
     TOLERANCE_CELL,
@@ -49,7 +50,7 @@ from .workbook import (
 
 MODEL_MARKER = "xlspectrum local licences and 28 GHz coverage"
 TOLERANCE = 1e-9
-NOT_LOADED = '"add-in not loaded"'
+NOT_LOADED = f'"{sheets.NOT_LOADED}"'  # as a formula's text
 #: a TRUE/FALSE result shown as TRUE/FALSE in Excel and LibreOffice alike
 AGREE_FORMAT = '"TRUE";"TRUE";"FALSE"'
 SITES = ("rural", "campus")
@@ -364,6 +365,12 @@ LEVEL_ROWS = (  # one row per quantity, one column per level of Figure 26
     _row("addin_38901", "Add-in: UMI_38901_RANGE, NLOS", "m", "#,##0", ""),
     _row("agree", "Add-in agrees", "", AGREE_FORMAT, ""),
 )
+#: results only the add-in computes (ITU-R P.676 and P.838 through ITU-Rpy): the Coverage sheet
+#: shows the value when built beside the live cell
+ADDIN_ONLY = ("gaseous_db", "rain_db")
+#: decimals of a value written when built, so that every machine writes the same file
+BUILT_DECIMALS = 6
+NOT_COMPUTED_ITU = "not computed: needs the extra itu"
 COVERAGE_INPUT_ROW = 7
 COVERAGE_RESULT_ROW = COVERAGE_INPUT_ROW + len(BUDGET_INPUTS) + 3
 COVERAGE_LEVEL_ROW = COVERAGE_RESULT_ROW + len(RESULTS) + 2
@@ -392,7 +399,17 @@ def _c(key: str) -> str:
 
 
 def _breakpoint() -> str:
-    return f"(4*({_c('base_height_m')}-1)*({_c('mobile_height_m')}-1)*{_c('frequency_ghz')}*1E9/3E8)"
+    # TR 38.901's constants from xlspectrum.mmwave, written as plain decimals: `formulas` reads no 1E9
+    he, c = _decimal(mmwave.UMI38901_ENVIRONMENT_HEIGHT_M), _decimal(mmwave.SPEED_OF_LIGHT_38901)
+    return (f"(4*({_c('base_height_m')}-{he})*({_c('mobile_height_m')}-{he})*{_c('frequency_ghz')}*1000000000/{c})")
+
+
+def _decimal(number: float) -> str:
+    """A number as Excel, LibreOffice and ``formulas`` all read it: no exponent."""
+    text = f"{number:.15f}".rstrip("0").rstrip(".")
+    if float(text) != number:
+        raise ValueError(f"{number!r} has no short decimal form")
+    return text
 
 
 def _height_difference() -> str:
@@ -473,12 +490,21 @@ def _write_coverage(wb: Workbook) -> None:
         _input(ws[f"C{row}"], value, item.number_format)
         ws[f"F{row}"] = item.source
         ws[f"F{row}"].font = NOTE_FONT
+    built = {key: round(value, BUILT_DECIMALS) for key, value in _coverage_results(default_inputs()["budget"]).items()
+             if key in ADDIN_ONLY}
     _block_heading(ws, COVERAGE_RESULT_ROW - 2, "At the chosen cell edge", last)
-    _header(ws, COVERAGE_RESULT_ROW - 1, ["Result", "Unit", "Value", "Add-in", "Add-in agrees", "Add-in function / note"])
+    _header(ws, COVERAGE_RESULT_ROW - 1, ["Result", "Unit", "Value", "Add-in (air, rain: when built)", "Add-in agrees",
+                                          "Add-in function / note"])
     for row, item in enumerate(RESULTS, COVERAGE_RESULT_ROW):
         _label(ws, row, item)
         ws[f"C{row}"] = _native_result(item.key)
         ws[f"C{row}"].number_format = item.number_format
+        if item.key in ADDIN_ONLY:  # no native formula: the value when built beside the live cell
+            ws[f"D{row}"] = built[item.key] if item.key in built else NOT_COMPUTED_ITU
+            ws[f"D{row}"].number_format = item.number_format
+            ws[f"F{row}"] = f"{item.source}; D: xlspectrum's value when this workbook was built"
+            ws[f"F{row}"].font = NOTE_FONT
+            continue
         addin = _addin_result(item.key)
         if addin:
             ws[f"D{row}"] = addin
@@ -607,9 +633,7 @@ def _write_checks(wb: Workbook) -> None:
 
 def _write_cover(wb: Workbook) -> None:
     ws = wb["Cover"]
-    _status(ws)
-    ws["A2"] = "xlspectrum - local licence prices and 28 GHz coverage"
-    ws["A2"].font = TITLE_FONT
+    _title(ws, "xlspectrum - local licence prices and 28 GHz coverage")
     lines = [
         "Pricing: what one rural site and one campus would pay for local spectrum in New Zealand (the thesis' Licensed "
         "Spectrum Park, eq. (2), against the Managed Spectrum Park charge, sections 4.4.5 and 4.5.15), Germany (BNetzA) "
@@ -651,7 +675,7 @@ def _write_cover(wb: Workbook) -> None:
     row = row + 2 + len(SHEET_PURPOSE)
     _block_heading(ws, row, "House style", 4)
     style = [("Blue on yellow", "an input: change it"), ("Black", "a formula or a regulator's rule: do not overwrite"),
-             ("'add-in not loaded'", "a cell that needs the xlspectrum add-in (xlwings, xlwings Lite or the LibreOffice "
+             ("'no add-in'", "a cell that needs the xlspectrum add-in (xlwings, xlwings Lite or the LibreOffice "
                                      "extension); its agreement check reads n/a")]
     for i, (what, meaning) in enumerate(style, row + 1):
         ws.cell(i, 1, what)
@@ -673,6 +697,7 @@ def build_workbook() -> Workbook:
     _write_checks(wb)
     _add_xlwings_conf(wb)
     _write_cover(wb)
+    sheets.write_not_computed_count(wb)
     _print_setup(wb)
     _stamp(wb, MODEL_MARKER, "Local licence prices and 28 GHz coverage")
     return wb
@@ -788,14 +813,21 @@ def expected_cells(inputs: dict[str, Any] | None = None) -> dict[str, float]:
 
 
 def compare(values: dict[str, Any], expected: dict[str, float], rtol: float = 1e-7,
-            atol: float = 1e-6) -> tuple[list[str], int]:
-    """Compare a recalculated workbook with Python: (mismatch lines, add-in cells not computed)."""
-    mismatches, not_loaded = [], 0
+            atol: float = 1e-6) -> tuple[list[str], int, dict[str, int]]:
+    """Compare a recalculated workbook with Python: (mismatch lines, add-in cells not computed because
+    the add-in is not loaded, cells not computed because the add-in lacks an optional extra, by extra)."""
+    mismatches, not_loaded, needs_extra = [], 0, {}
     for address, want in expected.items():
         got = values.get(address)
-        if got == "add-in not loaded":
+        if got in (sheets.NOT_LOADED,):  # a cell that needs the add-in, or a check of such a cell
             not_loaded += 1
             continue
-        if not isinstance(got, (int, float)) or isinstance(got, bool) or abs(got - want) > atol + rtol * abs(want):
+        extra = sheets.extra_needed(got)
+        if extra is not None:
+            needs_extra[extra] = needs_extra.get(extra, 0) + 1
+            continue
+        if isinstance(got, bool):
+            got = float(got)
+        if not isinstance(got, (int, float)) or abs(got - want) > atol + rtol * abs(want):
             mismatches.append(f"{address}: workbook {got!r}, Python {want!r}")
-    return mismatches, not_loaded
+    return mismatches, not_loaded, needs_extra

@@ -39,7 +39,8 @@ from .clock import ClockAuctionResult, clock_auction
 from ._validation import OutOfRangeError
 from .market import PAYMENT_RULES, Lot
 
-__all__ = ["BLOCKS", "LOT_RESERVE_NZD", "PRINTED_TABLE3", "SCENARIOS", "lots", "rule_comparison", "run"]
+__all__ = ["BLOCKS", "LOT_RESERVE_NZD", "PRINTED_TABLE3", "SCENARIOS", "SCENARIO_TITLES", "lots", "rule_comparison", "run",
+           "scenario_table"]
 
 #: NZ$ per 2 x 5 MHz lot, section 4.5.8
 LOT_RESERVE_NZD = 22e6
@@ -55,8 +56,14 @@ PRINTED_TABLE3 = {
     # the printed total is NZ$ 270 M, its columns add to 270.1 M (176 + 83 + 11.1)
     "Total": (176e6, 8, 83e6, 1, 11.1e6, 270e6, 9),
 }
-#: The scenarios of :func:`run`
-SCENARIOS = ("printed", "lsp_set_aside", "c_blocks_lsp")
+#: The scenarios of :func:`run`, each with the title every reading shows (the command, the
+#: exchange workbook's NZ 700 sheet and Cover, the docs)
+SCENARIO_TITLES = {
+    "printed": "As held (section 4.5.8, Tables 2-3)",
+    "lsp_set_aside": "5 MHz set aside for an LSP before the auction (section 4.5.11)",
+    "c_blocks_lsp": "Unsold spectrum to an LSP after the auction, C blocks it (section 4.5.10)",
+}
+SCENARIOS = tuple(SCENARIO_TITLES)
 _CATEGORY = "700MHz"
 
 
@@ -110,4 +117,22 @@ def rule_comparison() -> pd.DataFrame:
             table = run(scenario, rule).revenue_table()
             rows.append({"scenario": scenario, "rule": rule, **table["total"].rename(lambda b: f"total_{b}").to_dict(),
                          "supplementary": table.loc["Total", "supplementary"], "assignment": table.loc["Total", "assignment"]})
+    return pd.DataFrame(rows)
+
+
+def scenario_table() -> pd.DataFrame:
+    """Every scenario under every rule, rules that charge the same in one row: scenario (its
+    title), rules, what A, B and C pay in all and the revenue [NZ$].
+
+    The rule prices the supplementary and the assignment rounds; the clock lots are paid at
+    the clock price under every rule.
+    """
+    comparison = rule_comparison()
+    totals = ["total_A", "total_B", "total_C", "total_Total"]
+    rows = []
+    for scenario in SCENARIOS:
+        part = comparison[comparison["scenario"] == scenario]
+        for amounts, group in part.groupby(totals, sort=False):
+            rows.append({"scenario": scenario, "title": SCENARIO_TITLES[scenario], "rules": ", ".join(group["rule"]),
+                         **dict(zip(("A", "B", "C", "total"), amounts, strict=True))})
     return pd.DataFrame(rows)

@@ -41,8 +41,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import tvws
 from .interference import BOLTZMANN_J_PER_K, NOISE_TEMPERATURE_K
 from .propagation import FSPL_CONSTANT_DB
-from .workbook import (BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, TITLE_FONT, _add_xlwings_conf, _block_heading,
-                       _paragraph, _print_setup, _stamp, has_marker)
+from .sheets import (BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, MASTER_CHECK, NOT_LOADED, TOLERANCE_CELL, title,
+                     write_not_computed_count)
+from .workbook import _add_xlwings_conf, _block_heading, _paragraph, _print_setup, _stamp, has_marker
 
 #: Document keywords that mark a workbook as xlspectrum's interference-rights case
 MODEL_MARKER = "xlspectrum interference rights model"
@@ -50,8 +51,8 @@ RINGS = tvws.RINGS
 VALUE_COLUMN, OPENING_COLUMN, FIRST_RING_COLUMN = 3, 4, 5
 LAST_RING_COLUMN = FIRST_RING_COLUMN + RINGS - 1
 NOTE_COLUMN = LAST_RING_COLUMN + 1
-RING_ROW, MIDDLE_ROW, HEADER_ROW, FIRST_ROW = 2, 3, 4, 6
-MASTER_CHECK = "Checks!$C$4"
+# row 1 the status line, row 2 the sheet's title (the house style of xlspectrum.sheets)
+RING_ROW, MIDDLE_ROW, HEADER_ROW, FIRST_ROW = 3, 4, 5, 7
 CONSTANT_FONT = Font(color="7F7F7F")
 NOTE_FONT = Font(italic=True, color="595959")
 #: TRUE/FALSE as words in LibreOffice too (a styled cell would show its boolean as 1 or 0); Excel ignores it
@@ -123,10 +124,6 @@ class _Rows:
         return f"{prefix}${_col(FIRST_RING_COLUMN)}${row}:${_col(LAST_RING_COLUMN)}${row}"
 
 
-def _status(ws: Worksheet, column: int) -> None:
-    ws.cell(1, column, f'=IF({MASTER_CHECK},"Checks: all OK","Checks: FAILED - see the Checks sheet")').font = BOLD
-
-
 def _format(unit: str) -> str:
     return {"kW": "#,##0.0##", "km": "#,##0.0#", "dB": "0.0", "dBm": "0.00", "-": "0.0%", "households": "#,##0",
             "viewers": "#,##0", "US$": '#,##0;[Red]-#,##0', "US$/kWh": "0.000", "h": "#,##0", "MHz": "#,##0.0",
@@ -136,10 +133,7 @@ def _format(unit: str) -> str:
 # ----------------------------------------------------------------------------- Inputs
 def _write_inputs(wb: Workbook, rows: _Rows, values: Mapping[str, float], locations: Sequence[float]) -> None:
     ws = wb.create_sheet("Inputs")
-    ws["A1"] = "Inputs - TV white-space case (Weiss and Cui, section IV)"
-    ws["A1"].font = TITLE_FONT
-    _status(ws, 5)
-    ws.cell(2, 1, SHEET_PURPOSE["Inputs"]).font = NOTE_FONT
+    title(ws, "Inputs - TV white-space case (Weiss and Cui, section IV)", SHEET_PURPOSE["Inputs"])
     for column, text in enumerate(("Input", "Unit", "Value", "Valid min", "Valid max", "In range", "Source", "Key"), 1):
         cell = ws.cell(HEADER_ROW, column, text)
         cell.font, cell.fill = BOLD, HEADER_FILL
@@ -188,7 +182,7 @@ def _write_inputs(wb: Workbook, rows: _Rows, values: Mapping[str, float], locati
     widths = {"A": 52, "B": 12, "C": 16, "D": 12, "E": 16, "F": 10, "G": 70, "H": 26}
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A5"
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
 
 
 def _paragraph_across(ws: Worksheet, row: int, text: str, last_column: int) -> None:
@@ -223,13 +217,11 @@ def _input_row(ws: Worksheet, row: int, label: str, unit: str, value: float, low
 class _RingSheet:
     """A sheet with one column per ring: single values in C, rings in E:CZ, notes after."""
 
-    def __init__(self, wb: Workbook, name: str, title: str, rows: _Rows) -> None:
+    def __init__(self, wb: Workbook, name: str, heading: str, rows: _Rows) -> None:
         self.ws = wb.create_sheet(name)
         self.name, self.rows, self.row = name, rows, FIRST_ROW
         ws = self.ws
-        ws["A1"] = title
-        ws["A1"].font = TITLE_FONT
-        _status(ws, FIRST_RING_COLUMN)
+        title(ws, heading)
         for column, text in ((1, "Line item"), (2, "Unit"), (VALUE_COLUMN, "Value"), (NOTE_COLUMN, "Notes")):
             cell = ws.cell(HEADER_ROW, column, text)
             cell.font = BOLD
@@ -472,10 +464,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
     ws = wb.create_sheet("Results")
     name = "Results"
     c = lambda key: rows.cell(key, name)  # noqa: E731
-    ws["A1"] = "Results - reservation prices, the secondary's value and the trade"
-    ws["A1"].font = TITLE_FONT
-    _status(ws, 5)
-    ws.cell(2, 1, SHEET_PURPOSE["Results"]).font = NOTE_FONT
+    title(ws, "Results - reservation prices, the secondary's value and the trade", SHEET_PURPOSE["Results"])
     row = HEADER_ROW
     _block_heading(ws, row, "The secondary's business (single values)", len(RESULT_COLUMNS))
     row += 1
@@ -529,7 +518,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
                 "trade": f"{ref('surplus_ir')}>=0",
                 "ir_within_exclusive": f"{ref('reservation_price_ir')}<={ref('reservation_price_exclusive')}",
                 "addin_check": f'IFERROR(RESERVATION_PRICE_IR({ref("viewers_before")},{ref("viewers_after")},'
-                               f'{c("income_per_viewer")},{energy},{hours},{c("primary_kw")},{ref("primary_kw")}),"add-in not loaded")',
+                               f'{c("income_per_viewer")},{energy},{hours},{c("primary_kw")},{ref("primary_kw")}),"{NOT_LOADED}")',
             }
             for column, (key, _, unit) in enumerate(RESULT_COLUMNS, 1):
                 cell = ws.cell(row, column, "=" + formulas[key])
@@ -620,21 +609,15 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
     return chart
 
 
-TOLERANCE_CELL = "Checks!$C$3"
-
-
 def _write_figures(wb: Workbook, profiles: list[ScatterChart], figure4: BarChart) -> None:
     ws = wb.create_sheet("Figures")
-    ws["A1"] = "Figures - the paper's Figures 1-4"
-    ws["A1"].font = TITLE_FONT
-    _status(ws, 12)
-    ws["A2"] = ("Data: Profile sheet (SINR at the middle of each ring) and Results sheet (Figure 4 block). "
-                "The Cover explains how to read them.")
-    ws["A2"].font = NOTE_FONT
+    title(ws, "Figures - the paper's Figures 1-4",
+          "Data: Profile sheet (SINR at the middle of each ring) and Results sheet (Figure 4 block). "
+          "The Cover explains how to read them.")
     # two charts a row, 20 rows apart; Figure 4 last
     for index, chart in enumerate([*profiles, figure4]):
-        ws.add_chart(chart, f"{'A' if index % 2 == 0 else 'J'}{4 + 20 * (index // 2)}")
-    ws.row_breaks.append(Break(id=4 + 20 * 2 - 1))  # Figure 4 starts a printed page of its own
+        ws.add_chart(chart, f"{'A' if index % 2 == 0 else 'J'}{5 + 20 * (index // 2)}")
+    ws.row_breaks.append(Break(id=5 + 20 * 2 - 1))  # Figure 4 starts a printed page of its own
     for column in range(1, 19):
         ws.column_dimensions[_col(column)].width = 10
 
@@ -644,14 +627,13 @@ def _write_checks(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None
     ws = wb.create_sheet("Checks")
     name = "Checks"
     c = lambda key: rows.cell(key, name)  # noqa: E731
-    ws["A1"] = "Checks"
-    ws["A1"].font = TITLE_FONT
+    title(ws, "Checks")
     ws["A3"], ws["B3"], ws["C3"] = "Tolerance for numerical checks (relative)", "-", TOLERANCE
     ws["C3"].font, ws["C3"].fill = INPUT_FONT, INPUT_FILL
     ws["A4"], ws["B4"] = "Master check (every check passes)", "TRUE/FALSE"
     ws["A4"].font = BOLD
     for column, text in enumerate(("Check", "Unit", "Pass", "Measured", "Notes"), 1):
-        cell = ws.cell(6, column, text)
+        cell = ws.cell(7, column, text)
         cell.font, cell.fill = BOLD, HEADER_FILL
     _, first_input, _ = rows.places["in_range"]
     _, last_input, _ = rows.places["in_range_end"]
@@ -677,7 +659,7 @@ def _write_checks(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None
         ("Shares of rings above a threshold outside 0-1", "cells",
          "+".join(f"COUNTIF({r},\"<0\")+COUNTIF({r},\">1\")" for r in share_rows), "D{row}=0", ""),
     )
-    row, passes = 7, []
+    row, passes = 8, []
     for label, unit, measure, test, note in checks:
         ws.cell(row, 1, label)
         ws.cell(row, 2, unit)
@@ -690,15 +672,14 @@ def _write_checks(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None
     ws["C4"].font = BOLD
     for letter, width in (("A", 80), ("B", 12), ("C", 10), ("D", 16), ("E", 60)):
         ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A7"
+    ws.freeze_panes = "A8"
 
 
 # ----------------------------------------------------------------------------- Cover
 def _write_cover(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
     ws = wb["Cover"]
-    ws["A1"] = "xlspectrum - Interference rights: the TV white-space case of Weiss and Cui"
-    ws["A1"].font = TITLE_FONT
-    row = 3
+    title(ws, "xlspectrum - Interference rights: the TV white-space case of Weiss and Cui")
+    row = 4
     base = rows.places[f"result_case0_location{FIGURE4_LOCATION}"][1]
     text = (
         "What this is",
@@ -790,6 +771,7 @@ def _assemble(overrides: Mapping[str, Any] | None, locations_km: Sequence[float]
     _write_checks(wb, rows, locations)
     _add_xlwings_conf(wb)
     _write_cover(wb, rows, locations)
+    write_not_computed_count(wb)
     _print_setup(wb)
     for sheet_name in ("Rings", "Profile"):  # 100 ring columns: print at a readable scale, label columns on every page
         ws = wb[sheet_name]

@@ -22,22 +22,15 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import __version__
 from . import sensitivity as sa
 from .costmodel.inputs import INPUTS
-from .workbook import (
-    BOLD,
-    HEADER_FILL,
-    MASTER_CHECK,
-    TITLE_FONT,
-    TOLERANCE_CELL,
-    _block_heading,
-    _input_format,
-)
+from .sheets import BOLD, HEADER_FILL, NOTE_FONT, TOLERANCE_CELL, block_heading, title
+from .workbook import _input_format
 
 SHEET = "Sensitivity"
 #: the Monte Carlo of the sheet: the CLI's defaults, so `xlspectrum sensitivity` prints the same figures
@@ -54,7 +47,6 @@ INPUT_SIGNIFICANT_DIGITS = 10
 SETTINGS_CHARS_PER_LINE = 125
 NOTE_CHARS_PER_LINE = 160
 MILLIONS = '#,##0.0;[Red]-#,##0.0;"-"'
-NOTE_FONT = Font(italic=True, color="595959")
 PRESET_LABELS = {
     "volatility": "Volatility sigma (section 8.5)",
     "mmwave_base_station_cost": "28 GHz base stations 38 % cheaper (section 8.4)",
@@ -146,7 +138,7 @@ class _Writer:
         self.row += 1
         if new_page:
             self.ws.row_breaks.append(Break(id=self.row - 1))
-        _block_heading(self.ws, self.row, text, 8)
+        block_heading(self.ws, self.row, text, 8)
         self.row += 1
 
     def note(self, text: str) -> None:
@@ -225,10 +217,8 @@ def write_sensitivity(wb: Workbook, input_reference: Callable[[str], str],
     carlo = found.monte_carlo
     ws = wb.create_sheet(SHEET)
     out = _Writer(ws)
-    ws["A1"] = "Sensitivity and uncertainty of the value of 28 GHz spectrum"
-    ws["A1"].font = TITLE_FONT
-    ws.cell(1, 5, f'=IF({MASTER_CHECK},"Checks: all OK","Checks: FAILED - see the Checks sheet")').font = BOLD
-    out.row = 2
+    title(ws, "Sensitivity and uncertainty of the value of 28 GHz spectrum")
+    out.row = 3
     runs = len(found.presets) * 2 + 2 * len(found.ranges) + SAMPLES
     out.note(f"Values, not formulas: computed by xlspectrum {__version__} when this workbook was built, from about "
              f"{runs:,} runs of both cost models. They do not change when you edit Inputs; rebuild the workbook "
@@ -341,5 +331,5 @@ def write_sensitivity(wb: Workbook, input_reference: Callable[[str], str],
     ws.column_dimensions["B"].width = 34
     for letter in "CDEFGH":
         ws.column_dimensions[letter].width = 15
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = "A3"
     return ws

@@ -40,8 +40,25 @@ from .costmodel.expressions import CellResolver, ExpressionError, to_excel
 from .costmodel.inputs import INPUTS, YEARS, Input
 from .costmodel.lineitems import BY_KEY, LineItem
 from .costmodel.networks import MODELS, NETWORK_NOTES, UHF_700
-from .costmodel.printed import ABSOLUTE_TOLERANCE, PRINTED
+from .costmodel.printed import ABSOLUTE_TOLERANCE, COMPARED_NOTE, DEMAND_MEANING, PRINTED, PRINTED_SCENARIO
 from .files import write_file
+from .sheets import (
+    BLOCK_FILL,
+    BOLD,
+    CHECKS_SHEET,
+    HEADER_FILL,
+    INPUT_FILL,
+    INPUT_FONT,
+    MASTER_CHECK,
+    NOTE_FONT,
+    TITLE_FONT,
+    TOLERANCE_CELL,
+    addin_call,
+    block_heading,
+    status,
+    title,
+    write_not_computed_count,
+)
 
 #: Document date of every generated workbook (the thesis' year), so builds are reproducible.
 FIXED_DATE = datetime.datetime(2020, 1, 1)
@@ -55,17 +72,11 @@ LAST_YEAR_COLUMN = FIRST_YEAR_COLUMN + YEARS - 1  # S
 SOURCE_COLUMN = LAST_YEAR_COLUMN + 1  # T
 NOTE_COLUMN = SOURCE_COLUMN + 1  # U
 MIN_COLUMN, MAX_COLUMN, IN_RANGE_COLUMN = NOTE_COLUMN + 1, NOTE_COLUMN + 2, NOTE_COLUMN + 3  # V:X on Inputs
-YEAR_ROW, T_ROW, HEADER_ROW, FIRST_ROW = 2, 3, 4, 6
+# row 1 the status line, row 2 the sheet's title (the house style of xlspectrum.sheets)
+YEAR_ROW, T_ROW, HEADER_ROW, FIRST_ROW = 3, 4, 5, 7
 
-INPUT_FONT = Font(color="0000FF")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-BLOCK_FILL = PatternFill("solid", fgColor="DDEBF7")
-TITLE_FONT = Font(bold=True, size=14)
-BOLD = Font(bold=True)
 THIN_TOP = Border(top=Side(style="thin"))
 
-CHECKS_SHEET = "Checks"
 SENSITIVITY_SHEET = "Sensitivity"
 #: the sheet-name prefix of each model after the first (others: the model's name in capitals)
 SHEET_PREFIXES = {UHF_700.name: "UHF "}
@@ -79,8 +90,10 @@ KNOWN_DEPARTURES = (
      "the printed subscriber row is not compared."),
 )
 MONEY_FORMAT = '#,##0;[Red]-#,##0;"-"'
-MASTER_CHECK = f"{CHECKS_SHEET}!$C$4"
-TOLERANCE_CELL = f"{CHECKS_SHEET}!$C$3"
+#: what the options of the choice inputs mean (written beside them on Inputs)
+OPTION_MEANINGS = {"demand_forecast": DEMAND_MEANING}
+#: the Checks sheet's count of the printed Appendix C figures reproduced (below its contract rows)
+PRINTED_COUNT_ROW = 6
 
 SHEET_PURPOSE = {
     "Cover": "What the model is, the scenario selected and where it departs from the thesis",
@@ -119,6 +132,10 @@ class _Layout(CellResolver):
         self.sheet_prefix = sheet_prefix
         self.places: dict[str, _Place] = {}
         self.option_ranges: dict[str, str] = {}
+        #: what each option of a choice input means, the column beside ``option_ranges``
+        self.option_meanings: dict[str, str] = {}
+        #: the Cover's figures by what they show (see :func:`cover_rows`), as ``Cover!B9``
+        self.cover: dict[str, str] = {}
         #: the Inputs sheet's column of in-range flags, as a range
         self.in_range_column = ""
         #: other model instances, referred to as "<name>__<key>"
@@ -175,10 +192,8 @@ class _Layout(CellResolver):
         return f"${_col(FIRST_YEAR_COLUMN)}${T_ROW}:${_col(LAST_YEAR_COLUMN)}${T_ROW}"
 
 
-def _timeline(ws: Worksheet, title: str, first_year_cell: str | None, source_header: str = "Line-item key") -> None:
-    ws["A1"] = title
-    ws["A1"].font = TITLE_FONT
-    ws.cell(1, FIRST_YEAR_COLUMN, f'=IF({MASTER_CHECK},"Checks: all OK","Checks: FAILED - see the Checks sheet")').font = BOLD
+def _timeline(ws: Worksheet, heading: str, first_year_cell: str | None, source_header: str = "Line-item key") -> None:
+    title(ws, heading)
     ws.cell(YEAR_ROW, 1, "Year").font = BOLD
     ws.cell(T_ROW, 1, "Years since the first year (t)")
     for i in range(YEARS):
@@ -208,9 +223,7 @@ def _timeline(ws: Worksheet, title: str, first_year_cell: str | None, source_hea
 
 
 def _block_heading(ws: Worksheet, row: int, text: str, last_column: int = NOTE_COLUMN) -> None:
-    ws.cell(row, 1, text).font = BOLD
-    for column in range(1, last_column + 1):
-        ws.cell(row, column).fill = BLOCK_FILL
+    block_heading(ws, row, text, last_column)
 
 
 def _input_format(item: Input) -> str:
@@ -263,7 +276,7 @@ def _write_inputs(wb: Workbook, layout: _Layout, model: Model, values: Mapping[s
     if linked_to is not None:
         _timeline(ws, f"{name} ({model.label})", None, source_header="Thesis source")
         ws.cell(FIRST_ROW - 1, 1, f"Linked to the Inputs sheet except the blue cells, which define the {model.label}"
-                ).font = Font(italic=True, color="595959")
+                ).font = NOTE_FONT
         _range_headers(ws)
         return
     # the lists behind the choice inputs (data validation and the Checks sheet read them)
@@ -274,8 +287,10 @@ def _write_inputs(wb: Workbook, layout: _Layout, model: Model, values: Mapping[s
         for option in item.options:
             ws.cell(row, 1, f"Option for: {item.label}")
             ws.cell(row, VALUE_COLUMN, option)
+            ws.cell(row, NOTE_COLUMN, OPTION_MEANINGS.get(item.key, {}).get(option, ""))
             row += 1
         layout.option_ranges[item.key] = f"Inputs!${_col(VALUE_COLUMN)}${start}:${_col(VALUE_COLUMN)}${row - 1}"
+        layout.option_meanings[item.key] = f"Inputs!${_col(NOTE_COLUMN)}${start}:${_col(NOTE_COLUMN)}${row - 1}"
         validation = DataValidation(type="list", formula1=layout.option_ranges[item.key], allow_blank=False,
                                     showErrorMessage=True, errorTitle="Not an option",
                                     error=f"Choose one of: {', '.join(item.options)}")
@@ -284,7 +299,7 @@ def _write_inputs(wb: Workbook, layout: _Layout, model: Model, values: Mapping[s
         row += 1
     assert first_year_row is not None
     _timeline(ws, "Inputs", f"${_col(VALUE_COLUMN)}${first_year_row}", source_header="Thesis source")
-    ws.cell(FIRST_ROW - 1, 1, SHEET_PURPOSE["Inputs"]).font = Font(italic=True, color="595959")
+    ws.cell(FIRST_ROW - 1, 1, SHEET_PURPOSE["Inputs"]).font = NOTE_FONT
     _range_headers(ws)
 
 
@@ -366,17 +381,19 @@ def _write_item(ws: Worksheet, layout: _Layout, item: LineItem) -> None:
 
 def _write_checks(wb: Workbook, layout: _Layout) -> None:
     ws = wb.create_sheet(CHECKS_SHEET)
-    ws["A1"] = "Checks"
-    ws["A1"].font = TITLE_FONT
+    title(ws, "Checks")
     ws["A3"], ws["B3"], ws["C3"] = "Tolerance for numerical checks", "-", TOLERANCE
     ws["C3"].font, ws["C3"].fill = INPUT_FONT, INPUT_FILL
     ws["A4"], ws["B4"] = "Master check (every integrity check passes)", "TRUE/FALSE"
     ws["A4"].font = BOLD
-    ws["A5"], ws["B5"] = "Printed Appendix C figures reproduced (meaningful for the printed scenario only)", "figures"
+    count = PRINTED_COUNT_ROW
+    ws.cell(count, 1, "Printed Appendix C figures reproduced, of those the selected demand forecast is printed for")
+    ws.cell(count, 2, "figures")
+    header_row = count + 2
     for column, text in enumerate(("Check", "Unit", "Pass", "Model", "Target or printed", "Difference", "Thesis section", "Notes"), 1):
-        cell = ws.cell(6, column, text)
+        cell = ws.cell(header_row, column, text)
         cell.font, cell.fill = BOLD, HEADER_FILL
-    row = 7
+    row = header_row + 1
 
     def ref(key: str) -> str:
         return layout.at(CHECKS_SHEET, FIRST_YEAR_COLUMN).reference(key)
@@ -420,8 +437,12 @@ def _write_checks(wb: Workbook, layout: _Layout) -> None:
         ws.cell(row, 8, note)
         row += 1
     row += 1
+    printed_forecast = PRINTED_SCENARIO["demand_forecast"]
+    demand = ref("demand_forecast")
     ws.cell(row, 1, "Printed Appendix C figures against the model (2017-2023)").font = BOLD
-    ws.cell(row, 8, f"Pass = within {ABSOLUTE_TOLERANCE:g} unit of the printed figure (the sheet prints whole units and sums rounded parts)")
+    ws.cell(row, 8, f"Pass = within {ABSOLUTE_TOLERANCE:g} unit of the printed figure (the sheet prints whole units and "
+                    f"sums rounded parts). Appendix C prints the {printed_forecast} scenario: a figure that moves with "
+                    f"demand is compared only when {printed_forecast} is selected on Inputs.")
     row += 1
     ws.cell(row, 1, "Allowed difference from a printed figure")
     ws.cell(row, 2, "units")
@@ -440,15 +461,18 @@ def _write_checks(wb: Workbook, layout: _Layout) -> None:
         ws.cell(row, 5, figure.printed).number_format = "#,##0"
         ws.cell(row, 6, f"=D{row}-E{row}").number_format = "#,##0.00"
         ws.cell(row, 7, figure.source)
-        ws.cell(row, 8, figure.note)
+        ws.cell(row, 8, figure.note or (f"moves with demand: printed for the {printed_forecast} scenario"
+                                         if figure.depends_on_demand else "does not depend on demand"))
         if figure.known_departure:
             ws.cell(row, 3, "known departure")
+        elif figure.depends_on_demand:
+            ws.cell(row, 3, f'=IF({demand}="{printed_forecast}",ABS(F{row})<={allowed},"{printed_forecast} only")')
         else:
             ws.cell(row, 3, f"=ABS(F{row})<={allowed}")
         row += 1
     statuses = f"C{first_printed}:C{row - 1}"
-    ws["C5"] = f"=COUNTIF({statuses},TRUE)"
-    ws["D5"] = f'="of "&(COUNTIF({statuses},TRUE)+COUNTIF({statuses},FALSE))&" compared"'
+    ws.cell(count, 3, f"=COUNTIF({statuses},TRUE)")
+    ws.cell(count, 4, f'="of "&(COUNTIF({statuses},TRUE)+COUNTIF({statuses},FALSE))&" compared"')
     ws["C4"] = "=AND(" + ",".join(pass_cells) + ")"
     ws["C4"].font = BOLD
     ws.column_dimensions["A"].width = 70
@@ -458,9 +482,20 @@ def _write_checks(wb: Workbook, layout: _Layout) -> None:
         ws.column_dimensions[letter].width = 18
     ws.column_dimensions["G"].width = 22
     ws.column_dimensions["H"].width = 110
-    for cells in ws.iter_rows(min_row=7, min_col=4, max_col=4):
+    for cells in ws.iter_rows(min_row=header_row + 1, min_col=4, max_col=4):
         cells[0].alignment = Alignment(horizontal="right")
-    ws.freeze_panes = "A7"
+    ws.freeze_panes = f"A{header_row + 1}"
+
+
+def cover_cells() -> dict[str, str]:
+    """The ``Cover!B9``-style address of each Cover figure, by what it shows (:func:`cover_rows`);
+    valuation figures as ``valuation:<row>:model`` and ``valuation:<row>:thesis``."""
+    return dict(_default_layout().cover)
+
+
+def printed_count_cells() -> tuple[str, str]:
+    """The Checks cells that count the printed figures reproduced and compared."""
+    return f"{CHECKS_SHEET}!C{PRINTED_COUNT_ROW}", f"{CHECKS_SHEET}!D{PRINTED_COUNT_ROW}"
 
 
 def _write_charts(sheets: Mapping[str, Worksheet], layout: _Layout, network: str = "") -> None:
@@ -511,21 +546,41 @@ def _drop_gap_columns(chart: Any) -> None:
         series.val.numRef.f = f"{sheet}!${_col(FIRST_YEAR_COLUMN)}${row}:${_col(LAST_YEAR_COLUMN)}${row}"
 
 
-COVER_WIDTHS = {"A": 62, "B": 20, "C": 70}
-#: characters of wrapped text per line across the Cover's merged A:C (a little under the width)
+COVER_WIDTHS = {"A": 62, "B": 20, "C": 16, "D": 54}
+COVER_LAST_COLUMN = len(COVER_WIDTHS)
+#: characters of wrapped text per line across the Cover's merged A:D (a little under the width)
 COVER_CHARS_PER_LINE = int(sum(COVER_WIDTHS.values()) * 0.95)
 LINE_HEIGHT_PT = 15
+MILLIONS_FORMAT = "#,##0.0;[Red]-#,##0.0"
 
 
-def _paragraph(ws: Worksheet, row: int, text: str, font: Font | None = None) -> None:
-    """Text wrapped across A:C, with the row tall enough for every line (merged cells never auto-fit)."""
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+def _paragraph(ws: Worksheet, row: int, text: str, font: Font | None = None, last_column: int = 3,
+               chars_per_line: int = 144) -> None:
+    """Text wrapped across A to ``last_column``, the row tall enough for every line (merged cells never auto-fit)."""
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
     cell = ws.cell(row, 1, text)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     if font is not None:
         cell.font = font
-    lines = max(1, -(-len(text) // COVER_CHARS_PER_LINE))
+    lines = max(1, -(-len(text) // chars_per_line))
     ws.row_dimensions[row].height = LINE_HEIGHT_PT * lines + 3
+
+
+def cover_rows() -> tuple[tuple[str, str], ...]:
+    """The Cover's figures as (label, what it shows): ``input:<key>``, ``item:<key>`` (a line item
+    or input in NZ$ M where it says so), ``valuation:<row>`` or ``check:<name>``; the order of the Cover."""
+    from .chapter8 import HEADLINE
+
+    return (
+        ("Demand forecast", "input:demand_forecast"),
+        ("Replacement rule", "input:replacement_rule"),
+        ("Depreciation included in total cost", "input:include_depreciation_in_total"),
+        ("WACC", "input:wacc"),
+        ("Present value of total cost (NZ$ M, eq. 16, t = 0 in the first year)", "item:pv_total_cost_millions"),
+        ("Checks", "check:master"),
+        ("Printed Appendix C figures reproduced", "check:printed"),
+        *((label, f"valuation:{key}") for label, key in HEADLINE),
+    )
 
 
 def _write_cover(wb: Workbook, layout: _Layout, prefixes: Mapping[str, str]) -> None:
@@ -533,95 +588,131 @@ def _write_cover(wb: Workbook, layout: _Layout, prefixes: Mapping[str, str]) -> 
     ws = wb["Cover"]
     ref = lambda key: layout.at("Cover", 2).reference(key)  # noqa: E731
     demand = ref("demand_forecast")
-    M = "#,##0.0;[Red]-#,##0.0"
-    blocks: list[tuple[str, list[Any]]] = [
-        ("What this is", [
-            "The LTE network cost model of Brett Shaw, 'Spectrum allocation methods for future wireless services in cellular "
-            "networks' (PhD thesis, University of Auckland, 2020), Appendix C (section 10.3), rebuilt as live Excel formulas, "
-            "with the chapter 8 valuations of 28 GHz spectrum.",
-            "Change any blue cell on the Inputs sheet and every table recalculates. Each input carries the thesis section or "
-            "table it comes from and its valid range; inferred values say so in their notes.",
-            "Generated by xlspectrum from the same line-item definitions as its Python engine; a test recalculates this "
-            "workbook headlessly and compares every line item, every year, with the engine.",
-        ]),
-        ("Scenario selected", [
-            ("Demand forecast", f"={demand}", "", None),
-            ("Replacement rule", f"={ref('replacement_rule')}", "", None),
-            ("Depreciation included in total cost", f"={ref('include_depreciation_in_total')}", "", None),
-            ("WACC", f"={ref('wacc')}", "", "0.0%"),
-            ("Present value of total cost", f"={ref('pv_total_cost_millions')}", "NZ$ M, eq. (16), t = 0 in the first year", M),
-            ("Checks", f'=IF({MASTER_CHECK},"all OK","FAILED - see Checks")', "every integrity check of the Checks sheet", None),
-            ("Printed Appendix C figures reproduced", f'={CHECKS_SHEET}!C5&" "&{CHECKS_SHEET}!D5',
-             "meaningful for the printed scenario (ten_x_linear) only", None),
-        ]),
-        ("Value of 28 GHz spectrum, this model (chapter 8; the Valuation sheet has every step)", [
-            ("Deprival method", f"={ref('deprival_model')}/1000000", "NZ$ M", M),
-            ("Discounted cash flow", f"={ref('npv_mmwave_model')}/1000000", "NZ$ M", M),
-            ("Real options: project value", f"={ref('project_model')}/1000000", "NZ$ M", M),
-            ("Benchmarking", f"={ref('benchmark_model')}/1000000", "NZ$ M", M),
-            ("Demand forecast of these values", f"={demand}",
-             "the thesis values Cisco VNI (Tables 8-11): select cisco_vni_linear to compare", None),
-        ]),
-        ("What the defaults do, and why", [
-            "The default is the printed scenario: 28 GHz + 700 MHz network (1,000 MHz carrier, pico radius 0.22 km) under "
-            "the 10 x Cisco VNI linear demand, WACC 9 %. It reproduces the printed 2017-2023 figures (see Checks).",
-            "Replacement rule 'none' (default): no asset is re-bought inside 2017-2031. This matches thesis Table 10 within "
-            "1 %: about 1,962 M against 1,979 M (10 x Cisco VNI) and 1,287 M against 1,289 M (Cisco VNI). "
-            "'units_at_current_cost' and 'capex_nominal' re-buy at the end of each life and raise the present value by 7-14 %; "
-            "the printed years cannot tell which rule the thesis used (the first replacement would fall in 2025).",
-            "Total cost keeps the sheet's definition: it adds that year's depreciation to capex, so capital is counted "
-            "twice. Set 'Include depreciation in total cost' to FALSE to leave it out.",
-            "Years 2024-2031 are not printed: they extend the rules (spectral efficiency +2 %/yr, subscribers +5 %/yr, "
-            "unit costs -5 %/yr, demand by its closed form).",
-        ]),
-        ("Where the model departs from the printed figures", [
-            "1. Coverage 'eNodeB - Microcell' is printed as 1,000 (10.3.8.2). The model computes 17.09, which the printed "
-            "total (2,499 sites), the site types and the microcell capex all need; the 1,000 is likely one of the values the "
-            "thesis randomised for confidentiality (10.3.1). The Checks sheet shows it as a known departure.",
-            "2. Operator mobile-broadband subscribers (10.3.3) are printed on a 30 % share from 2018, but every printed "
-            "traffic figure needs a flat 20 %, which the model uses: the printed 2018-2023 subscriber row is not reproduced.",
-            "Inputs lost from the printed tables or contradicted by the printed rows are inferred from the results (hub cost "
-            "350,000, roll-out 5/20/25/25/20/5 %, non-conversation time 0.1 min, 35 % opex): see the notes on Inputs.",
-            "The 700 MHz-only network (the UHF sheets) is not printed: it is this model with a 2 x 20 MHz carrier and the "
-            "28 GHz pico layer served by 700 MHz micro cells (the blue cells of UHF Inputs); its present value is within 2 % "
-            "of Table 10's 734 M and 2,264 M.",
-        ]),
-    ]
-    ws["A1"] = "xlspectrum - Appendix C LTE network cost model (2017-2031) and chapter 8 valuations"
-    ws["A1"].font = TITLE_FONT
-    row = 3
-    for heading, lines in blocks:
-        _block_heading(ws, row, heading, last_column=3)
+    printed_forecast = PRINTED_SCENARIO["demand_forecast"]
+    options = layout.option_ranges["demand_forecast"]
+    meaning = f"INDEX({layout.option_meanings['demand_forecast']},MATCH({demand},{options},0))"
+    reproduced, compared = printed_count_cells()
+    scenario_notes = {
+        "input:demand_forecast": f"={meaning}",
+        "item:pv_total_cost_millions": "the 28 GHz + 700 MHz network (Appendix C sheets)",
+        "check:master": "every integrity check of the Checks sheet",
+        "check:printed": f'=IF({demand}="{printed_forecast}","{COMPARED_NOTE[True]}","{COMPARED_NOTE[False]}")',
+    }
+    formulas = {
+        "check:master": f'=IF({MASTER_CHECK},"all OK","FAILED - see Checks")',
+        "check:printed": f'={reproduced}&" "&{compared}',
+    }
+    title(ws, "xlspectrum - Appendix C LTE network cost model (2017-2031) and chapter 8 valuations")
+    ws["A3"] = f'="Demand forecast: "&{demand}&" - "&{meaning}'
+    ws["A3"].font = BOLD
+    row = 5
+
+    def heading(text: str) -> None:
+        nonlocal row
+        _block_heading(ws, row, text, last_column=COVER_LAST_COLUMN)
         row += 1
-        for line in lines:
-            if isinstance(line, str):
-                _paragraph(ws, row, line)
-            else:
-                label, formula, comment, number_format = line
-                ws.cell(row, 1, label)
-                value = ws.cell(row, 2, formula)
-                value.font = BOLD
-                value.alignment = Alignment(horizontal="right")
-                if number_format:
-                    value.number_format = number_format
-                note = ws.cell(row, 3, comment)
-                note.font = Font(color="595959")
-                note.alignment = Alignment(indent=1)
-            row += 1
+
+    def paragraph(text: str) -> None:
+        nonlocal row
+        _paragraph(ws, row, text, last_column=COVER_LAST_COLUMN, chars_per_line=COVER_CHARS_PER_LINE)
         row += 1
-    _block_heading(ws, row, "Sheets", last_column=3)
+
+    def note(column: int, text: str) -> None:
+        cell = ws.cell(row, column, text)
+        cell.font = Font(color="595959")
+        cell.alignment = Alignment(indent=1)
+
+    heading("What this is")
+    for text in (
+        "The LTE network cost model of Brett Shaw, 'Spectrum allocation methods for future wireless services in cellular "
+        "networks' (PhD thesis, University of Auckland, 2020), Appendix C (section 10.3), rebuilt as live Excel formulas, "
+        "with the chapter 8 valuations of 28 GHz spectrum.",
+        "Change any blue cell on the Inputs sheet and every table recalculates; the demand forecast is a drop-down there. "
+        "Each input carries the thesis section or table it comes from and its valid range; inferred values say so.",
+        "Generated by xlspectrum from the same line-item definitions as its Python engine; a test recalculates this "
+        "workbook headlessly and compares every line item, every year, with the engine.",
+    ):
+        paragraph(text)
     row += 1
+    rows = dict((what, label) for label, what in cover_rows())
+    heading("Scenario selected")
+    for what, label in rows.items():
+        if what.startswith("valuation:"):
+            continue
+        kind, key = what.split(":")
+        ws.cell(row, 1, label)
+        value = ws.cell(row, 2, formulas[what] if what in formulas else f"={ref(key)}")
+        value.font, value.alignment = BOLD, Alignment(horizontal="right")
+        value.number_format = {"input:wacc": "0.0%", "item:pv_total_cost_millions": MILLIONS_FORMAT}.get(what, "General")
+        layout.cover[what] = f"Cover!B{row}"
+        if what in scenario_notes:
+            note(3, scenario_notes[what])
+        row += 1
+    row += 1
+    heading("Value of 28 GHz spectrum, NZ$ M (chapter 8; the Valuation sheet has every step)")
+    for column, text in ((2, "This model"), (3, "Thesis")):
+        cell = ws.cell(row, column, text)
+        cell.font, cell.alignment = BOLD, Alignment(horizontal="right")
+    row += 1
+    for what, label in rows.items():
+        if not what.startswith("valuation:"):
+            continue
+        key = what.split(":")[1]
+        ws.cell(row, 1, label)
+        for column, basis in ((2, "model"), (3, "thesis")):
+            cell_ref = layout.at("Cover", column).reference(f"{key}_{basis}")
+            formula = f"={cell_ref}/1000000" if basis == "model" else f'=IF(ISNUMBER({cell_ref}),{cell_ref}/1000000,"not printed")'
+            cell = ws.cell(row, column, formula)
+            cell.number_format, cell.alignment = MILLIONS_FORMAT, Alignment(horizontal="right")
+            cell.font = BOLD if basis == "model" else Font()
+            layout.cover[f"{what}:{basis}"] = f"Cover!{_col(column)}{row}"
+        row += 1
+    ws.cell(row, 1, "Thesis figures are printed for cisco_vni_linear (Tables 8-11) and, for the costs and the deprival "
+                    "value, ten_x_linear (Table 10); 'not printed' otherwise.").font = NOTE_FONT
+    row += 2
+    heading("What the defaults do, and why")
+    for text in (
+        "The default is the thesis' valuation case: 28 GHz + 700 MHz network (1,000 MHz carrier, pico radius 0.22 km) "
+        "under the Cisco VNI linear demand of Tables 8-11, WACC 9 %. Select ten_x_linear on Inputs for the scenario "
+        "Appendix C prints: it reproduces the printed 2017-2023 figures (see Checks).",
+        "Replacement rule 'none' (default): no asset is re-bought inside 2017-2031. This matches thesis Table 10 within "
+        "1 %: about 1,287 M against 1,289 M (Cisco VNI) and 1,962 M against 1,979 M (10 x Cisco VNI). "
+        "'units_at_current_cost' and 'capex_nominal' re-buy at the end of each life and raise the present value by 7-14 %; "
+        "the printed years cannot tell which rule the thesis used (the first replacement would fall in 2025).",
+        "Total cost keeps the sheet's definition: it adds that year's depreciation to capex, so capital is counted "
+        "twice. Set 'Include depreciation in total cost' to FALSE to leave it out.",
+        "Years 2024-2031 are not printed: they extend the rules (spectral efficiency +2 %/yr, subscribers +5 %/yr, "
+        "unit costs -5 %/yr, demand by its closed form).",
+    ):
+        paragraph(text)
+    row += 1
+    heading("Where the model departs from the printed figures")
+    for text in (
+        "1. Coverage 'eNodeB - Microcell' is printed as 1,000 (10.3.8.2). The model computes 17.09, which the printed "
+        "total (2,499 sites), the site types and the microcell capex all need; the 1,000 is likely one of the values the "
+        "thesis randomised for confidentiality (10.3.1). The Checks sheet shows it as a known departure.",
+        "2. Operator mobile-broadband subscribers (10.3.3) are printed on a 30 % share from 2018, but every printed "
+        "traffic figure needs a flat 20 %, which the model uses: the printed 2018-2023 subscriber row is not reproduced.",
+        "Inputs lost from the printed tables or contradicted by the printed rows are inferred from the results (hub cost "
+        "350,000, roll-out 5/20/25/25/20/5 %, non-conversation time 0.1 min, 35 % opex): see the notes on Inputs.",
+        "The 700 MHz-only network (the UHF sheets) is not printed: it is this model with a 2 x 20 MHz carrier and the "
+        "28 GHz pico layer served by 700 MHz micro cells (the blue cells of UHF Inputs); its present value is within 2 % "
+        "of Table 10's 734 M and 2,264 M.",
+    ):
+        paragraph(text)
+    row += 1
+    heading("Sheets")
     for name in wb.sheetnames:
         ws.cell(row, 1, name).font = BOLD
         prefix = next((p for p in prefixes if name.startswith(p)), "")
         purpose = SHEET_PURPOSE.get(name.removeprefix(prefix), "")
         text = f"{prefixes[prefix]}: {purpose[0].lower()}{purpose[1:]}" if prefix else purpose
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=COVER_LAST_COLUMN)
         ws.cell(row, 2, text)
         row += 1
     row += 1
-    _paragraph(ws, row, "House style: inputs in blue on yellow; formulas in black; totals with a rule above. Each calculation "
-                        "row holds one formula, the same in every year column. Sheets print one page wide.")
+    paragraph("House style: inputs in blue on yellow; formulas in black; totals with a rule above. Each calculation "
+              "row holds one formula, the same in every year column. Sheets print one page wide.")
     for letter, width in COVER_WIDTHS.items():
         ws.column_dimensions[letter].width = width
 
@@ -677,7 +768,7 @@ def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MOD
         label = "" if model is main else f" ({model.label})"
         for name, ws in sheets.items():
             _timeline(ws, f"{ws.title}{label}", None)
-            ws.cell(FIRST_ROW - 1, 1, SHEET_PURPOSE[name]).font = Font(italic=True, color="595959")
+            ws.cell(FIRST_ROW - 1, 1, SHEET_PURPOSE[name]).font = NOTE_FONT
         for item in model.items:
             _write_item(sheets[item.sheet], instance, item)
     _write_valuation(valuation, layout)
@@ -690,6 +781,7 @@ def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MOD
         _write_charts(sheets, instance, network="" if model is main else f", {model.label}")
     _add_xlwings_conf(wb)
     _write_cover(wb, layout, {sheet_prefix(model, main): model.label for model in others})
+    write_not_computed_count(wb)
     _print_setup(wb)
     _stamp(wb, MODEL_MARKER)
     return wb, layout
@@ -748,13 +840,12 @@ def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
     """Chapter 8 on one sheet: each row's thesis-inputs and this-model formulas side by side."""
     from .chapter8 import BASIS_LABELS, CROSS_CHECKS, NOT_PRINTED, ROWS, TABLE11
 
-    ws["A1"] = "Valuation - chapter 8: the value of the 28 GHz spectrum four ways"
-    ws["A1"].font = TITLE_FONT
-    ws.cell(1, FIRST_YEAR_COLUMN, f'=IF({MASTER_CHECK},"Checks: all OK","Checks: FAILED - see the Checks sheet")').font = BOLD
+    title(ws, "Valuation - chapter 8: the value of the 28 GHz spectrum four ways")
     demand = layout.at("Valuation", VALUE_COLUMN).reference("demand_forecast")
     shift = layout.at("Valuation", VALUE_COLUMN).reference("forecast_shift_years")
-    ws["A2"] = (f'="This model: demand forecast "&{demand}&", brought forward "&{shift}&" years. The thesis\' Tables 8, 9 '
+    ws["A3"] = (f'="This model: demand forecast "&{demand}&", brought forward "&{shift}&" years. The thesis\' Tables 8, 9 '
                 'and 11 use cisco_vni_linear, Table 12 brings it forward 5 years."')
+    ws["A3"].font = BOLD
     headers = ("Line item", "Unit", BASIS_LABELS["thesis"].capitalize(), BASIS_LABELS["model"].capitalize(),
                "Add-in cross-check (this model)", "Notes")
     for column, text in enumerate(headers, 1):
@@ -783,7 +874,7 @@ def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
             function, arguments = CROSS_CHECKS[item.key]
             resolver = layout.at("Valuation", CROSS_CHECK_COLUMN)
             parts = [resolver.row_range(a[4:]) if a.startswith("row:") else resolver.reference(a) for a in arguments]
-            cell = ws.cell(place.row, CROSS_CHECK_COLUMN, f'=IFERROR({function}({",".join(parts)}),"add-in not loaded")')
+            cell = ws.cell(place.row, CROSS_CHECK_COLUMN, "=" + addin_call(function, parts))
             cell.number_format = item.number_format
             cell.alignment = Alignment(horizontal="right")
     row += 2  # a blank row after the last valuation row

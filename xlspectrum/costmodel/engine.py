@@ -164,12 +164,12 @@ class Model:
     """A cost model: line items over inputs, with defaults, evaluated in dependency order.
 
     >>> from xlspectrum.costmodel import APPENDIX_C
-    >>> round(APPENDIX_C.run(demand_forecast="cisco_vni_linear").pv_total_cost / 1e6)
-    1287
+    >>> round(APPENDIX_C.run(demand_forecast="ten_x_linear").pv_total_cost / 1e6)
+    1962
     >>> import numpy as np
     >>> runs = APPENDIX_C.run(wacc=np.array([0.07, 0.09, 0.11]))
     >>> (runs.pv_total_cost / 1e6).round().tolist()
-    [2081.0, 1962.0, 1860.0]
+    [1338.0, 1287.0, 1241.0]
     """
 
     def __init__(self, name: str, items: Iterable[LineItem], *, inputs: Mapping[str, Input] = INPUTS,
@@ -373,8 +373,8 @@ APPENDIX_C = Model("mmwave", ITEMS, label="28 GHz + 700 MHz network (Appendix C)
 def run(overrides: Mapping[str, Any] | None = None, **more: Any) -> CostModelResult:
     """Evaluate the Appendix C model; ``overrides`` (or keywords) replace inputs by key.
 
-    >>> result = run(demand_forecast="cisco_vni_linear")
+    >>> result = run(demand_forecast="ten_x_linear")
     >>> round(result.pv_total_cost / 1e6)
-    1287
+    1962
     """
     return APPENDIX_C.run(overrides, **more)

@@ -11,9 +11,31 @@ import csv
 from dataclasses import dataclass
 from importlib import resources
 
+from .engine import APPENDIX_C
+
 #: A printed figure reproduces when the model is within this many units of it: the sheet
 #: prints values rounded to whole units and sums rounded parts (Appendix C, 10.3.8.6).
 ABSOLUTE_TOLERANCE = 1.0
+
+#: The scenario Appendix C prints: 10 x Cisco VNI linear demand, the only forecast that
+#: reproduces its traffic figures (every other input at its default).
+PRINTED_SCENARIO = {"demand_forecast": "ten_x_linear"}
+#: The forecast the thesis values in chapter 8 (Tables 8-11, Table 10's first two rows),
+#: and so the default of the model, the workbook and every command.
+VALUATION_FORECAST = "cisco_vni_linear"
+#: Which printed figures are compared, by whether the printed scenario's forecast is selected
+#: (the workbook's Cover and ``xlspectrum build`` say the same).
+COMPARED_NOTE = {
+    True: "the printed scenario: every printed figure is compared",
+    False: f"only figures that do not move with demand: Appendix C prints {PRINTED_SCENARIO['demand_forecast']}",
+}
+#: What each demand forecast is, in the thesis' terms (said beside every summary).
+DEMAND_MEANING = {
+    "cisco_vni_linear": "Cisco VNI linear, the forecast of the thesis' valuation Tables 8-11",
+    "ten_x_linear": "10 x Cisco VNI linear, the scenario Appendix C prints",
+    "aggressive": "the aggressive forecast of Figure 38",
+    "usage": "the usage-based forecast of Figure 38",
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +49,16 @@ class PrintedFigure:
     @property
     def known_departure(self) -> bool:
         return self.note.startswith("known departure")
+
+    @property
+    def depends_on_demand(self) -> bool:
+        """Whether the figure moves with the demand forecast: then it is printed for
+        :data:`PRINTED_SCENARIO`'s forecast only."""
+        return "demand_forecast" in APPENDIX_C.uses(self.key)
+
+    def applies_to(self, demand_forecast: str) -> bool:
+        """Whether the model under ``demand_forecast`` should reproduce this figure."""
+        return demand_forecast == PRINTED_SCENARIO["demand_forecast"] or not self.depends_on_demand
 
 
 def load_printed() -> tuple[PrintedFigure, ...]:
