@@ -84,8 +84,8 @@ SHEET_PURPOSE = {
     "Cover": "What the case is, its headline results and how to read the charts",
     "Inputs": "Every input with unit, valid range and source; change the blue cells",
     "Rings": "Viewers ring by ring, before and after the secondary transmits (eq. (11))",
-    "Profile": "SINR along the radial through the secondary (Figures 1-3)",
-    "Results": "Reservation prices, the secondary's value and the trade (eqs. (10)-(14)); Figure 4's data",
+    "Profile": "SINR along the radial through the secondary (as the paper's Figures 1-3 plot it)",
+    "Results": "Reservation prices, the secondary's value and the trade (eqs. (10)-(14)); the data of the Figure 4 chart",
     "Figures": "This case's SINR against distance and reservation price by region (as the paper's Figures 1-3, 4)",
     "Checks": "Integrity checks and the master check",
     "xlwings.conf": "Points the xlwings add-in at xlspectrum.excel (UDF Modules)",
@@ -381,7 +381,7 @@ def _write_rings(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
 
 # ----------------------------------------------------------------------------- Profile
 def _write_profile(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
-    sheet = _RingSheet(wb, "Profile", "Profile - SINR along the radial through the secondary (Figures 1-3)", rows)
+    sheet = _RingSheet(wb, "Profile", "Profile - SINR along the radial through the secondary (as the paper's Figures 1-3 plot it)", rows)
     ws, name = sheet.ws, sheet.name
     c = lambda key: rows.cell(key, name)  # noqa: E731
     r = lambda key, column: rows.ring(key, name, column)  # noqa: E731
