@@ -211,6 +211,11 @@ def test_excel_functions_spill_and_name_arguments():
 
     column = excel.INTERFERENCE_SHARE(-100, [[-120.0], [-110.0], [-103.0], [-103.0]])
     assert [row[0] for row in column] == pytest.approx([-120.0, -110.0] + [-100 + 10 * math.log10(0.445)] * 2)
+    # the method is a choice cell: any case, empty for the default, a wrong text named in the cell
+    column = excel.INTERFERENCE_SHARE(-100, [[-120.0], [-110.0], [-103.0], [-103.0]], "WinnForum")
+    assert [row[0] for row in column] == pytest.approx([-120.0, -110.0, -104.0, -104.0])
+    assert excel.INTERFERENCE_SHARE(-100, [[-100.0]], None) == pytest.approx(-100.0)
+    assert excel.INTERFERENCE_SHARE(-100, [[-100.0]], "iap") == "#VALUE! method='iap' must be one of 'continuous', 'winnforum'"
     assert excel.POWER_SUM_DBM([[-90.0, -90.0], [-90.0, -90.0]]) == pytest.approx(-90 + 10 * math.log10(4))
     assert excel.VIEWERS(20, 1000, None, None, 0.4) == pytest.approx(400)
     assert excel.RESERVATION_PRICE_IR(100, 200, 1, 0, 0, 0, 0).startswith("#NUM! viewers_after=200")
