@@ -105,7 +105,7 @@ def test_registry_is_unique_and_covers_the_public_api():
 def test_udf_exposes_what_xlwings_reads(spec):
     udf = getattr(excel, spec.excel_name)
     assert udf.__name__ == spec.excel_name
-    assert 0 < len(udf.__doc__) <= 255 and "Thesis" in udf.__doc__
+    assert 0 < len(udf.__doc__) <= 255 and udf.__doc__ == spec.description and "Source: " in udf.__doc__
     parameters = list(inspect.signature(udf).parameters.values())
     # xlwings refuses keyword-only parameters, so every argument is positional
     assert all(p.kind is p.POSITIONAL_OR_KEYWORD for p in parameters)

@@ -119,11 +119,103 @@ def test_iap_properties(budget, requests):
         assert np.ptp(granted[requests == level]) < 1e-9
 
 
+#: The WInnForum reference implementation's own loop (iap.py, iapPointConstraint) run on these
+#: cases by tests/winnforum_iap_reference.py at commit 928c3150adf7b31e53a96b695bf1fbdd3284ecb2
+#: (Wireless-Innovation-Forum/Spectrum-Access-System): budget [dBm], requests [dBm], granted [dBm].
+WINNFORUM_VECTORS = (
+    (-100.0, (-120.0, -110.0, -103.0, -103.0), (-120.0, -110.0, -104.0, -104.0)),
+    (-100.0, (-100.0,), (-101.0,)),
+    (-100.0, (-99.5,), (-100.5,)),
+    (-100.0, (-103.0103, -103.0103), (-103.0103, -103.0103)),
+    (-80.0, (-95.0, -90.0, -85.0, -84.0, -83.0, -82.0, -60.0), (-95.0, -90.0, -88.0, -88.0, -88.0, -88.0, -87.0)),
+    (-129.0, (-140.2, -133.7, -131.9, -128.4, -125.0), (-140.2, -135.7, -135.9, -135.4, -135.0)),
+    (-100.0, (-99.0,) * 9 + (-98.8,), (-110.0,) * 9 + (-110.8,)),
+    (-90.0, (-91.3, -92.6, -88.1, -75.25, -94.0, -90.1), (-98.3, -98.6, -97.1, -97.25, -98.0, -98.1)),
+    (0.0, (3.0, 2.5, -10.0, -3.0, 7.7), (-7.0, -6.5, -10.0, -7.0, -6.3)),
+    (-100.0, (-130.0, -125.0, -120.0), (-130.0, -125.0, -120.0)),
+)
+
+
+def test_winnforum_vectors_match_the_drivers_cases():
+    from winnforum_iap_reference import CASES, COMMIT
+
+    assert COMMIT.startswith("928c3150")
+    assert [(budget, requests) for budget, requests, _ in WINNFORUM_VECTORS] == [(b, tuple(r)) for b, r in CASES]
+
+
+@pytest.mark.parametrize("budget, requests, granted", WINNFORUM_VECTORS)
+def test_winnforum_method_reproduces_the_reference_implementation(budget, requests, granted):
+    got = np.atleast_1d(interference_shares(budget, list(requests), method="winnforum"))
+    assert got.tolist() == pytest.approx(list(granted), abs=1e-9)
+
+
+def _one_db_a_round(budget, requests):
+    """The reference's rounds written out plainly: check every open request against the share;
+    grant those strictly below it (releasing what they take, in request order); if none, lower
+    every open request by 1 dB."""
+    eirp = [float(r) for r in requests]
+    granted = [None] * len(eirp)
+    remaining = 10 ** (budget / 10)
+    share = remaining / len(eirp)
+    while any(g is None for g in granted):
+        fitting = [i for i, g in enumerate(granted) if g is None and 10 ** (eirp[i] / 10) < share]
+        if not fitting:
+            eirp = [e - 1.0 if granted[i] is None else e for i, e in enumerate(eirp)]
+            continue
+        for i in fitting:
+            granted[i] = eirp[i]
+            remaining -= 10 ** (eirp[i] / 10)
+        left = sum(g is None for g in granted)
+        if left:
+            share = remaining / left
+    return np.array(granted)
+
+
+@settings(max_examples=300, deadline=None)
+@given(budget=st.floats(-150, 0), excess=st.lists(st.floats(-40, 25), min_size=1, max_size=12))
+def test_winnforum_method_equals_one_db_a_round(budget, excess):
+    requests = [budget + x for x in excess]
+    got = np.atleast_1d(interference_shares(budget, requests, method="winnforum"))
+    assert got == pytest.approx(_one_db_a_round(budget, requests), abs=1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(budget=st.floats(-150, 0), excess=st.lists(st.floats(-40, 25), min_size=1, max_size=12))
+def test_winnforum_properties(budget, excess):
+    requests = np.array([budget + x for x in excess])
+    granted = np.atleast_1d(interference_shares(budget, requests, method="winnforum"))
+    continuous = np.atleast_1d(interference_shares(budget, requests))
+    lowered = requests - granted
+    assert np.all(lowered >= -1e-9) and np.allclose(lowered, np.round(lowered), atol=1e-9)  # whole dB steps only
+    assert np.sum(10 ** ((granted - budget) / 10)) <= 1 + 1e-12  # never more than the budget
+    # a request below the first equal share is granted in full by both methods
+    small = 10 ** ((requests - budget) / 10) < 1 / requests.size
+    assert np.allclose(granted[small], requests[small]) and np.allclose(continuous[small], requests[small])
+
+
+def test_methods_differ_as_documented():
+    # one request equal to the budget: the continuous form counts it as fitting, the reference lowers it 1 dB
+    assert interference_shares(-100, [-100.0]) == pytest.approx(-100.0)
+    assert interference_shares(-100, [-100.0], method="winnforum") == pytest.approx(-101.0)
+    # the continuous form uses the budget up; the reference's capped grants leave part of it unused
+    requests = [-120, -110, -103, -103]
+    for method, total in (("continuous", 1.0), ("winnforum", 10 ** (-0.4277 / 10))):
+        granted = interference_shares(-100, requests, method=method)
+        assert np.sum(10 ** ((granted + 100) / 10)) == pytest.approx(total, rel=1e-4)
+    with pytest.raises(ValueError, match="method='iap' must be one of 'continuous', 'winnforum'"):
+        interference_shares(-100, requests, method="iap")
+
+
 def test_excel_functions_spill_and_name_arguments():
     from xlspectrum import excel
 
     column = excel.INTERFERENCE_SHARE(-100, [[-120.0], [-110.0], [-103.0], [-103.0]])
     assert [row[0] for row in column] == pytest.approx([-120.0, -110.0] + [-100 + 10 * math.log10(0.445)] * 2)
+    # the method is a choice cell: any case, empty for the default, a wrong text named in the cell
+    column = excel.INTERFERENCE_SHARE(-100, [[-120.0], [-110.0], [-103.0], [-103.0]], "WinnForum")
+    assert [row[0] for row in column] == pytest.approx([-120.0, -110.0, -104.0, -104.0])
+    assert excel.INTERFERENCE_SHARE(-100, [[-100.0]], None) == pytest.approx(-100.0)
+    assert excel.INTERFERENCE_SHARE(-100, [[-100.0]], "iap") == "#VALUE! method='iap' must be one of 'continuous', 'winnforum'"
     assert excel.POWER_SUM_DBM([[-90.0, -90.0], [-90.0, -90.0]]) == pytest.approx(-90 + 10 * math.log10(4))
     assert excel.VIEWERS(20, 1000, None, None, 0.4) == pytest.approx(400)
     assert excel.RESERVATION_PRICE_IR(100, 200, 1, 0, 0, 0, 0).startswith("#NUM! viewers_after=200")

@@ -1,8 +1,9 @@
 """28 GHz coverage: the downlink budget, TR 38.901 UMi, range and site count.
 
 Sources of the expected numbers:
-- the thesis (section 6.2, Figures 24 and 26): 30 dBm, 17 dBi, levels -70 to -105 dBm and
-  a 200-300 m path length, "about 220 m"; Appendix C: 795 pico sites for 100 km2 at 0.22 km;
+- the thesis (section 6.2, Figures 24 and 26): 30 dBm, 17 dBi, levels -70 to -105 dBm; a
+  200-300 m path length (section 6.7); 220 m, reference [120]'s simulated cell radius
+  (section 6.1); Appendix C: 795 pico sites for 100 km2 at 0.22 km;
 - ns-3's test vectors for its TR 38.901 UMi street canyon model (independent, 5 GHz);
 - hand calculations of the published formulas (marked as such).
 """
@@ -103,9 +104,10 @@ def test_downlink_budget_defaults_are_the_thesis_28_ghz_site():
 
 
 def test_the_thesis_200_to_300_m_lies_inside_figure_26s_levels():
-    # The thesis reads a 200-300 m path length, about 220 m, off its 28 GHz plot.  Computed
-    # here (not printed there): with eq. (15) the edge of -100 dBm gives 230 m and -105 dBm
-    # 315 m; 220 m is where the signal falls to about -99.3 dBm.
+    # The thesis reads a 200-300 m path length off its 28 GHz plot (section 6.7) and quotes
+    # 220 m from its reference [120] (section 6.1).  Computed here (not printed there): with
+    # eq. (15) the edge of -100 dBm gives 230 m and -105 dBm 315 m; 220 m is where the signal
+    # falls to about -99.3 dBm.
     ranges = {level: umi_range_m(downlink_max_path_loss(signal_threshold_dbm=level), 28, extrapolate=True)
               for level in SIGNAL_LEVELS_DBM}
     assert 200 < ranges[-100] < 300 and ranges[-95] < 200 < 300 < ranges[-105]

@@ -5,7 +5,9 @@ discounted cash flow (eq. (16)), real options (eqs. (17)-(20), Table 9) and the 
 method (Table 10).  Every quantity is computed twice, side by side:
 
 * **thesis inputs** — from the thesis' own intermediate figures (S = 1,038 M,
-  K = 1,289 M, 734 M, ...), kept as documented inputs, so Tables 8-11 reproduce exactly;
+  K = 1,289 M, 734 M, ...), kept as documented inputs, so Tables 8-11 reproduce (the deprival
+  -555 M is -0.117 NZ$/MHz/pop where Tables 10-11 print -0.11), except Table 8's third row (revenue based on traffic, NZ$ 9,929 M,
+  2.09 NZ$/MHz/pop), whose revenue the thesis does not print, so nothing computes it;
 * **this model** — from the cost models: the 28 GHz + 700 MHz network (the Appendix C
   model, :data:`~xlspectrum.costmodel.APPENDIX_C`) and a 700 MHz-only network meeting
   the same demand (:data:`~xlspectrum.costmodel.UHF_700`, the same line items with the

@@ -941,7 +941,7 @@ def functions() -> None:
     """List the Excel functions with their arguments, help and thesis source."""
     for spec in FUNCTIONS:
         click.echo(click.style(spec.excel_signature(), bold=True))
-        click.echo(f"    {spec.help}. Thesis {spec.source}. Python: xlspectrum.{spec.python_name}")
+        click.echo(f"    {spec.description} Python: xlspectrum.{spec.python_name}")
         for argument in spec.arguments:
             default = f" (default {argument.default!r})" if argument.optional else ""
             click.echo(f"    - {argument.name}: {argument.help}{default}")

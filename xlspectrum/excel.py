@@ -192,7 +192,7 @@ def _make_udf(spec: ExcelFunction) -> Callable[..., Any]:
         return call_excel_function(spec, *args)
 
     udf.__name__ = udf.__qualname__ = spec.excel_name
-    udf.__doc__ = f"{spec.help}. Thesis {spec.source}."
+    udf.__doc__ = spec.description
     udf.__module__ = __name__
     # xlwings reads the argument names and defaults from the signature
     udf.__signature__ = inspect.Signature(

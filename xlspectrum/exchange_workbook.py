@@ -1,7 +1,9 @@
 """Write the spectrum rights exchange as a live-formula workbook.
 
-* Register: the lots on offer (the tokens: owner, right, area, window, units) with the
-  inputs of each primary's reservation price, eq. (12) of Weiss and Cui;
+* Register: the lots on offer (owner, right, area, window, units), which are the "spectrum
+  tokens" of the white paper on a tokenized spectrum sale (without its blockchain or token
+  sale; README, Sources), with the inputs of each primary's reservation price, eq. (12) of
+  Weiss and Cui;
 * Bids: the secondaries' package bids with the inputs of their value, eq. (14);
 * NZ inputs: New Zealand's 700 MHz auction (thesis section 4.5.8): rules, the bids of
   Table 3 and Table 3 as printed;
@@ -65,7 +67,7 @@ RULE_TEXT = {
 }
 SHEET_PURPOSE = {
     "Cover": "What the exchange is, its headline results and how to read it",
-    "Register": "The lots on offer (the tokens) and the inputs of each reserve price; change the blue cells",
+    "Register": "The lots on offer (the white paper's spectrum tokens) and the inputs of each reserve price; change the blue cells",
     "Bids": "The secondaries' package bids and the inputs of their values; change the blue cells",
     "NZ inputs": "New Zealand's 700 MHz auction: rules, bids and Table 3 as printed (thesis 4.5.8)",
     "Clearing": "Reserves, values and AUCTION_CLEAR under every payment rule, checked by native formulas",
@@ -117,7 +119,7 @@ def _labelled(label: str, unit: str) -> str:
 # ----------------------------------------------------------------------------- input sheets
 def _write_register(wb: Workbook, lots: pd.DataFrame) -> None:
     ws = wb.create_sheet("Register")
-    _title(ws, "Register - interference rights on offer (the tokens)",
+    _title(ws, "Register - interference rights on offer (the white paper's spectrum tokens)",
            "Each lot is one right: the case's 36 kW secondary may transmit at the stated distance from the broadcaster for "
            "the window. The primary's eq. (12) inputs set its reserve; viewers after come from the TV white-space case.")
     _header(ws, FIRST_ROW - 1, [_labelled(label, unit) for _, label, unit, _ in REGISTER_COLUMNS] + ["Source"])

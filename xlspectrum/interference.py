@@ -12,25 +12,39 @@ money in the currency of ``income_per_viewer`` and ``energy_cost_per_kwh``.
 
 References
 ----------
-[1] M. B. H. Weiss and L. Cui, "Spectrum Trading with Interference Rights" (section IV,
-    eqs. (1)-(14), Table II); the case study is TV white space in the US.
+[1] M. B. H. Weiss and L. Cui, "Spectrum Trading with Interference Rights", School of
+    Information Sciences, University of Pittsburgh (the paper prints no venue or year),
+    section IV, eqs. (1)-(14), Table II; the case study is TV white space in the US.
+    Where xlspectrum departs from it: docs/interference-rights.md, "Departures from the
+    source".
 [2] B. Shaw, "Spectrum allocation methods for future wireless services in cellular
-    networks", PhD thesis, University of Auckland, 2020, section 3.1, eq. (1) (Shannon).
+    networks", PhD thesis, University of Auckland, 2020, section 3.2, eq. (1) (Shannon).
 [3] CODATA 2018: Boltzmann constant k = 1.380649e-23 J/K (exact); ITU-R P.372 reference
     temperature 290 K.
 [4] WInnForum, "Requirements for Commercial Operation in the U.S. 3550-3700 MHz
-    Citizens Broadband Radio Service Band" (WINNF-TS-0112), the Iterative Allocation
-    Process (IAP) that shares an interference budget among CBRS devices.
+    Citizens Broadband Radio Service Band" (WINNF-TS-0112), requirement R2-SGN-16: the
+    Iterative Allocation Process (IAP) that shares an interference budget among CBRS devices.
+[5] WInnForum's SAS reference implementation, github.com/Wireless-Innovation-Forum/
+    Spectrum-Access-System, src/harness/reference_models/iap/iap.py (iapPointConstraint).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import OutOfRangeError, WrongTypeError, as_float_array, broadcast, check_range, shape_like
+from ._validation import (
+    NonFiniteResultError,
+    OutOfRangeError,
+    WrongTypeError,
+    as_float_array,
+    broadcast,
+    check_range,
+    shape_like,
+)
 
 __all__ = [
     "BOLTZMANN_J_PER_K",
+    "INTERFERENCE_SHARE_METHODS",
     "broadcast_cost",
     "interference_shares",
     "power_sum_dbm",
@@ -51,8 +65,9 @@ __all__ = [
 BOLTZMANN_J_PER_K = 1.380649e-23
 #: reference noise temperature [K] [3]
 NOISE_TEMPERATURE_K = 290.0
-#: ATSC thresholds of [1]: no picture at or below 15 dB, adequate viewing above 27 dB
-ATSC_LOW_DB, ATSC_HIGH_DB = 15.0, 27.0
+#: The thresholds of eq. (11) of [1]: no picture at or below 15 dB (the threshold of visibility,
+#: from [1]'s reference [8]), adequate viewing above 27 dB (the minimum ATSC suggests)
+VISIBILITY_DB, ADEQUATE_VIEWING_DB = 15.0, 27.0
 # the dB range a level can take before its power in mW leaves floating point
 _DBM_RANGE = (-3000.0, 3000.0)
 
@@ -151,20 +166,22 @@ def sinr_db(signal_dbm, interference_dbm, noise_dbm):
     return shape_like(s - total, signal_dbm, interference_dbm, noise_dbm)
 
 
-def viewers(sinr_db, households, low_db=ATSC_LOW_DB, high_db=ATSC_HIGH_DB, partial_share=0.3, full_share=0.5):
+def viewers(sinr_db, households, low_db=VISIBILITY_DB, high_db=ADEQUATE_VIEWING_DB, partial_share=0.3, full_share=0.5):
     """Viewers of a TV broadcast by SINR, eq. (11) of [1] [viewers].
 
-    ``N_v = 0`` at or below 15 dB (no picture), ``0.3 C`` above 15 dB up to and
-    including 27 dB (a picture, not everywhere), ``0.5 C`` above 27 dB (ATSC's adequate
-    viewing), with C the households in the area.  Eq. (11) assigns exactly 27 dB to both
-    the middle case (``<= 27``) and the top one (``>= 27``); Table II of [1] uses
-    ``> 27`` for the top region, so 27 dB itself counts as partial viewing here.
+    ``N_v = 0`` at or below 15 dB (no picture: the threshold of visibility, from [1]'s
+    reference [8]), ``0.3 C`` above 15 dB up to and including 27 dB (a picture, not
+    everywhere), ``0.5 C`` above 27 dB (ATSC's minimum for adequate viewing).  Two
+    departures from [1] (docs/interference-rights.md): the paper does not define C, read
+    here as the households in the area; and eq. (11) assigns exactly 27 dB to both the
+    middle case (``<= 27``) and the top one (``>= 27``), while Table II of [1] uses ``> 27``
+    for the top region, so 27 dB itself counts as partial viewing here.
 
     Parameters
     ----------
     sinr_db : SINR at the households' receivers [dB].
     households : households C in the area [households], >= 0.
-    low_db, high_db : the thresholds [dB], low < high (ATSC: 15, 27).
+    low_db, high_db : the thresholds [dB], low < high (the paper: 15, 27).
     partial_share, full_share : share of households watching in the middle and top
         regions [-], 0-1 (the paper: 0.3 and 0.5).
 
@@ -187,7 +204,7 @@ def viewers(sinr_db, households, low_db=ATSC_LOW_DB, high_db=ATSC_HIGH_DB, parti
     return shape_like(share * c, sinr_db, households)
 
 
-def sinr_region(sinr_db, low_db=ATSC_LOW_DB, high_db=ATSC_HIGH_DB):
+def sinr_region(sinr_db, low_db=VISIBILITY_DB, high_db=ADEQUATE_VIEWING_DB):
     """The SINR region of Table II of [1]: 0 at or below 15 dB, 1 up to 27 dB, 2 above [-].
 
     Returns
@@ -200,7 +217,7 @@ def sinr_region(sinr_db, low_db=ATSC_LOW_DB, high_db=ATSC_HIGH_DB):
     return int(region) if region.ndim == 0 else region
 
 
-def table2_case(original_sinr_db, new_sinr_db, low_db=ATSC_LOW_DB, high_db=ATSC_HIGH_DB):
+def table2_case(original_sinr_db, new_sinr_db, low_db=VISIBILITY_DB, high_db=ADEQUATE_VIEWING_DB):
     """What the primary loses when SINR moves from ``original`` to ``new``: Table II of [1].
 
     Returns
@@ -320,7 +337,10 @@ def secondary_value(penetration, capacity, revenue_per_unit, operating_cost):
     secondary sells and ``revenue_per_unit`` r must be the revenue per such unit over the
     contract: e.g. C the customers the channel carries (Shannon capacity / throughput per
     customer) and r the revenue per customer, or C in bit/s and r the revenue per bit/s
-    sold over the contract.  ``e`` is the share of that capacity actually taken up.
+    sold over the contract.  ``e`` is the share of that capacity actually taken up; the
+    paper has it rise with the secondary's SINR, here it is whatever the caller passes.
+    Reading C as customers and C_b as the secondary's own operating cost (the paper's C_b
+    is the broadcaster's, eq. (10)) are departures listed in docs/interference-rights.md.
 
     Parameters
     ----------
@@ -361,31 +381,71 @@ def trade_surplus(willingness_to_pay, reservation_price):
     return shape_like(v - i, willingness_to_pay, reservation_price)
 
 
-def interference_shares(budget_dbm, requests_dbm):
-    """Share an interference budget among requests, by WInnForum's iterative allocation [4] [dBm].
+#: How :func:`interference_shares` shares a budget: the continuous idealisation (the default)
+#: or the WInnForum reference implementation's 1 dB steps
+INTERFERENCE_SHARE_METHODS = ("continuous", "winnforum")
+#: The power step of the WInnForum reference implementation's loop [dB] [5]
+WINNFORUM_STEP_DB = 1.0
 
-    Every request not yet satisfied gets an equal share (in mW) of the budget that
-    remains; a request at or below its share is granted in full and releases the rest;
-    repeat until no further request fits, then each remaining request gets the equal
-    share.  The grants never add up to more than the budget.
+
+def interference_shares(budget_dbm, requests_dbm, *, method="continuous"):
+    """Share one receiver's interference budget among several requests [dBm] [4], [5].
+
+    Both methods follow the Iterative Allocation Process (IAP) of the CBRS Spectrum Access
+    Systems [4]: every request not yet granted is offered an equal share (in mW) of what
+    is left of the budget; the requests that fit are granted and release what they do not
+    use; the rest try again against the larger share.  They differ in what happens to a
+    request that does not fit.  Sharing one budget among several secondaries goes beyond
+    [1], which leaves it out (section I): a departure listed in docs/interference-rights.md.
+
+    ``method="continuous"`` (default) is the idealisation of the process with infinitely
+    fine power steps, the max-min fair (water-filling) division of the budget in mW: each
+    request gets ``min(request, L)``, where the level ``L`` makes the grants add up to the
+    budget exactly (and every request is granted in full when all of them fit together).
+    A request equal to its share counts as fitting.
+
+    ``method="winnforum"`` reproduces the loop of the WInnForum reference implementation
+    [5] for one protection point and one channel: a request fits only when it is strictly
+    below the share; when no open request fits, every open request lowers its power by
+    1 dB and tries again.  A capped grant is therefore the request lowered by whole dB,
+    below the share it finally met (within 1 dB of it when it fits right after a step), and
+    the grants leave part of the budget unused: a capped grant usually comes out below the
+    continuous one, and the last to fit can come out above it.
 
     Parameters
     ----------
-    budget_dbm : interference the protected receiver tolerates [dBm].
+    budget_dbm : interference the protected receiver tolerates [dBm] (the reference
+        implementation's threshold, which is already reduced by its 1 dB pre-IAP margin).
     requests_dbm : array_like
-        Interference each request would add at that receiver [dBm], one per request.
+        Interference each request would add at that receiver at full power [dBm], one per
+        request.
+    method : ``"continuous"`` (default) or ``"winnforum"``.
 
     Returns
     -------
     ndarray or float
         Interference granted to each request [dBm], in the order of ``requests_dbm``.
+
+    References
+    ----------
+    [4] WINNF-TS-0112, requirement R2-SGN-16.
+    [5] Wireless-Innovation-Forum/Spectrum-Access-System, ``src/harness/reference_models/
+        iap/iap.py``, function ``iapPointConstraint`` (tested against commit 928c3150).
     """
+    if method not in INTERFERENCE_SHARE_METHODS:
+        choices = ", ".join(map(repr, INTERFERENCE_SHARE_METHODS))
+        raise WrongTypeError(f"method={method!r} must be one of {choices}")
     budget = float(_dbm("budget_dbm", budget_dbm))
     requests = as_float_array("requests_dbm", requests_dbm)
     shape = requests.shape
     requests = _dbm("requests_dbm", requests).ravel()
     if requests.size == 0:
         raise WrongTypeError("requests_dbm holds no request")
+    share = _winnforum_shares if method == "winnforum" else _continuous_shares
+    return shape_like(share(budget, requests).reshape(shape))
+
+
+def _continuous_shares(budget: float, requests: np.ndarray) -> np.ndarray:
     # work relative to the budget: ratios near 1, so no level under- or overflows
     wanted = 10.0 ** ((requests - budget) / 10.0)
     granted = np.zeros_like(wanted)
@@ -400,8 +460,37 @@ def interference_shares(budget_dbm, requests_dbm):
         granted[fits] = wanted[fits]
         remaining -= wanted[fits].sum()
         open_ &= ~fits
-    result = budget + 10.0 * np.log10(granted)
-    return shape_like(result.reshape(shape))
+    return budget + 10.0 * np.log10(granted)
+
+
+def _winnforum_shares(budget: float, requests: np.ndarray) -> np.ndarray:
+    # in mW as the reference computes (every level of the valid dBm range is a normal float),
+    # so a request meets the share exactly where the reference's does
+    lowered = np.zeros_like(requests)  # dB each request has been lowered by
+    open_ = np.ones(requests.size, dtype=bool)
+    remaining = 10.0 ** (budget / 10.0)
+    share = remaining / requests.size
+    while open_.any():
+        level = 10.0 ** ((requests - lowered) / 10.0)
+        fits = open_ & (level < share)
+        if fits.any():
+            for index in np.flatnonzero(fits):  # released one by one in request order, as the reference does
+                remaining -= level[index]
+            open_ &= ~fits
+            if open_.any():
+                share = remaining / open_.sum()
+                if not share > 0.0:
+                    raise NonFiniteResultError(f"the budget of {budget:g} dBm is used up by round-off before every "
+                                               "request is granted")
+            continue
+        # The reference lowers every open request by 1 dB a round until one fits.  Rounds in
+        # which none can fit change nothing else, so skip them: the lowest open request fits
+        # after floor(its excess over the share in dB) + 1 steps; stop one short of that, so
+        # that round-off never skips the round in which it fits.
+        excess_db = float(np.min((requests - lowered)[open_])) - 10.0 * np.log10(share)
+        steps = max(np.floor(excess_db / WINNFORUM_STEP_DB) - 1.0, 1.0)
+        lowered[open_] += steps * WINNFORUM_STEP_DB
+    return requests - lowered
 
 
 def tv_white_space_case(overrides=None, rings=100, locations_km=(50.0, 70.0, 79.0, 100.0), path_loss="free_space",

@@ -91,7 +91,7 @@ def _basic_function(spec: ExcelFunction) -> str:
     forwarded = ", ".join(f"XlsArg({name})" for name in names)
     return (
         f"Function {spec.excel_name}({parameters}) As Variant\n"
-        f"    ' {spec.help}. Thesis {spec.source}.\n"
+        f"    ' {spec.description}\n"
         f"    On Error GoTo failed\n"
         f'    {spec.excel_name} = XlsCall("{spec.excel_name}", Array({forwarded}))\n'
         f"    Exit Function\n"

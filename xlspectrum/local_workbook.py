@@ -332,7 +332,7 @@ BUDGET_INPUTS = (
     (_row("mobile_height_m", "Mobile height (TR 38.901 UMi)", "m", "0.0", "TR 38.901: 1.5-22.5 m"), 1.5),
     (_row("area_km2", "Area the pico layer covers", "km2", "#,##0", "Appendix C: 50 urban + 50 suburban km2"), 100.0),
     (_row("printed_radius_km", "Pico cell radius as printed", "km", "0.00", "Appendix C"), mmwave.PRINTED_PICO_RADIUS_KM),
-    (_row("printed_range_m", "Path length the thesis quotes at 28 GHz", "m", "0", "thesis 6.1: about 220 m"), 220.0),
+    (_row("printed_range_m", "Cell radius the thesis quotes at 28 GHz", "m", "0", "thesis 6.1: reference [120]'s 220 m"), 220.0),
     (_row("rain_rate_mm_h", "Rain rate for the rain loss", "mm/h", "0.0", "illustrative: heavy rain"), 25.0),
 )
 RESULTS = (
@@ -348,7 +348,7 @@ RESULTS = (
     _row("pico_radius_km", "Pico radius for the cost model, by eq. (15)", "km", "0.000",
          "xlspectrum build --pico-radius eq15 --edge-dbm ..."),
     _row("horns", "Horns for all 360 degrees", "antennas", "0", "HORNS_FOR_360"),
-    _row("edge_for_printed", "Cell-edge signal at which eq. (15) gives the quoted path length", "dBm", "0.0", ""),
+    _row("edge_for_printed", "Cell-edge signal at which eq. (15) gives the quoted radius", "dBm", "0.0", ""),
     _row("gaseous_db", "Air (ITU-R P.676, Figure 23's conditions) over the eq. (15) range", "dB", "0.000",
          "GASEOUS_ATTENUATION, add-in only"),
     _row("rain_db", "Rain (ITU-R P.838) over the eq. (15) range", "dB", "0.00", "RAIN_ATTENUATION, add-in only"),
@@ -620,7 +620,7 @@ def _reproductions() -> list[tuple[str, str]]:
         ("LSP, rural site: NZ$ 3,435 a year (thesis 4.4.5)", f"=ROUND({lsp('rural')},0)=3435"),
         ("LSP, campus: NZ$ 12,240 a year (thesis 4.4.5)", f"=ROUND({lsp('campus')},0)=12240"),
         ("Pico sites at the printed 0.22 km over 100 km2 round to Appendix C's 795", f"=ROUND({cov('sites_printed')},0)=795"),
-        ("Eq. (15) at Figure 26's levels spans the thesis' 200-300 m (-100 dBm inside it)",
+        ("Eq. (15) puts Figure 26's -100 dBm edge inside the thesis' 200-300 m (section 6.7)",
          f"=AND({ranges[6]}>200,{ranges[6]}<300)"),
     ]
 

@@ -305,7 +305,9 @@ def horns_for_full_circle(beamwidth_deg):
     """Horn antennas to cover all 360 degrees of azimuth [antennas].
 
     ``ceil(360 / beamwidth)``: the thesis' horn has a 26.25 degree beam (section 6.2,
-    Figure 27), so a site needs 14 of them, against three 60 degree panels at 1800 MHz.
+    Figure 27), so a site needs 14 of them; the 1800 MHz site of Figure 25 has panels of
+    about 60 degrees, of which 6 would cover 360 degrees (the thesis gives neither site's
+    number of sectors).
     The thesis notes the extra sectors cost more (section 6.2).
 
     Parameters
@@ -353,7 +355,8 @@ def pico_radius_km(source="printed", signal_threshold_dbm=-105.0, **budget):
 
     References
     ----------
-    [1] Appendix C (0.22 km), section 6.2 (eq. (15), 200-300 m); [2].
+    [1] Appendix C (0.22 km, the simulated cell radius of the thesis' reference [120],
+    section 6.1), section 6.2 (eq. (15)), section 6.7 (the 200-300 m path length); [2].
     """
     if source not in PICO_RADIUS_SOURCES:
         raise ValueError(f"source={source!r} must be one of {', '.join(PICO_RADIUS_SOURCES)}")

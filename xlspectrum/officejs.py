@@ -27,6 +27,7 @@ import inspect
 from typing import Any, Callable, Literal
 
 from .excel import call_excel_function
+from .interference import INTERFERENCE_SHARE_METHODS
 from .market import PAYMENT_RULES
 from .propagation import HATA_ENVIRONMENTS
 from .registry import FUNCTIONS, ExcelFunction
@@ -35,7 +36,7 @@ from .registry import FUNCTIONS, ExcelFunction
 NAMESPACE = "XLSPECTRUM"
 #: arguments whose value is one of a few texts: drop-downs in Office.js
 CHOICES: dict[str, tuple[str, ...]] = {"kind": ("call", "put"), "rule": PAYMENT_RULES, "timing": ("end", "start"),
-                                       "environment": HATA_ENVIRONMENTS}
+                                       "environment": HATA_ENVIRONMENTS, "method": INTERFERENCE_SHARE_METHODS}
 #: Office.js limits a custom function's name to letters, digits, periods and underscores, 128 characters
 NAME_LIMIT = 128
 
@@ -62,7 +63,7 @@ def declarations() -> list[dict[str, Any]]:
 
 
 def _description(spec: ExcelFunction) -> str:
-    return f"{spec.help}. Thesis {spec.source}."
+    return spec.description
 
 
 def _decorators() -> tuple[Callable[..., Any], Callable[..., Any]] | None:

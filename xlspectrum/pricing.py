@@ -158,6 +158,11 @@ def msp_annual_charge(transmitters, area_population, national_population, bandwi
     price per MHz of a 20-year right in Auction No. 9, ``d`` the CPI factor since
     1 January 2008), plus the licence administration fee (standard NZ$ 150).
 
+    A departure from the thesis: it calls ``d`` "the percentage increase in the Consumer
+    Price Index since 1 January 2008"; ``d`` is used here as the ratio of the CPI now to
+    the CPI then (1 + that increase), since the increase itself would make the rental
+    vanish when prices have not risen.
+
     Parameters
     ----------
     transmitters : base transmitters under the licence [transmitters], a whole number >= 0.

@@ -327,8 +327,8 @@ def umi_range_m(max_path_loss_db, frequency_ghz, *, extrapolate=False):
     Eq. (15) solved for distance:
     ``d = 10 ** ((MAPL - 22.7 - 26 log10(fc)) / 36.7)`` with ``d`` in metres and ``fc``
     in GHz.  This is the step from a link budget to a cell radius that the thesis takes
-    when it reads a 200-300 m range (about 220 m) off its 28 GHz coverage plot
-    (section 6.2, Figure 24).
+    when it reads a 200-300 m path length off its 28 GHz coverage prediction (section
+    6.2, Figure 24; the range is stated in the summary, section 6.7).
 
     Parameters
     ----------

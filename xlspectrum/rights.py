@@ -1,12 +1,18 @@
 """Interference rights as records: several rights written on one protected receiver.
 
-A right is C_n = {S_n, P_n, F_n, A_n, T_n} in Weiss and Cui's notation: the interference
-power density the primary tolerates (S_n), its own power density (P_n), the band (F_n),
-the area (A_n) and the time window (T_n), with optional probability, technology and
-penalty terms.  Two rights overlap when their bands, areas and time windows all
-intersect; the interference of overlapping rights adds (in mW, as power densities in
-dBm/MHz, so rights of different bandwidths compare on the same footing) and must stay
-within what the primary tolerates.
+A right is C_n = {S_n, P_n, F_n, A_n, T_n} in Weiss and Cui's notation (section II.B): the
+interference power density the primary tolerates (S_n), the primary's own power density
+in the same electrospace (P_n), the band (F_n), the area (A_n) and the time window (T_n),
+with optional probability, technology and penalty terms.  Two rights overlap when their
+bands, areas and time windows all intersect; the interference of overlapping rights adds
+(in mW, as power densities in dBm/MHz, so rights of different bandwidths compare on the
+same footing) and must stay within what the primary tolerates.
+
+Two departures from the paper (docs/interference-rights.md, "Departures from the
+source"): several rights sharing one receiver's budget goes beyond it (it grants a right to
+a single secondary and leaves sharing among secondaries out, section I); and
+``probability`` is a duty-cycle weight on the holder's interference, where the paper's
+probability is the chance of affecting the primary's service, used in the price.
 
 Areas are rectangles in a local grid [km] (x from west to east, y from south to north),
 time windows are hours from a reference the user chooses [h], bands in MHz.
@@ -47,8 +53,11 @@ class InterferenceRight:
     window_h : (start, end) [h].
     interference_dbm_per_mhz : interference the holder may add at the protected receivers [dBm/MHz].
     tolerated_dbm_per_mhz : S_n, total interference the primary tolerates there [dBm/MHz].
-    primary_dbm_per_mhz : P_n, the primary's own power density [dBm/MHz] (informative).
+    primary_dbm_per_mhz : P_n, the primary's own power density in the right's band and area,
+        so the holder knows its SINR [dBm/MHz] (informative).
     probability : share of the window the holder transmits, 0-1 (scales its interference).
+        A departure: the paper's probability is the ex ante chance that the holder affects
+        the primary's service, used to set the price (section II.B); no price uses it here.
     technology : the holder's air interface, free text.
     penalty : what the holder pays per breach [currency].
     """

@@ -1,7 +1,7 @@
 """An exchange for interference rights: primaries offer rights at their reservation price, secondaries bid their value.
 
 Three TV broadcasters, each the primary of Weiss and Cui's case (section IV: a 1,000 kW
-transmitter, 500,000 viewers), offer one interference right each: the right to run the
+transmitter; 500,000 viewers, eq. (11)'s 50 % of the 1,000,000 households the case assumes), offer one interference right each: the right to run the
 case's 36 kW secondary at 50, 70 or 100 km from the broadcaster for a month.  A right's
 reserve price is the primary's reservation price, eq. (12), from the viewers the case
 loses at that distance (:func:`xlspectrum.tvws.case`).  Secondaries bid their value,

@@ -11,10 +11,12 @@ in Excel, LibreOffice and the ``formulas`` package without Python:
   interference each threshold allows and the distance from the secondary beyond which
   SINR stays above it; for each location and case the bearing where SINR crosses each
   threshold, the share of the ring above it and the viewers after (eq. (11));
-* Profile: SINR along the radial through the secondary (the paper's Figures 1-3);
+* Profile: SINR along the radial through the secondary (what the paper's Figures 1-3 plot);
 * Results: viewers, energy saved, reservation prices (eqs. (12), (13)), the secondary's
   value (eq. (14)), surplus and trade for each location and power case; the advertising
-  loss by region of the SINR before (Table II) and the chart of Figure 4;
+  loss by region of the SINR before (Table II) and its chart (as the paper's Figure 4);
+* Figures: this case's charts of the quantities of the paper's Figures 1-4, on the assumed
+  inputs (the paper prints its figures without values, so none is reproduced);
 * Checks, with a master check shown on every sheet.
 
 :func:`compare_with_case` reads a recalculated copy back and compares every row with the
@@ -83,9 +85,9 @@ SHEET_PURPOSE = {
     "Cover": "What the case is, its headline results and how to read the charts",
     "Inputs": "Every input with unit, valid range and source; change the blue cells",
     "Rings": "Viewers ring by ring, before and after the secondary transmits (eq. (11))",
-    "Profile": "SINR along the radial through the secondary (Figures 1-3)",
-    "Results": "Reservation prices, the secondary's value and the trade (eqs. (10)-(14)); Figure 4's data",
-    "Figures": "SINR against distance (Figures 1-3) and reservation price by region (Figure 4)",
+    "Profile": "SINR along the radial through the secondary (as the paper's Figures 1-3 plot it)",
+    "Results": "Reservation prices, the secondary's value and the trade (eqs. (10)-(14)); the data of the Figure 4 chart",
+    "Figures": "This case's SINR against distance and reservation price by region (as the paper's Figures 1-3, 4)",
     "Checks": "Integrity checks and the master check",
     "xlwings.conf": "Points the xlwings add-in at xlspectrum.excel (UDF Modules)",
 }
@@ -371,7 +373,7 @@ def _write_rings(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
 
 # ----------------------------------------------------------------------------- Profile
 def _write_profile(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
-    sheet = _RingSheet(wb, "Profile", "Profile - SINR along the radial through the secondary (Figures 1-3)", rows)
+    sheet = _RingSheet(wb, "Profile", "Profile - SINR along the radial through the secondary (as the paper's Figures 1-3 plot it)", rows)
     ws, name = sheet.ws, sheet.name
     c = lambda key: rows.cell(key, name)  # noqa: E731
     r = lambda key, column: rows.ring(key, name, column)  # noqa: E731
@@ -399,14 +401,14 @@ def _write_profile(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Non
 
 
 def _profile_charts(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> list[ScatterChart]:
-    """The paper's Figures 1-3 (and the Figure 4 location): SINR against distance on the radial."""
+    """SINR against distance on the radial, as the paper's Figures 1-3 plot it (and at the Figure 4 location)."""
     ws = wb["Profile"]
     charts = []
     for location_index in range(len(locations)):
         chart = ScatterChart()
         figure = LOCATION_FIGURES[location_index]
         # titles are fixed text: they name the location input, whose value the user may change
-        chart.title = f"SINR, secondary at location {location_index + 1} ({figure})"
+        chart.title = f"SINR, secondary at location {location_index + 1} (as the paper's {figure})"
         chart.x_axis.title = "Distance from the primary along the radial through the secondary (km)"
         chart.y_axis.title = "SINR (dB)"
         chart.x_axis.delete = chart.y_axis.delete = False
@@ -569,7 +571,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
     rows.places["regions_last"] = (name, row - 1, 1)
 
     row += 1
-    _block_heading(ws, row, f"Figure 4: reservation price by region of the SINR before, secondary at location "
+    _block_heading(ws, row, f"Reservation price by region of the SINR before (as the paper's Figure 4), secondary at location "
                       f"{FIGURE4_LOCATION + 1} ({locations[FIGURE4_LOCATION]:g} km by default), US$", len(RESULT_COLUMNS))
     row += 1
     figure_header = row
@@ -589,7 +591,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
         row += 1
     chart = BarChart()
     chart.type = "col"
-    chart.title = f"Figure 4: reservation price by SINR before, secondary at location {FIGURE4_LOCATION + 1}"
+    chart.title = f"Reservation price by SINR before (as the paper's Figure 4), secondary at location {FIGURE4_LOCATION + 1}"
     chart.y_axis.title = "US$ over the contract"
     chart.x_axis.title = "Advertising lost from households by their SINR before the secondary transmits (Table II)"
     chart.legend.position = "b"
@@ -611,7 +613,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
 
 def _write_figures(wb: Workbook, profiles: list[ScatterChart], figure4: BarChart) -> None:
     ws = wb.create_sheet("Figures")
-    title(ws, "Figures - the paper's Figures 1-4",
+    title(ws, "Figures - this case on the assumed inputs, drawn as the paper's Figures 1-4 (not a reproduction)",
           "Data: Profile sheet (SINR at the middle of each ring) and Results sheet (Figure 4 block). "
           "The Cover explains how to read them.")
     # two charts a row, 20 rows apart; Figure 4 last
@@ -720,12 +722,14 @@ def _write_cover(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
     _block_heading(ws, row, "How to read the charts", 3)
     row += 1
     for line in (
-        "Figures sheet, SINR charts (the paper's Figures 1-3, one chart per location; data on Profile): SINR of a receiver on the straight line from the "
+        "The charts are this workbook's own case on the assumed inputs, drawn for the quantities of the paper's Figures 1-4; "
+        "the paper prints its figures without values, so none of them is reproduced.",
+        "Figures sheet, SINR charts (as the paper's Figures 1-3, one chart per location; data on Profile): SINR of a receiver on the straight line from the "
         "primary through the secondary, against its distance from the primary. Without the secondary SINR falls 20 dB per "
         "decade of distance; with it, SINR dips towards 0 dB and below at the secondary's site. Where a curve is under the "
         "low dashed line nobody watches; between the dashed lines the partial share watches; above the high line, the full "
         "share. Off this radial the interference is weaker, which the Rings sheet integrates.",
-        "Figures sheet, bar chart (the paper's Figure 4; data on Results): the advertising the primary loses, split by the region its households were "
+        "Figures sheet, bar chart (as the paper's Figure 4; data on Results): the advertising the primary loses, split by the region its households were "
         "in before the secondary transmitted (Table II), less the energy it saves, for each power case. With the default "
         "inputs every household starts above the high threshold, so all the loss is in region 2; lower the primary's power "
         "(to 0.05 kW, say) to see the middle region fill. Nobody watched in region 0, so it never loses anything.",

@@ -2,9 +2,9 @@
 
 A broadcaster (the primary) at the centre of a 100 km service area, households spread
 uniformly over it; one secondary transmitter on a radial at 50, 70, 79 or 100 km (the
-paper's Figures 1-4); free-space propagation as in the paper; powers 1,000 kW (primary)
-and 36 kW (secondary), with the paper's variants (primary 100 kW lower; secondary at
-16 kW).  For each case: viewers before and after (eq. (11)), the primary's reservation
+locations of the paper's Figures 1-4); free-space propagation as in the paper; powers
+1,000 kW (primary) and 36 kW (secondary), with the paper's variants (primary 100 kW
+lower; secondary at 16 kW).  For each case: viewers before and after (eq. (11)), the primary's reservation
 price under an interference right (eq. (12)) and an exclusive right (eq. (13)), the
 secondary's value (eq. (14)) and whether a trade can occur.
 
@@ -24,7 +24,11 @@ transmitter to be 10 m away.
 The paper prints no frequency, noise figure, household count, income per viewer,
 energy price, contract length or secondary business figures: each is an input of
 :data:`ASSUMPTIONS` with its source, and :func:`sensitivity` shows how the result moves
-with the ones that matter.
+with the ones that matter.  The tables are this case's own, not the paper's figures (which
+print no values).  Departures from the paper, listed in docs/interference-rights.md
+("Departures from the source"): eq. (11)'s C read as households and 27 dB as partial
+viewing; eq. (14)'s C as customers and C_b as the secondary's energy cost; a fixed
+penetration e; a 720 h contract; the exclusive right with the primary switched off.
 
 References
 ----------
@@ -73,9 +77,9 @@ ASSUMPTIONS: dict[str, Assumption] = {
     "noise_figure_db": Assumption("Receiver noise figure", 7.0, "dB", 0.0, 30.0,
                                   "assumed: FCC OET Bulletin 69 planning factor for UHF receivers"),
     "low_threshold_db": Assumption("SINR below which no one watches", 15.0, "dB", -20.0, 60.0,
-                                   "paper, eq. (11): ATSC threshold of visibility"),
+                                   "paper, eq. (11): threshold of visibility (its reference [8])"),
     "high_threshold_db": Assumption("SINR above which viewing is adequate", 27.0, "dB", -20.0, 60.0,
-                                    "paper, eq. (11): ATSC's adequate viewing"),
+                                    "paper, eq. (11): ATSC's minimum for adequate viewing"),
     "partial_share": Assumption("Share of households watching between the thresholds", 0.3, "-", 0.0, 1.0,
                                 "paper, eq. (11)"),
     "full_share": Assumption("Share of households watching above the upper threshold", 0.5, "-", 0.0, 1.0,
@@ -86,13 +90,14 @@ ASSUMPTIONS: dict[str, Assumption] = {
                                     "assumed: income per viewer over the contract (a month)"),
     "energy_cost_per_kwh": Assumption("Energy cost", 0.12, "US$/kWh", 0.0, 10.0,
                                       "assumed: US commercial electricity, about 12 US cents/kWh (EIA)"),
-    "duration_h": Assumption("Contract duration", 720.0, "h", 1.0, 876_000.0, "assumed: a 30-day contract"),
+    "duration_h": Assumption("Contract duration", 720.0, "h", 1.0, 876_000.0,
+                             "assumed: a 30-day contract (a departure: the paper's run from seconds to hours)"),
     "secondary_sinr_db": Assumption("SINR of the secondary's customers", 10.0, "dB", -20.0, 60.0,
                                     "assumed: SINR the secondary's own customers see"),
     "throughput_per_customer_bps": Assumption("Throughput sold per customer", 1e6, "bit/s", 1e3, 1e10,
                                               "assumed: 1 Mbit/s sold per customer"),
     "penetration": Assumption("Secondary's penetration e", 0.3, "-", 0.0, 1.0,
-                              "assumed: share of that capacity sold (eq. (14): e in (0, 1))"),
+                              "assumed: share of that capacity sold, fixed (a departure: eq. (14)'s e rises with SINR)"),
     "revenue_per_customer": Assumption("Secondary's revenue per customer", 30.0, "US$", 0.0, 1e6,
                                        "assumed: revenue per customer over the contract"),
 }

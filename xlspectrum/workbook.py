@@ -677,7 +677,7 @@ def _write_cover(wb: Workbook, layout: _Layout, prefixes: Mapping[str, str]) -> 
         "Appendix C prints: it reproduces the printed 2017-2023 figures (see Checks).",
         "Replacement rule 'none' (default): no asset is re-bought inside 2017-2031. This matches thesis Table 10 within "
         "1 %: about 1,287 M against 1,289 M (Cisco VNI) and 1,962 M against 1,979 M (10 x Cisco VNI). "
-        "'units_at_current_cost' and 'capex_nominal' re-buy at the end of each life and raise the present value by 7-14 %; "
+        "'units_at_current_cost' and 'capex_nominal' re-buy at the end of each life and raise the present value by 8-14 %; "
         "the printed years cannot tell which rule the thesis used (the first replacement would fall in 2025).",
         "Total cost keeps the sheet's definition: it adds that year's depreciation to capex, so capital is counted "
         "twice. Set 'Include depreciation in total cost' to FALSE to leave it out.",

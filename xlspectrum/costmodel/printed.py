@@ -2,7 +2,7 @@
 
 ``data/appendix_c_printed.csv`` lists line-item key, year, printed value, where the thesis prints it and
 a note.  A note starting with "known departure" marks a printed figure the model does not
-reproduce on purpose (see docs/cost-model.md, 'Departures from the printed figures').
+reproduce on purpose (see docs/cost-model.md, 'Departures from the source').
 """
 
 from __future__ import annotations
