@@ -73,7 +73,7 @@ SHEET_PURPOSE = {
     "Clearing": "Reserves, values and AUCTION_CLEAR under every payment rule, checked by native formulas",
     "NZ 700": "Table 3 and the LSP counterfactuals as live formulas, and what VCG would have charged",
     "Checks": "Integrity checks and the master check",
-    "xlwings.conf": "Points the xlwings add-in at xlspectrum.excel (UDF Modules)",
+    "xlwings.conf": sheets.XLWINGS_CONF_PURPOSE,
 }
 
 REGISTER_COLUMNS = (  # key, header, unit, number format
@@ -581,34 +581,51 @@ def _write_checks(wb: Workbook, layout: _ClearingLayout) -> None:
                        label_width=80)
 
 
-COVER_COLUMNS = 5
+COVER_COLUMNS = 6
+COVER_WIDTHS = (76, 30, 6, 14, 14, 10)
 
 
-def cover_headline(layout: _ClearingLayout) -> list[tuple[str, str, str, float | None, str]]:
-    """The Cover's headline: label, unit, live formula, the value when built (for the cells that
-    need the add-in) and the sheet it comes from; the NZ 700 rows are :func:`xlspectrum.nz700.scenario_table`'s."""
+def cover_headline(layout: _ClearingLayout) -> list[tuple[str, str, str, str, float | None, str]]:
+    """The Cover's headline: what, pricing, unit, live formula, the value when built (for the cells
+    that need the add-in) and the sheet it comes from; the NZ 700 rows are
+    :func:`xlspectrum.nz700.scenario_table`'s scenarios, titled as every reading titles them."""
     vcg_won, _ = layout.rule_columns("vcg")
     core_won, _ = layout.rule_columns("core_vcg_nearest")
     vcg, core = rights_market.clear("vcg"), rights_market.clear("core_vcg_nearest")
     out = [
-        ("Rights market: revenue under VCG", "US$", f"=Clearing!{_col(vcg_won)}{layout.check_row + 1}",
+        ("Rights market: revenue", RULE_TEXT["vcg"], "US$", f"=Clearing!{_col(vcg_won)}{layout.check_row + 1}",
          vcg.attrs["revenue"], "Clearing"),
-        ("Rights market: revenue under the core (nearest VCG)", "US$", f"=Clearing!{_col(core_won)}{layout.check_row + 1}",
-         core.attrs["revenue"], "Clearing"),
-        ("Rights market: welfare (winning values plus unsold reserves)", "US$",
+        ("Rights market: revenue", RULE_TEXT["core_vcg_nearest"], "US$",
+         f"=Clearing!{_col(core_won)}{layout.check_row + 1}", core.attrs["revenue"], "Clearing"),
+        ("Rights market: welfare (winning values plus unsold reserves)", RULE_TEXT["vcg"], "US$",
          f"=Clearing!{_col(vcg_won)}{layout.check_row + 2}", vcg.attrs["welfare"], "Clearing"),
     ]
     for scenario, title in NZ_SCENARIOS:
-        out.append((f"NZ 700, {title}: every phase paid as bid", "NZ$",
+        out.append((f"NZ 700: {title}", NZ_PRICINGS["pay_as_bid"], "NZ$",
                     f"='NZ 700'!{nz_cell(scenario, 'Total', 'total')}", None, "NZ 700"))
-        out.append((f"NZ 700, {title}: supplementary and assignment at VCG", "NZ$",
+        out.append((f"NZ 700: {title}", NZ_PRICINGS["vcg"], "NZ$",
                     f"='NZ 700'!{nz_cell(scenario, 'Total', 'total_vcg')}", None, "NZ 700"))
     return out
+
+
+#: how the NZ 700 sheet prices the supplementary and assignment rounds (the clock lots cost the clock price)
+NZ_PRICINGS = {"pay_as_bid": "every phase as bid (Table 3)", "vcg": "supplementary, assignment at VCG"}
+
+
+def _wrapped(ws: Any, row: int, first: int, last: int, text: str, chars: int, font: Any = None) -> None:
+    """Text merged across columns ``first``-``last``, wrapped, the row tall enough for it."""
+    ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    cell = ws.cell(row, first, text)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if font is not None:
+        cell.font = font
+    ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // chars)) + 2
 
 
 def _write_cover(wb: Workbook, layout: _ClearingLayout) -> None:
     ws = wb["Cover"]
     _title(ws, "xlspectrum - a spectrum rights exchange")
+    width = sum(COVER_WIDTHS)
     lines = [
         "Spectrum rights as tradable lots, cleared by a combinatorial auction whose payment rule you choose: pay as bid, "
         "VCG, or the core point nearest the VCG payments or the bids (Day and Cramton 2012).",
@@ -618,41 +635,43 @@ def _write_cover(wb: Workbook, layout: _ClearingLayout) -> None:
         "the Licensed Spectrum Park counterfactuals and what VCG would have charged.",
     ]
     for i, line in enumerate(lines, 4):
-        ws.cell(i, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=COVER_COLUMNS)
-        ws.row_dimensions[i].height = 32
+        _wrapped(ws, i, 1, COVER_COLUMNS, line, int(width * 0.95))
     row = 8
     _block_heading(ws, row, "Headline results", COVER_COLUMNS)
-    _header(ws, row + 1, ["Result", "Unit", "Value", "When built", "Where"])
+    _header(ws, row + 1, ["Result", "Pricing", "Unit", "Value", "When built", "Where"], height=18)
     headline = cover_headline(layout)
-    for i, (label, unit, formula, built, where) in enumerate(headline, row + 2):
+    for i, (label, pricing, unit, formula, built, where) in enumerate(headline, row + 2):
         ws.cell(i, 1, label)
-        ws.cell(i, 2, unit)
-        ws.cell(i, 3, formula).number_format = US_DOLLARS
+        ws.cell(i, 2, pricing)
+        ws.cell(i, 3, unit)
+        ws.cell(i, 4, formula).number_format = US_DOLLARS
+        ws.cell(i, 4).alignment = Alignment(horizontal="right")
         if built is not None:
-            ws.cell(i, 4, _built(built)).number_format = US_DOLLARS
-        ws.cell(i, 5, where)
+            ws.cell(i, 5, _built(built)).number_format = US_DOLLARS
+        ws.cell(i, 6, where)
     note = row + 2 + len(headline)
-    ws.cell(note, 1, "When built: the value xlspectrum computed when it wrote this workbook, for the cells that need "
-                     "the add-in (AUCTION_CLEAR); it does not follow edits.").font = NOTE_FONT
+    _wrapped(ws, note, 1, COVER_COLUMNS, "When built: the value xlspectrum computed when it wrote this workbook, for the "
+             "cells that need the add-in (AUCTION_CLEAR); it does not follow edits. 'n/a' in Value: the add-in is not "
+             "loaded.", int(width * 0.95), NOTE_FONT)
     row = note + 2
     _block_heading(ws, row, "Sheets", COVER_COLUMNS)
+    purpose_chars = int(sum(COVER_WIDTHS[1:]) * 0.95)
     for i, (name, purpose) in enumerate(SHEET_PURPOSE.items(), row + 1):
         ws.cell(i, 1, name).font = BOLD
-        ws.cell(i, 2, purpose)
-        ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=COVER_COLUMNS)
+        ws.cell(i, 1).alignment = Alignment(vertical="top")
+        _wrapped(ws, i, 2, COVER_COLUMNS, purpose, purpose_chars)
     row = row + 2 + len(SHEET_PURPOSE)
     _block_heading(ws, row, "House style", COVER_COLUMNS)
     style = [("Blue on yellow", "an input: change it"), ("Black", "a formula: do not overwrite"),
-             ("'no add-in'", "a cell that needs the xlspectrum add-in (xlwings, xlwings Lite or the LibreOffice extension)"),
+             (f"'{sheets.NOT_LOADED}'", "a cell that needs the xlspectrum add-in (xlwings, xlwings Lite or the "
+                                        "LibreOffice extension)"),
              ("won / lost", "AUCTION_CLEAR's first column: 1 = the bid wins, 0 = it loses")]
     for i, (what, meaning) in enumerate(style, row + 1):
         ws.cell(i, 1, what)
-        ws.cell(i, 2, meaning)
-        ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=COVER_COLUMNS)
+        _wrapped(ws, i, 2, COVER_COLUMNS, meaning, purpose_chars)
     _input(ws.cell(row + 1, 1), "Blue on yellow")
-    for letter, width in zip("ABCDE", (92, 8, 16, 16, 12), strict=True):
-        ws.column_dimensions[letter].width = width
+    for letter, column_width in zip("ABCDEF", COVER_WIDTHS, strict=True):
+        ws.column_dimensions[letter].width = column_width
 
 
 def build_workbook() -> Workbook:

@@ -60,7 +60,7 @@ SHEET_PURPOSE = {
     "Pricing": "One rural site and one campus priced by NZ LSP and MSP, BNetzA and Ofcom; change the blue cells",
     "Coverage": "The 28 GHz downlink budget as a range and a site count under eq. (15) and TR 38.901",
     "Checks": "Integrity checks, agreement with the add-in and the master check",
-    "xlwings.conf": "Points the xlwings add-in at xlspectrum.excel (UDF Modules)",
+    "xlwings.conf": sheets.XLWINGS_CONF_PURPOSE,
 }
 
 

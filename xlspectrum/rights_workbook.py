@@ -44,7 +44,7 @@ from . import tvws
 from .interference import BOLTZMANN_J_PER_K, NOISE_TEMPERATURE_K
 from .propagation import FSPL_CONSTANT_DB
 from .sheets import (BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, MASTER_CHECK, NOT_LOADED, TOLERANCE_CELL, title,
-                     write_not_computed_count)
+                     XLWINGS_CONF_PURPOSE, write_not_computed_count)
 from .workbook import _add_xlwings_conf, _block_heading, _paragraph, _print_setup, _stamp, has_marker
 
 #: Document keywords that mark a workbook as xlspectrum's interference-rights case
@@ -89,7 +89,7 @@ SHEET_PURPOSE = {
     "Results": "Reservation prices, the secondary's value and the trade (eqs. (10)-(14)); the data of the Figure 4 chart",
     "Figures": "This case's SINR against distance and reservation price by region (as the paper's Figures 1-3, 4)",
     "Checks": "Integrity checks and the master check",
-    "xlwings.conf": "Points the xlwings add-in at xlspectrum.excel (UDF Modules)",
+    "xlwings.conf": XLWINGS_CONF_PURPOSE,
 }
 
 

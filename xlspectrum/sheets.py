@@ -39,6 +39,8 @@ NOT_COMPUTED_CELL = f"{CHECKS_SHEET}!$C$5"
 CHECKS_FIRST_FREE_ROW = 6
 STATUS_CELL = "A1"
 TITLE_CELL = "A2"
+#: what the xlwings.conf sheet is for, as every Cover lists it
+XLWINGS_CONF_PURPOSE = "Points the xlwings add-in at xlspectrum.excel (UDF Modules); hidden: unhide it to edit"
 #: what a live cell that calls the add-in shows where the add-in is not loaded
 NOT_LOADED = "no add-in"
 #: the status line's three states (the parts the recalculation report reads back)

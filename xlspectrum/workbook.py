@@ -53,6 +53,7 @@ from .sheets import (
     NOTE_FONT,
     TITLE_FONT,
     TOLERANCE_CELL,
+    XLWINGS_CONF_PURPOSE,
     addin_call,
     block_heading,
     status,
@@ -109,7 +110,7 @@ SHEET_PURPOSE = {
     "Valuation": "Chapter 8: discounted cash flow, real options, deprival, benchmarking; thesis inputs beside this model",
     SENSITIVITY_SHEET: "Tornado, Monte Carlo and the thesis' sensitivities, computed by xlspectrum when built (values, charts)",
     CHECKS_SHEET: "Input sanity checks and the printed Appendix C figures against the model",
-    "xlwings.conf": "Points the xlwings add-in at xlspectrum.excel (UDF Modules)",
+    "xlwings.conf": XLWINGS_CONF_PURPOSE,
 }
 
 
@@ -717,14 +718,27 @@ def _write_cover(wb: Workbook, layout: _Layout, prefixes: Mapping[str, str]) -> 
         ws.column_dimensions[letter].width = width
 
 
+#: characters of column width an A4 landscape page prints at a readable scale (about 8 pt)
+PAGE_WIDTH_CHARACTERS = 190
+
+
 def _print_setup(wb: Workbook) -> None:
-    """Landscape, one page wide, the header rows repeated: printouts and PDFs a person can read."""
+    """Landscape A4, as many pages wide as a readable scale needs (the label columns repeated on
+    each), the header rows repeated: printouts and PDFs a person can read."""
     for ws in wb.worksheets:
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
+        pages = 1
+        if ws.title != "Cover":
+            widths = [ws.column_dimensions[_col(c)].width or 13 for c in range(1, ws.max_column + 1)]
+            labels = sum(widths[:2])
+            while sum(widths) + (pages - 1) * labels > pages * PAGE_WIDTH_CHARACTERS and pages < 6:
+                pages += 1
+            if pages > 1:
+                ws.print_title_cols = "A:B"
+        ws.page_setup.fitToWidth = pages
         if ws.freeze_panes and ws.title != "Cover":
             last_header = int("".join(ch for ch in ws.freeze_panes if ch.isdigit())) - 1
             if last_header >= 1:
@@ -797,6 +811,8 @@ def _add_xlwings_conf(wb: Workbook) -> None:
     """The sheet that points the xlwings add-in at xlspectrum's functions (keys in A, values in B, no header)."""
     conf = wb.create_sheet("xlwings.conf")
     conf["A1"], conf["B1"] = "UDF Modules", "xlspectrum.excel"
+    # hidden: xlwings still reads it, and it neither clutters the tabs nor prints as a page
+    conf.sheet_state = "hidden"
 
 
 def _stamp(wb: Workbook, marker: str, title: str | None = None) -> None:
