@@ -68,8 +68,8 @@ def keygen(private_key: Path, public_key: Path, passphrase: bool) -> None:
     from .register import write_key_pair
 
     secret = click.prompt("Passphrase", hide_input=True, confirmation_prompt=True).encode() if passphrase else None
-    public = write_key_pair(private_key, public_key, secret)
-    click.echo(f"Wrote {private_key} (private: keep it to yourself) and {public_key} (public key {public[:16]}...)")
+    write_key_pair(private_key, public_key, secret)
+    click.echo(f"Wrote {private_key} (the private key: keep it to yourself) and {public_key} (the public key)")
 
 
 @register.command()

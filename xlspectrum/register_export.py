@@ -20,7 +20,7 @@ from . import sheets
 from .register.canonical import decimal_text
 from .workbook import FIXED_DATE
 
-__all__ = ["FORMULA_STARTS", "csv_text", "holdings_csv", "holdings_xlsx"]
+__all__ = ["FORMULA_STARTS", "csv_text", "holdings_csv", "holdings_xlsx", "ooxml_text"]
 
 #: First characters that make a spreadsheet read a CSV field as a formula (OWASP, CSV injection)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,6 +38,15 @@ def csv_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+def ooxml_text(value: str) -> str:
+    """Text for an xlsx string cell, unchanged by the reader: control characters (a CR that XML would turn into
+    a LF) written as OOXML's ``_xHHHH_`` escapes, and a literal ``_x`` escaped so that it stays itself."""
+    if "_x" not in value and not any(ord(c) < 32 and c not in "\n\t" for c in value):
+        return value
+    value = value.replace("_x", "_x005F_x")
+    return "".join(f"_x{ord(c):04X}_" if ord(c) < 32 and c not in "\n\t" else c for c in value)
+
+
 def _csv_cell(column: str, value: Any) -> str:
     if value is None:
         return ""
@@ -53,7 +62,7 @@ def _csv_cell(column: str, value: Any) -> str:
 def holdings_csv(table: pd.DataFrame) -> bytes:
     """The holdings as CSV (UTF-8, exact decimals, texts that cannot become formulas)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer)  # RFC 4180's CRLF: a field holding a CR or LF is then quoted
     writer.writerow(COLUMNS.values())
     for record in table.to_dict("records"):
         writer.writerow(_csv_cell(column, record[column]) for column in COLUMNS)
@@ -82,7 +91,7 @@ def holdings_xlsx(table: pd.DataFrame, *, register_id: str, head_seq: int, head_
             elif isinstance(value, (bool, int, float)):
                 cell.value = value
             else:
-                cell.value = str(value)
+                cell.value = ooxml_text(str(value))
                 cell.data_type = "s"  # a string cell even when it starts with "=": never a formula
     for c, width in enumerate([66, 14, 14] + [11] * 12 + [14, 24, 28, 10], 1):
         ws.column_dimensions[ws.cell(first, c).column_letter].width = width
