@@ -4,7 +4,8 @@ Sorted-key JSON without whitespace, UTF-8, with every quantity an exact decimal 
 a JSON string in its shortest plain form (``"703"``, ``"705.5"``, ``"-110"``: no exponent, no
 trailing zeros, no ``-0``), whole counters as JSON integers, text NFC-normalised.  Floats
 never enter: a binary float has no single decimal reading, and two machines printing it
-differently would give one right two ids.
+differently would give one right two ids.  Text is compared as the bytes given (the token's
+texts are NFC-normalised when a :class:`~xlspectrum.register.tokens.Token` is made).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from .._validation import OutOfRangeError, WrongTypeError
 
-__all__ = ["canonical_bytes", "decimal_text", "number", "sha256_hex", "text"]
+__all__ = ["canonical_bytes", "decimal_text", "number", "parse_canonical", "sha256_hex", "text"]
 
 
 def number(name: str, value: Any) -> Decimal:
@@ -71,28 +72,26 @@ def text(name: str, value: Any, *, empty: bool = False) -> str:
     return value
 
 
-def _plain(value: Any) -> Any:
+def _decimal(value: Any) -> str:
     if isinstance(value, Decimal):
         return decimal_text(value)
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise WrongTypeError("canonical JSON keys must be text")
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    raise WrongTypeError(f"{type(value).__name__} has no canonical form (floats are not allowed: use Decimal)")
+    raise WrongTypeError(f"{type(value).__name__} has no canonical form (numbers are Decimal or int)")
 
 
 def canonical_bytes(value: Any) -> bytes:
-    """Sorted-key, whitespace-free UTF-8 JSON of ``value`` with decimals as exact texts."""
-    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    """Sorted-key, whitespace-free UTF-8 JSON of ``value`` with decimals as exact texts.
+
+    Quantities must be :class:`~decimal.Decimal` (they become texts); a float would become
+    a JSON number, which :func:`parse_canonical` reads back as a decimal and so as a
+    different text: a payload holding one is refused as not canonical.
+    """
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
+                      default=_decimal).encode("utf-8")
+
+
+def parse_canonical(text_: str) -> Any:
+    """JSON as the register reads a payload: any JSON number as an exact decimal (floats never appear)."""
+    return json.loads(text_, parse_float=Decimal)
 
 
 def sha256_hex(data: bytes) -> str:

@@ -18,6 +18,7 @@ derived tables from the log alone.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,7 +28,7 @@ import pandas as pd
 
 from .._validation import OutOfRangeError, WrongTypeError, XlSpectrumError
 from . import keys as keylib
-from .canonical import canonical_bytes, decimal_text, number, sha256_hex, text
+from .canonical import canonical_bytes, decimal_text, number, parse_canonical, sha256_hex, text
 from .rules import DEFAULT_RULES, Refused, cap_excess, parse_rules, receiver_exceeded
 from .storage import DERIVED, SCHEMA_VERSION, SQLiteStore, Store, StoreError, Tx, open_store, with_retries
 from .tokens import DIMENSIONS, Token, merge_tokens
@@ -71,6 +72,18 @@ def entry_hash(seq: int, prev: str, payload: str, signature: str) -> str:
 
 def _payload_text(payload: Mapping[str, Any]) -> str:
     return canonical_bytes(payload).decode("utf-8")
+
+
+@functools.lru_cache(maxsize=4096)
+def _token_of(content: str) -> Token:
+    """The token of a stored content text (tokens are immutable: parsed and checked once)."""
+    return Token.from_content(json.loads(content))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_rules(document: str) -> list[dict[str, Any]]:
+    """The rules of a stored rules document (parsed once per text: every operation reads them)."""
+    return parse_rules(json.loads(document))["rules"]
 
 
 def _epoch(value: Any) -> datetime.datetime:
@@ -133,14 +146,21 @@ class _State:
 
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
+        self._meta: dict[str, str] | None = None
 
     def meta(self, key: str) -> str | None:
-        rows = self.tx.rows("SELECT value FROM meta WHERE key = :key", {"key": key})
-        return rows[0][0] if rows else None
+        if self._meta is None:
+            self._meta = dict(self.tx.rows("SELECT key, value FROM meta"))
+        return self._meta.get(key)
 
     def set_meta(self, key: str, value: str) -> None:
-        self.tx.run("DELETE FROM meta WHERE key = :key", {"key": key})
-        self.tx.run("INSERT INTO meta (key, value) VALUES (:key, :value)", {"key": key, "value": value})
+        self.tx.run("INSERT INTO meta (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = :value",
+                    {"key": key, "value": value})
+        if self._meta is not None:
+            self._meta[key] = value
+
+    def rules(self) -> list[dict[str, Any]]:
+        return _parsed_rules(self.meta("rules") or _payload_text(DEFAULT_RULES))
 
     def party(self, name: str) -> tuple[str, int] | None:
         rows = self.tx.rows("SELECT public_key, next_seq FROM parties WHERE name = :name", {"name": name})
@@ -155,18 +175,28 @@ class _State:
         if not rows:
             return None
         content, holder, status, since = rows[0]
-        return Token.from_content(json.loads(content)), holder, status, int(since)
+        return _token_of(content), holder, status, int(since)
 
     def put_token(self, token: Token, holder: str, status: str, seq: int) -> None:
+        span_lo = float(token.band_mhz[0])
+        span_hi = float(token.band_mhz[1] + token.paired_offset_mhz)
         params = {"id": token.id, "content": _payload_text(token.content()), "holder": holder, "status": status,
-                  "band_lo": float(token.band_mhz[0]), "band_hi": float(token.band_mhz[1]),
+                  "band_lo": span_lo, "band_hi": float(token.band_mhz[1]),
                   "paired": float(token.paired_offset_mhz), "x0": float(token.area_km[0]), "y0": float(token.area_km[1]),
                   "x1": float(token.area_km[2]), "y1": float(token.area_km[3]), "t0": float(token.window_h[0]),
-                  "t1": float(token.window_h[1]), "seq": seq}
-        self.tx.run("DELETE FROM tokens WHERE id = :id", {"id": token.id})
+                  "t1": float(token.window_h[1]), "span_lo": span_lo, "span_hi": span_hi, "seq": seq}
         self.tx.run("INSERT INTO tokens (id, content, holder, status, band_lo, band_hi, paired, x0, y0, x1, y1, t0, t1, "
-                    "since_seq) VALUES (:id, :content, :holder, :status, :band_lo, :band_hi, :paired, :x0, :y0, :x1, :y1, "
-                    ":t0, :t1, :seq)", params)
+                    "span_lo, span_hi, since_seq) VALUES (:id, :content, :holder, :status, :band_lo, :band_hi, :paired, "
+                    ":x0, :y0, :x1, :y1, :t0, :t1, :span_lo, :span_hi, :seq) ON CONFLICT (id) DO UPDATE SET "
+                    "holder = :holder, status = :status, since_seq = :seq", params)
+        widest = span_hi - span_lo
+        if widest > float(self.meta("widest_span_mhz") or 0):
+            self.set_meta("widest_span_mhz", repr(widest))
+
+    def move(self, token_id: str, holder: str, status: str, seq: int) -> None:
+        """A token already stored changes holder or status."""
+        self.tx.run("UPDATE tokens SET holder = :holder, status = :status, since_seq = :seq WHERE id = :id",
+                    {"id": token_id, "holder": holder, "status": status, "seq": seq})
 
     def put_new(self, token: Token, holder: str, seq: int) -> None:
         """A token made by a split or merge: new, or one that was split or merged before coming back."""
@@ -179,32 +209,25 @@ class _State:
         self.tx.run("INSERT INTO token_entries (token_id, seq, role) VALUES (:id, :seq, :role)",
                     {"id": token_id, "seq": seq, "role": role})
 
-    def near(self, token: Token, *, holder: str | None = None, limited: bool = False) -> list[tuple[Token, str]]:
-        """Live tokens that may share area and time with ``token`` (and band, unless ``holder`` is given)."""
-        slack = 1e-9 * max(1.0, float(token.band_mhz[1]) + float(token.paired_offset_mhz))
-        clauses = ["status = 'active'", "x0 < :x1", "x1 > :x0", "y0 < :y1", "y1 > :y0", "t0 < :t1", "t1 > :t0"]
-        params: dict[str, Any] = {"x0": float(token.area_km[0]) - 1e-9, "y0": float(token.area_km[1]) - 1e-9,
-                                  "x1": float(token.area_km[2]) + 1e-9, "y1": float(token.area_km[3]) + 1e-9,
-                                  "t0": float(token.window_h[0]) - 1e-9, "t1": float(token.window_h[1]) + 1e-9}
-        if holder is not None:
-            clauses.append("holder = :holder")
-            params["holder"] = holder
-        else:
-            bands = []
-            for k, (low, high) in enumerate(token.bands):
-                params[f"lo{k}"], params[f"hi{k}"] = float(low) - slack, float(high) + slack
-                bands.append(f"(band_lo < :hi{k} AND band_hi > :lo{k})")
-                bands.append(f"(paired > 0 AND band_lo + paired < :hi{k} AND band_hi + paired > :lo{k})")
-            clauses.append("(" + " OR ".join(bands) + ")")
-        rows = self.tx.rows(f"SELECT content, holder FROM tokens WHERE {' AND '.join(clauses)}", params)
-        found = [(Token.from_content(json.loads(content)), who) for content, who in rows]
-        if holder is None:
-            found = [(t, who) for t, who in found if t.overlaps(token)]
-        return [(t, who) for t, who in found if not limited or t.limit_dbm_per_mhz is not None]
+    def near(self, token: Token, *, limited: bool = False) -> list[tuple[Token, str]]:
+        """Live tokens that share band, area and time with ``token``, with their holders."""
+        low = float(token.band_mhz[0])
+        high = float(token.band_mhz[1] + token.paired_offset_mhz)
+        slack = 1e-9 * max(1.0, high)
+        widest = float(self.meta("widest_span_mhz") or 0)
+        params = {"x0": float(token.area_km[0]) - 1e-9, "y0": float(token.area_km[1]) - 1e-9,
+                  "x1": float(token.area_km[2]) + 1e-9, "y1": float(token.area_km[3]) + 1e-9,
+                  "t0": float(token.window_h[0]) - 1e-9, "t1": float(token.window_h[1]) + 1e-9,
+                  "from": low - widest - slack, "lo": low - slack, "hi": high + slack}
+        rows = self.tx.rows("SELECT content, holder FROM tokens WHERE status = 'active' AND span_lo > :from "
+                            "AND span_lo < :hi AND span_hi > :lo AND x0 < :x1 AND x1 > :x0 AND y0 < :y1 AND y1 > :y0 "
+                            "AND t0 < :t1 AND t1 > :t0", params)
+        found = [(_token_of(content), who) for content, who in rows]
+        return [(t, who) for t, who in found if t.overlaps(token) and (not limited or t.limit_dbm_per_mhz is not None)]
 
     def held_by(self, holder: str) -> list[Token]:
         rows = self.tx.rows("SELECT content FROM tokens WHERE status = 'active' AND holder = :holder", {"holder": holder})
-        return [Token.from_content(json.loads(content)) for (content,) in rows]
+        return [_token_of(content) for (content,) in rows]
 
     def open_lease(self, token_id: str, at_h: Decimal) -> tuple[str, Decimal, Decimal] | None:
         """A lease of the token that has not ended at ``at_h`` (under way or to come)."""
@@ -292,7 +315,7 @@ def _apply(state: _State, seq: int, payload_text: str, signature: str | None, *,
     where each entry is checked at its own time).
     """
     try:
-        payload = json.loads(payload_text)
+        payload = parse_canonical(payload_text)
     except ValueError:
         raise Refused("", "the payload is not JSON") from None
     if not isinstance(payload, dict):
@@ -342,8 +365,7 @@ def _apply(state: _State, seq: int, payload_text: str, signature: str | None, *,
     regulator = state.meta("regulator")
     if op in REGULATOR_OPERATIONS and op != "init" and signer != regulator:
         raise Refused("regulator", f"only the regulator ({regulator}) may {op}; {signer} signed it")
-    rules = json.loads(state.meta("rules") or json.dumps(DEFAULT_RULES))["rules"] if op != "init" else []
-    rules = parse_rules({"rules": rules})["rules"]
+    rules = state.rules() if op != "init" else []
     created: tuple[str, ...] = ()
 
     if op == "init":
@@ -427,7 +449,7 @@ def _apply(state: _State, seq: int, payload_text: str, signature: str | None, *,
             _check_caps(state, rules, to, tokens)
         for to, tokens in received.items():
             for token in tokens:
-                state.put_token(token, to, "active", seq)
+                state.move(token.id, to, "active", seq)
                 state.touch(token.id, seq, "transferred" if op == "transfer" else "settled")
         for line, pay in enumerate(payments, 1):
             if not isinstance(pay, dict) or set(pay) != {"payer", "payee", "amount", "currency", "reference"}:
@@ -448,7 +470,7 @@ def _apply(state: _State, seq: int, payload_text: str, signature: str | None, *,
             parts = token.split(payload.get("dimension"), payload.get("at"))
         except XlSpectrumError as error:
             raise Refused("", str(error)) from None
-        state.put_token(token, signer, "retired", seq)
+        state.move(token.id, signer, "retired", seq)
         state.touch(token.id, seq, "split")
         for part in parts:
             state.put_new(part, signer, seq)
@@ -464,7 +486,7 @@ def _apply(state: _State, seq: int, payload_text: str, signature: str | None, *,
         except XlSpectrumError as error:
             raise Refused("conservation" if "conservation" in str(error) else "", str(error).removeprefix("conservation: ")) from None
         for part in parts:
-            state.put_token(part, signer, "retired", seq)
+            state.move(part.id, signer, "retired", seq)
             state.touch(part.id, seq, "merged")
         state.put_new(merged, signer, seq)
         state.touch(merged.id, seq, "merged from")
@@ -500,7 +522,7 @@ def _apply(state: _State, seq: int, payload_text: str, signature: str | None, *,
         if status != "active":
             raise Refused("", f"token {token_id[:12]} is not live ({status} at entry {since}); revoke its live parts")
         text("reason", payload.get("reason", ""), empty=True)
-        state.put_token(token, holder, "revoked", seq)
+        state.move(token.id, holder, "revoked", seq)
         state.touch(token.id, seq, "revoked")
     if op != "init":
         state.tx.run("UPDATE parties SET next_seq = next_seq + 1 WHERE name = :n", {"n": signer})
@@ -634,6 +656,18 @@ class Register:
             now = self._now_or_none()  # before the transaction: it reads the epoch
             with self.store.write() as tx:
                 return _append(_State(tx), text_, signature, now_h=now)
+
+        return with_retries(attempt)
+
+    def submit_many(self, signed: Iterable[tuple[Mapping[str, Any], str | None]]) -> list[Receipt]:
+        """Append several signed operations in one transaction: all of them, in order, or none."""
+        texts = [(_payload_text(payload), signature) for payload, signature in signed]
+
+        def attempt() -> list[Receipt]:
+            now = self._now_or_none()
+            with self.store.write() as tx:
+                state = _State(tx)
+                return [_append(state, text_, signature, now_h=now) for text_, signature in texts]
 
         return with_retries(attempt)
 

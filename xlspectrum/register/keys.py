@@ -9,6 +9,7 @@ as another.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ class KeyError_(WrongTypeError):
     """A key file that cannot be read or used."""
 
 
+@functools.cache
 def _crypto():
     try:
         from cryptography.exceptions import InvalidSignature
@@ -51,6 +53,7 @@ def public_key_hex(key: Any) -> str:
     return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
 
 
+@functools.lru_cache(maxsize=1024)
 def public_key_from_hex(text: str) -> Any:
     ed25519, _, _ = _crypto()
     try:

@@ -47,9 +47,10 @@ SCHEMA = (
         band_lo DOUBLE PRECISION NOT NULL, band_hi DOUBLE PRECISION NOT NULL, paired DOUBLE PRECISION NOT NULL,
         x0 DOUBLE PRECISION NOT NULL, y0 DOUBLE PRECISION NOT NULL, x1 DOUBLE PRECISION NOT NULL,
         y1 DOUBLE PRECISION NOT NULL, t0 DOUBLE PRECISION NOT NULL, t1 DOUBLE PRECISION NOT NULL,
-        since_seq BIGINT NOT NULL)""",
+        span_lo DOUBLE PRECISION NOT NULL, span_hi DOUBLE PRECISION NOT NULL, since_seq BIGINT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS tokens_by_holder ON tokens (holder, status)",
-    "CREATE INDEX IF NOT EXISTS tokens_by_band ON tokens (status, band_lo)",
+    # live tokens by the lowest frequency they cover: a band query scans only those within the widest span of it
+    "CREATE INDEX IF NOT EXISTS tokens_by_span ON tokens (status, span_lo)",
     """CREATE TABLE IF NOT EXISTS leases (
         token_id TEXT NOT NULL, seq BIGINT NOT NULL, lessee TEXT NOT NULL, start_h TEXT NOT NULL, end_h TEXT NOT NULL,
         start_r DOUBLE PRECISION NOT NULL, end_r DOUBLE PRECISION NOT NULL, PRIMARY KEY (token_id, seq))""",

@@ -16,6 +16,7 @@ their parent covered; merging them gives the parent back, id and all.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
@@ -111,7 +112,7 @@ class Token:
                 "area_km": list(self.area_km), "area_name": self.area_name, "window_h": list(self.window_h),
                 "limit_dbm_per_mhz": self.limit_dbm_per_mhz, "exclusive": self.exclusive, "licences": list(self.licences)}
 
-    @property
+    @cached_property
     def id(self) -> str:
         """SHA-256 of the canonical content, 64 hex digits."""
         return sha256_hex(canonical_bytes(self.content()))
