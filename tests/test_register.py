@@ -512,7 +512,8 @@ class Collector(list):
     put = list.append
 
 
-def test_threads_lose_no_operation_and_accept_one_of_two_conflicting_ones(location):
+def race_in_threads(location):
+    """Four holders each split and hand back their tokens while three threads race for one token."""
     from _register_workers import race_for, split_and_hand_back
 
     reg, tokens, race = setup_for_concurrency(location)
@@ -528,14 +529,14 @@ def test_threads_lose_no_operation_and_accept_one_of_two_conflicting_ones(locati
     check_no_loss(reg, tokens, before + 1, work)
 
 
-@pytest.mark.slow
-def test_processes_lose_no_operation_and_accept_one_of_two_conflicting_ones(location):
+def race_in_processes(location):
+    """The same with seven processes (spawned: no state shared but the database)."""
+    from _register_workers import race_for, split_and_hand_back
+
     reg, tokens, race = setup_for_concurrency(location)
     before = reg.entries()
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    from _register_workers import race_for, split_and_hand_back
-
     workers = [context.Process(target=split_and_hand_back, args=(location, p, t, results)) for p, t in tokens.items()]
     workers += [context.Process(target=race_for, args=(location, race, to, results)) for to in "BCD"]
     for worker in workers:
@@ -543,10 +544,17 @@ def test_processes_lose_no_operation_and_accept_one_of_two_conflicting_ones(loca
     reported = [results.get(timeout=180) for _ in workers]
     for worker in workers:
         worker.join(60)
-    work = [r for r in reported if isinstance(r[1], int) and not isinstance(r[1], bool)]
-    racing = [r for r in reported if isinstance(r[1], bool)]
-    check_one_winner(reg, race, racing)
-    check_no_loss(reg, tokens, before + 1, work)
+    check_one_winner(reg, race, [r for r in reported if isinstance(r[1], bool)])
+    check_no_loss(reg, tokens, before + 1, [r for r in reported if not isinstance(r[1], bool)])
+
+
+def test_threads_lose_no_operation_and_accept_one_of_two_conflicting_ones(location):
+    race_in_threads(location)
+
+
+@pytest.mark.slow
+def test_processes_lose_no_operation_and_accept_one_of_two_conflicting_ones(location):
+    race_in_processes(location)
 
 
 # ------------------------------------------------------------------------------------------ crashes
@@ -602,3 +610,31 @@ def test_a_process_killed_at_random_moments_leaves_every_operation_applied_or_no
         holder = reg.holdings()["holder"].iloc[0]
         if holder == "B":  # the next round starts with A holding it
             reg.transfer(token, "A", key=key("B"), at_h=2)
+
+
+# ------------------------------------------------------------------------------------------ without the extras
+def test_without_the_extras_a_register_reads_and_each_missing_extra_is_named(location):
+    new_register(location).close()
+    code = f"""
+import sys
+for name in ("cryptography", "sqlalchemy", "psycopg"):
+    sys.modules[name] = None
+import xlspectrum
+from xlspectrum import excel
+from xlspectrum.register import Register
+print(excel.REGISTER_HOLDER({location!r}, 700, 1, 1, 1))
+reg = Register.open({location!r})
+print(len(reg.parties()))
+for attempt in (reg.verify, lambda: Register.open("postgresql://nobody@/none")):
+    try:
+        attempt()
+    except ValueError as error:
+        print(error)
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("#NUM! no live token covers frequency_mhz=700")  # read, found nothing
+    assert lines[1] == "5"
+    assert lines[2] == 'signing and verifying the register needs cryptography: pip install "xlspectrum[register]"'
+    assert lines[3] == 'a PostgreSQL register needs SQLAlchemy and psycopg: pip install "xlspectrum[postgres]"'

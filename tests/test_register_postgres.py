@@ -8,12 +8,9 @@ killed writer, and tampering found at the entry.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
-import threading
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +18,7 @@ from xlspectrum import nz700
 from xlspectrum.register import Register, VerificationError, from_clock_auction, nz700_tokens
 
 from _register_support import box, key, new_register
-from test_register import Collector, check_no_loss, check_one_winner, run_worker, setup_for_concurrency, wait_for
+from test_register import race_in_processes, race_in_threads, run_worker, wait_for
 
 URL_VARIABLE = "XLSPECTRUM_TEST_POSTGRES_URL"
 pytestmark = pytest.mark.skipif(not os.environ.get(URL_VARIABLE),
@@ -59,38 +56,12 @@ def test_the_nz700_auction_settles_and_verifies_on_postgres(location):
 
 
 def test_threads_on_postgres(location):
-    from _register_workers import race_for, split_and_hand_back
-
-    reg, tokens, race = setup_for_concurrency(location)
-    before = reg.entries()
-    work, racing = Collector(), Collector()
-    threads = [threading.Thread(target=split_and_hand_back, args=(location, p, t, work)) for p, t in tokens.items()]
-    threads += [threading.Thread(target=race_for, args=(location, race, to, racing)) for to in "BCD"]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    check_one_winner(reg, race, racing)
-    check_no_loss(reg, tokens, before + 1, work)
+    race_in_threads(location)
 
 
 @pytest.mark.slow
 def test_processes_on_postgres(location):
-    from _register_workers import race_for, split_and_hand_back
-
-    reg, tokens, race = setup_for_concurrency(location)
-    before = reg.entries()
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    workers = [context.Process(target=split_and_hand_back, args=(location, p, t, results)) for p, t in tokens.items()]
-    workers += [context.Process(target=race_for, args=(location, race, to, results)) for to in "BCD"]
-    for worker in workers:
-        worker.start()
-    reported = [results.get(timeout=180) for _ in workers]
-    for worker in workers:
-        worker.join(60)
-    check_one_winner(reg, race, [r for r in reported if isinstance(r[1], bool)])
-    check_no_loss(reg, tokens, before + 1, [r for r in reported if not isinstance(r[1], bool)])
+    race_in_processes(location)
 
 
 def test_a_writer_killed_inside_its_transaction_on_postgres(location, tmp_path):

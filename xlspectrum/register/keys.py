@@ -125,14 +125,18 @@ def write_key_pair(private_path: str | os.PathLike[str], public_path: str | os.P
     return public_key_hex(key)
 
 
+def _key_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise KeyError_(f"cannot read the key file {path}: {error.strerror}") from None
+
+
 def read_private_key(path: str | os.PathLike[str], passphrase: bytes | None = None) -> Any:
     """An Ed25519 private key from a PEM file (passphrase from the argument or $XLSPECTRUM_KEY_PASSPHRASE)."""
     ed25519, serialization, _ = _crypto()
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise KeyError_(f"cannot read the key file {path}: {error.strerror}") from None
+    data = _key_file(path)
     if passphrase is None and os.environ.get(PASSPHRASE_VARIABLE):
         passphrase = os.environ[PASSPHRASE_VARIABLE].encode()
     try:
@@ -150,10 +154,7 @@ def read_public_key(path: str | os.PathLike[str]) -> str:
     """An Ed25519 public key from a PEM file (or a file of 64 hex digits), as hex."""
     ed25519, serialization, _ = _crypto()
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise KeyError_(f"cannot read the key file {path}: {error.strerror}") from None
+    data = _key_file(path)
     stripped = data.strip()
     if len(stripped) == 64:
         return public_key_hex(public_key_from_hex(stripped.decode("ascii", "replace")))
