@@ -146,3 +146,19 @@ def test_export_never_replaces_a_users_file(ready, tmp_path):
     (tmp_path / "mine.csv").write_text("my notes\n")
     assert_one_line_failure(run("export", "--csv", "mine.csv"), "mine.csv exists and differs")
     assert (tmp_path / "mine.csv").read_text() == "my notes\n"
+
+
+def test_settle_a_csv_auction_in_one_entry(ready, tmp_path):
+    run, _ = ready
+    lots = []
+    for low in (800, 805):
+        result = run("issue", "--key", "rsm.key", "--band", str(low), str(low + 5), "--area", "0", "0", "10", "10",
+                     "--window", "0", "100", "--licence", f"lot {low}", "--at", "1")
+        lots.append(result.output.split("new token ")[1].strip())
+    (tmp_path / "bids.csv").write_text("bidder,value,x,y\nA,8,1,0\nB,6,0,1\nC,10,1,1\n")
+    assert_one_line_failure(run("settle", "bids.csv", "--lot", f"x={lots[0]}", "--key", "rsm.key", "--at", "2"),
+                            "lot 'y' of the bids has no tokens")
+    result = run("settle", "bids.csv", "--lot", f"x={lots[0]}", "--lot", f"y={lots[1]}", "--key", "rsm.key", "--at", "2")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "2 tokens to 2 winners, 2 payments of 6 NZD in all" in result.output  # A and B win; VCG: 4 + 2
+    assert "pays 4 NZD" in result.output and "B: 1 token (" in result.output and "pays 2 NZD" in result.output

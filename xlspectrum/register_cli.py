@@ -309,7 +309,7 @@ def settle(ctx: click.Context, bids_csv: Path | None, example: str | None, lots:
                            f"of {total:,.0f} {currency} in all")
     for winner, part in settlement.table().groupby("to", sort=True):
         paid = sum(p.amount for p in settlement.payments if p.payer == winner)
-        click.echo(f"  {winner}: {len(part)} tokens ({', '.join(map(_short, part['token']))}), pays {paid:,.0f} {currency}")
+        click.echo(f"  {winner}: {len(part)} token{'s' if len(part) != 1 else ''} ({', '.join(map(_short, part['token']))}), pays {paid:,.0f} {currency}")
 
 
 @register.command()
