@@ -267,13 +267,11 @@ def _party(state: _State, name: Any, role: str) -> str:
     return name
 
 
-def _check_caps(state: _State, rules: Sequence[Mapping[str, Any]], holder: str, received: Sequence[Token],
-                leaving: Iterable[str] = ()) -> None:
+def _check_caps(state: _State, rules: Sequence[Mapping[str, Any]], holder: str, received: Sequence[Token]) -> None:
     caps = [r for r in rules if r["kind"] == "cap"]
     if not caps or not received or holder == state.meta("regulator"):
         return  # the regulator holds what is not assigned: caps are for the holders it assigns to
-    gone = set(leaving)
-    held = [t for t in state.held_by(holder) if t.id not in gone]
+    held = state.held_by(holder)
     have = {t.id for t in held}
     held += [t for t in received if t.id not in have]
     for rule in caps:
