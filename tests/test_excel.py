@@ -12,6 +12,10 @@ import xlspectrum
 from xlspectrum import excel
 from xlspectrum.registry import FUNCTIONS, RENAMED_FOR_BUILTINS
 
+from _register_support import EXAMPLE_TOKEN_A, example_register
+
+REGISTER = example_register()
+
 # One valid call per function, in Excel argument order, and what it must return.
 GOOD_CALLS = {
     "FSPL": ((1, 1000), 92.42),
@@ -59,15 +63,32 @@ GOOD_CALLS = {
     # Ausubel and Milgrom's local-local-global example: VCG charges A 4 and B 2, the global bid loses
     "AUCTION_CLEAR": (([["A"], ["B"], ["AB"]], [[8.0], [6.0], [10.0]], [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]),
                       [[1.0, 4.0], [1.0, 2.0], [0.0, 0.0]]),
+    # the example register (tests/_register_support.py): A holds 700-705 MHz, leased to B for 10-20 h
+    "REGISTER_HOLDINGS": ((REGISTER, "A", 15),
+                          [["token", "band low [MHz]", "band high [MHz]", "paired offset [MHz]", "MHz", "x min [km]",
+                            "y min [km]", "x max [km]", "y max [km]", "start [h]", "end [h]", "user", "licences"],
+                           [EXAMPLE_TOKEN_A, 700.0, 705.0, 0.0, 5.0, 0.0, 0.0, 10.0, 10.0, 0.0, 100.0, "B", "L1"]]),
+    "REGISTER_HISTORY": ((REGISTER, EXAMPLE_TOKEN_A[:12]),
+                         [["entry", "at [h]", "operation", "signer", "role", "detail"],
+                          [4.0, 0.0, "issue", "RSM", "issued", "to A"], [6.0, 1.0, "lease", "A", "leased", "to B for 10-20 h"]]),
+    "REGISTER_HOLDER": ((REGISTER, 702.5, 5, 5, 15), [["holder", "user", "token"], ["A", "B", EXAMPLE_TOKEN_A]]),
 }
 
 
+def has_text(value):
+    return isinstance(value, list) and any(isinstance(cell, str) for row in value for cell in row)
+
+
 def approx(expected):
-    """pytest.approx for a number or a spilled range (a list of rows)."""
+    """pytest.approx for a number or a spilled range (a list of rows); a table with text compares exactly."""
+    if has_text(expected):
+        return expected
     return pytest.approx(np.asarray(expected, dtype=float) if isinstance(expected, list) else expected, rel=1e-12)
 
 
 def as_numbers(result):
+    if has_text(result):
+        return result
     return np.asarray(result, dtype=float) if isinstance(result, list) else result
 
 

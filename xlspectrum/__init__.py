@@ -47,6 +47,7 @@ from .mmwave import (
     umi_38901_path_loss,
     umi_38901_range_m,
 )
+from .register.cells import register_history, register_holder, register_holdings
 from .sharing import load_symmetry_ratio, sites_for_area, spectrum_sharing_dividend, ssd_from_lsr
 from .valuation import (
     benchmark_value,
@@ -109,4 +110,7 @@ __all__ = [
     "rain_attenuation_db",
     "uplink_budget",
     "value_per_mhz_pop",
+    "register_holdings",
+    "register_history",
+    "register_holder",
 ]

@@ -969,5 +969,8 @@ def examples() -> None:
         click.echo(f"[{number}] inferred, not printed: {note}")
 
 
+from .register_cli import register  # noqa: E402 - `xlspectrum register ...` (the register of spectrum rights)
+main.add_command(register)
+
 if __name__ == "__main__":
     main()

@@ -116,7 +116,11 @@ def _from_excel(name: str, value: Any) -> Any:
 
 
 def _to_excel(result: Any) -> Any:
-    """A float for a single value, otherwise a 2-D list that Excel spills."""
+    """A float for a single value, otherwise a 2-D list that Excel spills (text stays text)."""
+    if isinstance(result, str):
+        return result
+    if isinstance(result, np.ndarray) and result.dtype == object:
+        return _table_to_excel(result)
     array = np.asarray(result, dtype=float)
     if array.size == 0:
         raise WrongTypeError("the result is empty: an argument is an empty range")
@@ -127,6 +131,26 @@ def _to_excel(result: Any) -> Any:
     if array.ndim == 1:
         array = array[:, np.newaxis]  # a 1-D result comes back as a column
     return array.tolist()
+
+
+def _table_to_excel(table: np.ndarray) -> Any:
+    """A table of text and numbers (a header row, names) as rows of cells: text as given, numbers finite floats."""
+    if table.size == 0:
+        raise WrongTypeError("the result is empty")
+    rows = np.atleast_2d(table)
+    cells = []
+    for row in rows.tolist():
+        out = []
+        for cell in row:
+            if isinstance(cell, str):
+                out.append(cell)
+                continue
+            number = float(cell)
+            if not np.isfinite(number):
+                raise NonFiniteResultError("the result is not a finite number for these inputs")
+            out.append(number)
+        cells.append(out)
+    return cells[0][0] if rows.size == 1 else cells
 
 
 def call_excel_function(spec: ExcelFunction, *args: Any) -> Any:

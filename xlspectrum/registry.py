@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import atmosphere, interference, market, mmwave, pricing, propagation, sharing, valuation
+from .register import cells as register_cells
 
 CATEGORY = "xlspectrum"
 
@@ -132,6 +133,12 @@ ARGUMENT_HELP: dict[str, str] = {
     "rain_rate_mm_h": "Rain rate [mm/h]",
     "polarisation_tilt_deg": "Polarisation tilt from horizontal [degrees] (0 horizontal, 90 vertical; default 45)",
     "elevation_deg": "Path elevation [degrees] (default 0, horizontal)",
+    "register": "Path of the register file (SQLite), or a postgresql:// URL",
+    "holder": "The party's name, as enrolled in the register",
+    "token": "The token's id, or a unique prefix of at least 8 hex digits",
+    "at_h": "Time [h from the register's epoch]; default: every token, the holder as user",
+    "x_km": "Place: x in the register's grid [km]",
+    "y_km": "Place: y in the register's grid [km]",
 }
 
 #: Where one function's argument means something else than ARGUMENT_HELP says, by function.
@@ -160,6 +167,7 @@ ARGUMENT_HELP_BY_FUNCTION: dict[str, dict[str, str]] = {
     "UMI_RANGE": {"frequency_ghz": "Carrier frequency [GHz] (2-6; the thesis' 28 needs extrapolate=TRUE)"},
     "SITES_FOR_RANGE": {"area_km2": "Area to cover [km2]"},
     "GASEOUS_ATTENUATION": {"frequency_ghz": "Frequency [GHz], 1-1000"},
+    "REGISTER_HOLDER": {"frequency_mhz": "The frequency to look up [MHz]", "at_h": "Time [h from the register's epoch]"},
     "RAIN_ATTENUATION": {"frequency_ghz": "Frequency [GHz], 1-1000"},
 }
 
@@ -294,6 +302,15 @@ FUNCTIONS: tuple[ExcelFunction, ...] = (
     ExcelFunction("AUCTION_CLEAR", market.auction_clear,
                   "Clear a package auction: per bid, won (1/0) and payment [currency], by VCG, core or pay-as-bid",
                   "thesis section 4.5.7 (package auctions); VCG and core payments of Day and Cramton (2012)"),
+    ExcelFunction("REGISTER_HOLDINGS", register_cells.register_holdings,
+                  "A party's live tokens in a register: id, band [MHz], area [km], window [h], user, licences",
+                  "the white paper's spectrum tokens (section 3.2); Weiss and Cui's right C_n"),
+    ExcelFunction("REGISTER_HISTORY", register_cells.register_history,
+                  "Every log entry that touched a token: entry, time [h], operation, signer, role, detail",
+                  "the white paper's immutable record (section 3.2)"),
+    ExcelFunction("REGISTER_HOLDER", register_cells.register_holder,
+                  "Who holds and who uses a frequency at a place and time (a lessee during a lease)",
+                  "the white paper's spectrum tokens (section 3.2)"),
 )
 
 #: The Python name of each function the user asked for by its Excel name, where they differ
