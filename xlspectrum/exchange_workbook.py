@@ -275,12 +275,15 @@ def _write_clearing(wb: Workbook, lots: pd.DataFrame, bids: pd.DataFrame) -> _Cl
     ws = wb.create_sheet("Clearing")
     layout = _ClearingLayout(len(lots), len(bids))
     _title(ws, "Clearing - the rights market under every payment rule",
-           "Reserves and values are native formulas; AUCTION_CLEAR (the add-in) clears the bids; native formulas below "
-           "check every result. Without the add-in those cells read 'no add-in' and their checks 'n/a'.")
+           None)
     last = layout.first_rule_column + 2 * len(PAYMENT_RULES) - 1
+    _wrapped(ws, 3, 1, last, "Reserves and values are native formulas, checked by the add-in's RESERVATION_PRICE_IR and "
+             "SECONDARY_VALUE; AUCTION_CLEAR (the add-in) clears the bids; native formulas below check every result. "
+             f"Without the add-in those cells read '{sheets.NOT_LOADED}', their checks 'n/a', and block 4 shows the "
+             "result computed when the workbook was built.", 200, NOTE_FONT)
     # block 1: reserve of each lot, eq. (12)
     _block_heading(ws, layout.lot_row - 2, "1. Reserve price of each lot: the primary's reservation price, eq. (12)", last)
-    _header(ws, layout.lot_row - 1, ["Lot", "Owner", "Units offered [units]", "Reserve [US$]", "Add-in: RESERVATION_PRICE_IR",
+    _header(ws, layout.lot_row - 1, ["Lot", "Owner", "Units offered [units]", "Reserve [US$]", "Add-in check [US$]",
                                      "Agree"])
     columns = {key: _col(c) for c, (key, *_) in enumerate(REGISTER_COLUMNS, 1)}
     for k in range(len(lots)):
@@ -303,7 +306,7 @@ def _write_clearing(wb: Workbook, lots: pd.DataFrame, bids: pd.DataFrame) -> _Cl
     lot_ids = list(lots.index)
     _block_heading(ws, layout.bid_heading, "2. Bids: the secondary's value, eq. (14), floored at 0", last)
     _header(ws, layout.bid_row - 1, ["Bid", "Bidder", *[f"{lot} [units]" for lot in lot_ids], "Value [US$]",
-                                     "Add-in: SECONDARY_VALUE", "Reserve of the bid [US$]", "Agree",
+                                     "Add-in check [US$]", "Reserve of the bid [US$]", "Agree",
                                      *[what for _ in PAYMENT_RULES for what in ("Won", "Payment [US$]")]])
     for rule in PAYMENT_RULES:  # the rule's name above its pair of columns
         won, paid = layout.rule_columns(rule)
@@ -376,7 +379,7 @@ def _write_clearing(wb: Workbook, lots: pd.DataFrame, bids: pd.DataFrame) -> _Cl
                 if key in ("revenue", "welfare"):  # booleans keep the General format: LibreOffice then shows TRUE/FALSE
                     cell.number_format = US_DOLLARS
     _write_built_clearing(ws, layout, lots, bids, last)
-    widths = {1: 46, 2: 8, layout.value_column + 3: 8}
+    widths = {1: 34, 2: 8, layout.value_column + 3: 8}
     for c in range(1, last + 1):
         ws.column_dimensions[_col(c)].width = widths.get(c, 9 if c < layout.value_column else 12)
     ws.freeze_panes = "C5"
@@ -648,7 +651,7 @@ def _write_cover(wb: Workbook, layout: _ClearingLayout) -> None:
         ws.cell(i, 4).alignment = Alignment(horizontal="right")
         if built is not None:
             ws.cell(i, 5, _built(built)).number_format = US_DOLLARS
-        ws.cell(i, 6, where)
+        ws.cell(i, 6, where).alignment = Alignment(indent=1)
     note = row + 2 + len(headline)
     _wrapped(ws, note, 1, COVER_COLUMNS, "When built: the value xlspectrum computed when it wrote this workbook, for the "
              "cells that need the add-in (AUCTION_CLEAR); it does not follow edits. 'n/a' in Value: the add-in is not "

@@ -718,8 +718,8 @@ def _write_cover(wb: Workbook, layout: _Layout, prefixes: Mapping[str, str]) -> 
         ws.column_dimensions[letter].width = width
 
 
-#: characters of column width an A4 landscape page prints at a readable scale (about 8 pt)
-PAGE_WIDTH_CHARACTERS = 190
+#: characters of column width an A4 landscape page prints at a readable scale (about 7.5 pt)
+PAGE_WIDTH_CHARACTERS = 210
 
 
 def _print_setup(wb: Workbook) -> None:
