@@ -53,13 +53,13 @@ def test_the_edges_of_the_thesis_ranges_are_computed():
 
     at_200, at_220, at_300 = (f"{edge(m):.1f}" for m in (200, 220, 300))
     assert (at_200, at_220, at_300) == ("-97.8", "-99.3", "-104.2")
-    readme, coverage = _page("README.md"), _page("docs/coverage.md")
-    assert f"the signal falls to {at_200} dBm at 200 m, {at_220} dBm at 220 m and {at_300} dBm at 300 m" in readme
+    coverage = _page("docs/coverage.md")
+    assert f"the signal falls to {at_200} dBm at 200 m, {at_220} dBm at 220 m and {at_300} dBm at 300 m" in PROSE
     assert f"{at_200} dBm (200 m) and {at_300} dBm (300 m)" in coverage and f"to {at_220} dBm" in coverage
     # of Figure 26's levels only -100 dBm falls inside 200-300 m, and -105 dBm beyond it
     inside = [level for level in SIGNAL_LEVELS_DBM if 200 <= reach(level) <= 300]
     assert inside == [-100]
-    assert f"only the -100 dBm edge ({reach(-100):.0f} m) lies inside the 200-300 m; -105 dBm ({reach(-105):.0f} m)" in readme
+    assert f"only the -100 dBm edge ({reach(-100):.0f} m) lies inside the 200-300 m; -105 dBm ({reach(-105):.0f} m)" in PROSE
     assert f"at -100 dBm {reach(-100):.0f} m" in coverage
     for wrong in ("-97.6", "lies between the -100 and -105 dBm"):
         assert wrong not in PROSE, wrong
@@ -90,7 +90,7 @@ def test_shannon_capacity_is_section_3_2():
     from xlspectrum.registry import BY_EXCEL_NAME
 
     assert "section 3.2" in BY_EXCEL_NAME["SHANNON_CAPACITY"].source
-    assert "| eq. (1), section 3.2; Weiss and Cui, section IV |" in PROSE
+    assert "eq. (1), section 3.2; Weiss and Cui, section IV |" in PROSE
     assert "section 3.2, eq. (1) (Shannon)" in CODE["xlspectrum/interference.py"]
     for name, text in [("prose", PROSE), *CODE.items()]:
         assert not re.search(r"section 3\.1, eq\. \(1\)|eq\. \(1\), section 3\.1", text), name

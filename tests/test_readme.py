@@ -1,10 +1,57 @@
-"""The README stays true: its function table lists every registry function as it is."""
+"""The README and the docs stay true: their figures are computed, their references generated.
 
+``README`` here is the README and every docs page read as one text, so a figure is checked
+wherever it lives; the generated pages (function reference, command line) are compared with
+what the code writes.
+"""
+
+import re
 from pathlib import Path
 
 from xlspectrum.registry import FUNCTIONS
 
-README = (Path(__file__).parent.parent / "README.md").read_text()
+ROOT = Path(__file__).parent.parent
+README_ONLY = (ROOT / "README.md").read_text()
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+README = "\n".join([README_ONLY, *(page.read_text() for page in DOCS)])
+
+
+def test_the_readme_is_short_and_links_resolve():
+    assert len(README_ONLY.splitlines()) <= 200
+    for page in [ROOT / "README.md", *DOCS]:
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", page.read_text()):
+            if not target.startswith("http"):
+                assert (page.parent / target).exists(), (page.name, target)
+
+
+def test_the_docs_index_lists_every_page():
+    index = (ROOT / "docs/index.md").read_text()
+    for page in DOCS:
+        if page.name != "index.md":
+            assert f"]({page.name})" in index, page.name
+
+
+def test_the_function_reference_is_the_registrys():
+    from xlspectrum.registry import reference_markdown
+
+    assert (ROOT / "docs/functions.md").read_text() == reference_markdown(), \
+        "regenerate: xlspectrum functions --format markdown > docs/functions.md"
+
+
+def test_the_command_line_page_is_the_commands_help():
+    from xlspectrum.cli import reference_markdown
+
+    assert (ROOT / "docs/cli.md").read_text() == reference_markdown(), \
+        "regenerate: python -c 'from xlspectrum.cli import reference_markdown as r; print(r(), end=\"\")' > docs/cli.md"
+
+
+def test_the_python_example_prints_what_the_engine_computes():
+    import numpy as np
+
+    from xlspectrum.costmodel import APPENDIX_C
+
+    runs = APPENDIX_C.run(wacc=np.array([0.07, 0.09, 0.11]))
+    assert f">>> (runs.pv_total_cost / 1e6).round(1).tolist()\n{(runs.pv_total_cost / 1e6).round(1).tolist()}" in README_ONLY
 
 
 def test_readme_lists_every_excel_function_with_its_signature():
@@ -50,8 +97,6 @@ def test_readme_pico_radius_valuations_are_computed():
 
 
 def test_readme_sensitivity_figures_are_computed():
-    import re
-
     from xlspectrum import sensitivity
 
     presets = sensitivity.presets().set_index(["preset", "setting"]) / 1e6
@@ -70,7 +115,6 @@ def test_readme_sensitivity_figures_are_computed():
         cells = [f"{row[c] / 1e6:,.1f}" for c in ("mean", "p5", "p50", "p95")] + [f"{row['probability_positive']:.1%}"]
         expected = f"| {name} | " + " | ".join(cells).replace("%", " %") + " |"
         assert expected in README, expected
-    assert re.search(r"\[2081\.4, 1962\.4, 1860\.0\]", README)
 
 
 def test_readme_sensitivity_chart_is_current():
@@ -88,3 +132,25 @@ def test_readme_sensitivity_chart_is_current():
         assert f"P5 {p5:,.1f}, P50 {p50:,.1f}, P95 {p95:,.1f} NZ$ M" in svg, output
     top = sensitivity.tornado().query("output == 'deprival'").iloc[0]
     assert f"change from the base value {top['base'] / 1e6:,.1f} (NZ$ M)" in svg
+
+
+def test_every_doctest_in_the_readme_and_the_docs_runs():
+    """The ``>>>`` examples of the README and the docs print what the code prints."""
+    import doctest
+
+    parser, failures = doctest.DocTestParser(), []
+    for page in [ROOT / "README.md", *DOCS]:
+        for number, block in enumerate(re.findall(r"```python\n(.*?)```", page.read_text(), re.S)):
+            if ">>>" not in block:
+                continue
+            test = parser.get_doctest(block, {}, f"{page.name}[{number}]", str(page), 0)
+            runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+            runner.run(test, out=failures.append)
+    assert not failures, "".join(failures)
+
+
+def test_the_printed_figure_counts_are_the_data():
+    from xlspectrum.costmodel.printed import PRINTED
+
+    compared = [f for f in PRINTED if not f.known_departure]
+    assert f"{len(compared)} of {len(PRINTED)} transcribed figures" in README

@@ -937,14 +937,20 @@ def addin_libreoffice(output: Path, python_env: Path | None, basic: Path | None,
 
 
 @main.command()
-def functions() -> None:
-    """List the Excel functions with their arguments, help and thesis source."""
+@click.option("--format", "output_format", type=click.Choice(["table", "markdown"]), default="table", show_default=True,
+              help="markdown: the function reference as docs/functions.md holds it.")
+def functions(output_format: str) -> None:
+    """List the Excel functions with their arguments, help and source."""
+    from .registry import reference_markdown
+
+    if output_format == "markdown":
+        click.echo(reference_markdown(), nl=False)
+        return
     for spec in FUNCTIONS:
         click.echo(click.style(spec.excel_signature(), bold=True))
         click.echo(f"    {spec.description} Python: xlspectrum.{spec.python_name}")
         for argument in spec.arguments:
-            default = f" (default {argument.default!r})" if argument.optional else ""
-            click.echo(f"    - {argument.name}: {argument.help}{default}")
+            click.echo(f"    - {argument.name}: {argument.full_help}")
 
 
 @main.command()
@@ -974,3 +980,36 @@ main.add_command(register)
 
 if __name__ == "__main__":
     main()
+
+
+def reference_markdown() -> str:
+    """The command-line reference (``docs/cli.md``), written from the commands themselves."""
+    lines = ["# The command line", "",
+             "Written from the commands' own help by `xlspectrum.cli.reference_markdown()`; a test keeps this page",
+             "equal to it. Every failure of every command is one line on stderr starting with `error:` and a",
+             "non-zero exit, never a traceback. `xlspectrum COMMAND --help` prints the same.", ""]
+
+    def describe(command: click.Command, context: click.Context, depth: int) -> None:
+        usage = " ".join(command.collect_usage_pieces(context))
+        lines.extend([f"{'#' * depth} `{context.command_path}`", "", f"`{context.command_path} {usage}`".rstrip(), ""])
+        if command.help:
+            lines.extend([" ".join(paragraph.split()) for paragraph in command.help.split("\n\n")][:1] + [""])
+            lines.extend(" ".join(paragraph.split()) + "\n" for paragraph in command.help.split("\n\n")[1:])
+        records = [record for param in command.get_params(context)
+                   if isinstance(param, click.Option) and (record := param.get_help_record(context))]
+        records = [(names, text) for names, text in records if names not in ("-h, --help", "--help")]
+        if records:
+            lines.extend(["| option | meaning |", "|---|---|"])
+            lines.extend(f"| `{names.replace('|', chr(92) + '|')}` | {' '.join(text.split()).replace('|', chr(92) + '|')} |"
+                         for names, text in records)
+            lines.append("")
+        if isinstance(command, click.Group):
+            for name in command.list_commands(context):
+                sub = command.get_command(context, name)
+                describe(sub, click.Context(sub, info_name=name, parent=context), depth + 1)
+
+    root = click.Context(main, info_name="xlspectrum")
+    for name in main.list_commands(root):
+        command = main.get_command(root, name)
+        describe(command, click.Context(command, info_name=name, parent=root), 2)
+    return "\n".join(lines).rstrip() + "\n"

@@ -182,6 +182,14 @@ class ExcelArgument:
     def optional(self) -> bool:
         return self.default is not inspect.Parameter.empty
 
+    @property
+    def full_help(self) -> str:
+        """The help, with the default of an optional argument unless the help already gives it."""
+        if not self.optional or "default" in self.help.lower():
+            return self.help
+        shown = str(self.default).upper() if isinstance(self.default, bool) else repr(self.default)
+        return f"{self.help} (default {shown})"
+
 
 @dataclass(frozen=True)
 class ExcelFunction:
@@ -332,3 +340,25 @@ def reference_table() -> list[dict[str, str]]:
         }
         for f in FUNCTIONS
     ]
+
+
+def reference_markdown() -> str:
+    """The function reference (``docs/functions.md``), written from this registry so it cannot drift."""
+    lines = [
+        "# Function reference",
+        "",
+        "Written by `xlspectrum functions --format markdown` from the function registry",
+        "(`xlspectrum/registry.py`), which every spreadsheet host uses; a test keeps this page",
+        "equal to it. Arguments in brackets are optional; an empty cell in an optional argument",
+        "means its default. Each Python docstring gives the equation, the units and the range of",
+        "validity.",
+        "",
+        "| Excel | Python (`xlspectrum.`) | what [unit] | source |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| `{spec.excel_signature()}` | `{spec.python_name}` | {spec.help} | {spec.source} |" for spec in FUNCTIONS]
+    for spec in FUNCTIONS:
+        lines += ["", f"## {spec.excel_name}", "", f"`{spec.excel_signature()}`: {spec.description}", ""]
+        for argument in spec.arguments:
+            lines.append(f"- `{argument.name}`: {argument.full_help}")
+    return "\n".join(lines) + "\n"
