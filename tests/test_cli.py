@@ -229,3 +229,20 @@ def test_sensitivity_from_files_as_csv(tmp_path):
 ])
 def test_sensitivity_failures_are_one_line(args, fragment):
     assert_one_line_failure(invoke("sensitivity", *args), fragment)
+
+
+def test_inputs_listing_fits_a_terminal_and_names_every_input():
+    from xlspectrum.costmodel.inputs import INPUTS as ALL
+
+    result = invoke("inputs")
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.output.splitlines()) <= 120
+    listed = {line.split()[0] for line in result.output.splitlines() if line.startswith("  ") and not line.startswith("   ")}
+    assert listed == set(ALL)
+
+
+def test_functions_list_gives_each_default_once():
+    result = invoke("functions")
+    assert result.exit_code == 0
+    for line in result.output.splitlines():
+        assert line.lower().count("(default") <= 1, line

@@ -573,9 +573,21 @@ def inputs(output_format: str) -> None:
     if output_format == "csv":
         click.echo(table.to_csv(index=False), nl=False)
         return
-    with pd.option_context("display.max_colwidth", 60, "display.width", 250):
-        click.echo(table.to_string(index=False))
+    from .costmodel.inputs import INPUTS as ALL
+
+    width = 118  # a terminal's line: the label and source wrap under the key
+    for section in dict.fromkeys(item.section for item in ALL.values()):
+        click.echo(f"\n{section}")
+        for item in (i for i in ALL.values() if i.section == section):
+            value = shown(item)
+            value = value if len(value) <= 30 else value[:27] + "..."
+            click.echo(f"  {item.key:<36} {value:>30} {item.unit}".rstrip())
+            detail = f"{item.label}; valid {item.range_text()}; {item.source}"
+            while detail:
+                click.echo(f"      {detail[:width - 6]}")
+                detail = detail[width - 6:]
     click.echo("\nChange one with --set KEY=VALUE on `build` and `value`; rates are fractions (0.09 = 9 %).")
+    click.echo("--format csv gives every column in full.")
 
 
 @main.command()

@@ -713,7 +713,10 @@ def _write_cover(wb: Workbook, layout: _Layout, prefixes: Mapping[str, str]) -> 
         row += 1
     row += 1
     paragraph("House style: inputs in blue on yellow; formulas in black; totals with a rule above. Each calculation "
-              "row holds one formula, the same in every year column. Sheets print one page wide.")
+              "row holds one formula, the same in every year column. Printed, every sheet is readable (about 7.5 pt): "
+              "the wide time-based sheets run several A4 pages across with their label columns repeated. The UHF "
+              "sheets repeat the model for the 700 MHz-only network; for the headline print Cover, Inputs, Outputs, "
+              "Valuation, Sensitivity and Checks.")
     for letter, width in COVER_WIDTHS.items():
         ws.column_dimensions[letter].width = width
 
