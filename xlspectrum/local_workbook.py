@@ -73,8 +73,8 @@ PRINTOUT = {
     "Coverage": "two pages: the budget and the results at the chosen edge; each level of Figure 26 and its chart",
     "xlwings.conf": "hidden, so it does not print (Format > Sheet > Show to see it)",
 }
-#: The pages the whole workbook prints (a LibreOffice test renders it and counts them)
-PRINTED_PAGES = 6
+#: The most pages the whole workbook prints (a LibreOffice test renders it and counts them)
+PRINTED_PAGES_AT_MOST = 6
 #: a header row of one line of text, of two and of three
 HEADER_ONE_LINE, HEADER_TWO_LINES, HEADER_THREE_LINES = 18, 32, 46
 #: where the add-in's cells and their agreement sit: right-aligned, so "no add-in" and "n/a" read as
@@ -579,7 +579,7 @@ def _write_coverage(wb: Workbook) -> None:
                 *range(COVERAGE_RESULT_ROW, COVERAGE_RESULT_ROW + len(RESULTS))]:
         if ws[f"F{row}"].value:  # set off from the TRUE/FALSE or the number to its left
             ws[f"F{row}"].alignment = INDENTED
-    for column, width in zip("ABCDEFGHIJ", (58, 10, 12, 14, 14, 14, 14, 14, 14, 14), strict=True):
+    for column, width in zip("ABCDEFGHIJ", (58, 10, 12, 16, 14, 14, 14, 14, 14, 14), strict=True):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "C5"
     ws.row_breaks.append(Break(id=COVERAGE_LEVEL_ROW - 2))
@@ -718,8 +718,8 @@ def _write_cover(wb: Workbook) -> None:
     row = 7
     _block_heading(ws, row, "Headline results", 4)
     _header(ws, row + 1, ["Result", "Unit", "Value", "Where"], HEADER_ONE_LINE)
-    ws[f"C{row + 1}"].alignment = Alignment(horizontal="right")
-    ws[f"D{row + 1}"].alignment = INDENTED
+    ws[f"C{row + 1}"].alignment = Alignment(horizontal="right", vertical="top")
+    ws[f"D{row + 1}"].alignment = Alignment(horizontal="left", vertical="top", indent=1)
     headline = [
         ("LSP price, rural site", "NZ$/year", f"=Pricing!{pricing_cell('lsp', 'rural')}", "#,##0", "Pricing"),
         ("LSP price, campus", "NZ$/year", f"=Pricing!{pricing_cell('lsp', 'campus')}", "#,##0", "Pricing"),
@@ -745,7 +745,8 @@ def _write_cover(wb: Workbook) -> None:
         ws.cell(i, 2, purpose)
         ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)
     row = row + 2 + len(SHEET_PURPOSE)
-    _block_heading(ws, row, f"What prints (A4 landscape, each sheet one page wide; {PRINTED_PAGES} pages in all)", 4)
+    _block_heading(ws, row, f"What prints (A4 landscape, each sheet one page wide; at most {PRINTED_PAGES_AT_MOST} pages "
+                            "in all)", 4)
     for i, (name, text) in enumerate(PRINTOUT.items(), row + 1):
         ws.cell(i, 1, name).font = BOLD
         ws.cell(i, 2, text)

@@ -109,7 +109,7 @@ PRINTOUT = {
     "xlwings.conf": "hidden, so it does not print (Format > Sheet > Show to see it)",
 }
 #: The most pages the whole workbook prints (a LibreOffice test renders it and counts them)
-PRINTED_PAGES_AT_MOST = 15
+PRINTED_PAGES_AT_MOST = 14
 
 
 def _col(index: int) -> str:
