@@ -161,3 +161,50 @@ def test_edited_inputs_recalculate_equal_to_python(generated, tmp_path):
     assert failed.value("Checks", "C4") is False
     result = CliRunner().invoke(main, ["recalc", str(path)])
     assert result.exit_code != 0 and "area_population=5e+06 must be <= national_population" in result.stderr
+
+
+# ------------------------------------------------------------------ how it reads and prints
+def test_the_range_chart_reads_as_its_table(generated):
+    """The chart's levels run left to right as the table's columns (-70 ... -105 dBm), its curves in two
+    colours a reader tells apart (not two greens), with different markers and dashes."""
+    from _printing import chart_series_styles
+
+    from xlspectrum import mmwave, sheets
+
+    ws = load_workbook(generated)["Coverage"]
+    (chart,) = ws._charts
+    level_row = local_workbook.COVERAGE_LEVEL_ROW + local_workbook._index(local_workbook.LEVEL_ROWS, "level")
+    categories = chart.series[0].cat.numRef.f
+    assert categories == f"'Coverage'!$C${level_row}:$J${level_row}"  # the table's row, in its column order
+    assert [ws.cell(level_row, column).value for column in range(3, 11)] == list(mmwave.SIGNAL_LEVELS_DBM)
+    assert chart.x_axis.scaling.orientation == "minMax" and not chart.y_axis.delete
+    styles = chart_series_styles(chart)
+    assert len({colour for colour, _, _ in styles}) == len({marker for _, _, marker in styles}) == len(styles) == 2
+    assert {colour for colour, _, _ in styles} <= set(sheets.OKABE_ITO.values())
+
+
+def test_print_settings_and_what_the_reader_sees(generated):
+    from _printing import addin_cells_that_do_not_fit, column_width, unstyled_fonts
+
+    book = load_workbook(generated)
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1, ws.title
+    assert book["Checks"].page_setup.fitToHeight == 1  # one page
+    assert book["xlwings.conf"].sheet_state == "hidden"
+    assert unstyled_fonts(book) == []
+    assert addin_cells_that_do_not_fit(book) == []
+    coverage = book["Coverage"]
+    assert column_width(coverage, 4) >= len(local_workbook.NOT_COMPUTED_ITU) + 1  # the air and rain cells when built
+    cover = [cell.value for row in book["Cover"].iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert any(f"at most {local_workbook.PRINTED_PAGES_AT_MOST} pages" in text for text in cover)
+    assert all(text in cover for text in local_workbook.PRINTOUT.values())
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_the_printout_has_at_most_the_pages_the_cover_states(generated):
+    from _printing import printed_pages
+
+    assert printed_pages(generated) <= local_workbook.PRINTED_PAGES_AT_MOST  # 8 before issue 20 (xlwings.conf one)

@@ -207,3 +207,113 @@ def test_formulas_engine_equals_the_engine_and_the_add_in(tmp_path):
     for key, (sheet, row, _) in rows.places.items():
         if key.startswith("result_"):  # the add-in's RESERVATION_PRICE_IR beside the native eq. (12)
             assert recalculated.value(sheet, f"P{row}") == pytest.approx(recalculated.value(sheet, f"I{row}"), rel=1e-12)
+
+
+# ------------------------------------------------------------------ how it reads and prints
+def _unit_of(ws, cell):
+    """The unit a cell's number is in: its row's column B on Inputs, Rings and Profile."""
+    return ws.cell(cell.row, 2).value
+
+
+def test_every_number_format_matches_its_unit(book):
+    """A percentage format only where the unit is %; every ring and input cell in its unit's format."""
+    checked = 0
+    for sheet in ("Inputs", "Rings", "Profile"):
+        ws = book[sheet]
+        for row in ws.iter_rows(min_row=rights_workbook.FIRST_ROW, min_col=rights_workbook.VALUE_COLUMN,
+                                max_col=rights_workbook.LAST_RING_COLUMN):
+            for cell in row:
+                if cell.value is None or (sheet == "Inputs" and cell.column > 5):  # Inputs: value, min, max
+                    continue
+                unit = _unit_of(ws, cell)
+                assert ("%" in cell.number_format) == (unit == "%"), (sheet, cell.coordinate, unit, cell.number_format)
+                allowed = {rights_workbook._format(unit)}
+                if sheet == "Inputs" and ws.cell(cell.row, 8).value in rights_workbook.CONSTANTS:
+                    allowed = {"0.0000", "0.00"}  # the grey constants, to the digits of their sources
+                if sheet == "Profile" and "less the base case" in (ws.cell(cell.row, 1).value or ""):
+                    allowed = {rights_workbook.CHANGE_FORMAT}
+                assert cell.number_format in allowed, (sheet, cell.coordinate, unit, cell.number_format)
+                checked += 1
+    assert checked > 10_000
+    rows = rights_workbook._default_rows()
+    for key in rows.places:
+        if "_cosine_" in key:  # a cosine is a pure number: 49.999, never "4999.9 %"
+            sheet, row, column = rows.places[key]
+            assert book[sheet].cell(row, 2).value == "-" and book[sheet].cell(row, column).number_format == "0.000"
+    results = book["Results"]
+    first = rows.places["results_first"][1]
+    for column, (key, _, unit) in enumerate(rights_workbook.RESULT_COLUMNS, 1):
+        assert "%" not in results.cell(first, column).number_format, key  # no share among the results
+
+
+def test_the_power_cases_are_drawn_apart(book):
+    from _printing import chart_series_styles, colour_of
+
+    charts = book["Figures"]._charts
+    for chart in charts[:-1]:
+        styles = chart_series_styles(chart)
+        titles = [series.tx.v for series in chart.series]
+        assert len(set(styles)) == len(styles), styles  # no two curves alike
+        cases = [styles[titles.index(f"with it: {label}")] for label in tvws.POWER_CASES]
+        assert len({colour for colour, _, _ in cases}) == len(cases)  # three colours
+        assert len({dash for _, dash, _ in cases}) == len(cases)  # and three dashes, for a grey printout
+        # 'primary lower' lies half a dB under the base case: wider, so it shows on both sides of it
+        widths = {series.tx.v: series.graphicalProperties.line.width for series in chart.series}
+        assert widths["with it: primary lower"] > widths["with it: base"]
+    bar = charts[-1]
+    assert len({colour_of(series.graphicalProperties.solidFill) for series in bar.series}) == len(tvws.POWER_CASES)
+
+
+def test_the_figures_say_why_the_cases_lie_close_and_by_how_much(book):
+    ws = book["Figures"]
+    texts = [cell.value for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert any("not by accident" in text and "SINR = S / I" in text for text in texts)
+    rows = rights_workbook._default_rows()
+    for location in range(len(tvws.LOCATIONS_KM)):
+        for case in range(1, len(tvws.POWER_CASES)):
+            for extreme in ("min", "max"):
+                sheet, row, column = rows.places[f"profile{location}_case{case}_change_db_{extreme}"]
+                assert sheet == "Figures" and ws.cell(row, column).value.startswith(f"={extreme.upper()}(Profile!")
+
+
+def test_print_settings(book):
+    """A4 landscape, one page wide, titles repeated; Rings and Profile print their labels and first rings."""
+    from _printing import print_area_columns
+
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        assert (ws.page_setup.orientation, int(ws.page_setup.paperSize)) == ("landscape", int(ws.PAPERSIZE_A4)), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.print_title_rows, ws.title  # the status line and the title on every page
+    for sheet in ("Rings", "Profile"):
+        ws = book[sheet]
+        assert print_area_columns(ws) == (1, rights_workbook.FIRST_RING_COLUMN + rights_workbook.PRINTED_RINGS - 1)
+        assert ws.print_title_rows == f"$1:${rights_workbook.HEADER_ROW}"  # ring numbers and distances too
+        assert ws.row_breaks.brk, sheet  # a block a page
+    assert book["xlwings.conf"].sheet_state == "hidden"  # it holds no figure: not a page of its own
+    cover = [cell.value for row in book["Cover"].iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert any(f"at most {rights_workbook.PRINTED_PAGES_AT_MOST} pages" in text for text in cover)
+    assert all(text in cover for text in rights_workbook.PRINTOUT.values())
+
+
+def test_what_the_reader_sees_fits(book):
+    from _printing import addin_cells_that_do_not_fit, unstyled_fonts
+
+    assert unstyled_fonts(book) == []
+    assert addin_cells_that_do_not_fit(book) == []
+
+
+def test_the_documented_cell_count_is_the_compared_one():
+    prose = "\n".join(path.read_text() for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+    count = len(rights_workbook.expected_cells(tvws.case()))
+    assert f"compares {count:,} cells" in prose
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_the_printout_has_at_most_the_pages_the_cover_states(generated):
+    from _printing import printed_pages
+
+    # before issue 20 it printed 60 pages, 39 of them the Rings sheet
+    assert printed_pages(generated) <= rights_workbook.PRINTED_PAGES_AT_MOST

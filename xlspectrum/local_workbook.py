@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -31,7 +32,10 @@ from . import atmosphere, mmwave, pricing, propagation
 from . import sheets
 from .sheets import (
     NOTE_FONT,
+    OKABE_ITO,
     TOLERANCE_CELL,
+    hide_conf_sheet,
+    name_fonts,
     write_checks_sheet,
 )
 from .sheets import header as _header
@@ -62,6 +66,22 @@ SHEET_PURPOSE = {
     "Checks": "Integrity checks, agreement with the add-in and the master check",
     "xlwings.conf": sheets.XLWINGS_CONF_PURPOSE,
 }
+#: What each sheet prints (the Cover's "What prints" block)
+PRINTOUT = {
+    "Cover, Checks": "a page each",
+    "Pricing": "two pages: the inputs and rules; the prices",
+    "Coverage": "two pages: the budget and the results at the chosen edge; each level of Figure 26 and its chart",
+    "xlwings.conf": "hidden, so it does not print (Format > Sheet > Show to see it)",
+}
+#: The most pages the whole workbook prints (a LibreOffice test renders it and counts them)
+PRINTED_PAGES_AT_MOST = 6
+#: a header row of one line of text, of two and of three
+HEADER_ONE_LINE, HEADER_TWO_LINES, HEADER_THREE_LINES = 18, 32, 46
+#: where the add-in's cells and their agreement sit: right-aligned, so "no add-in" and "n/a" read as
+#: the value of their own column, not as a label of the column to their right
+RIGHT = Alignment(horizontal="right")
+#: text beside a right-aligned number, set off from it
+INDENTED = Alignment(horizontal="left", indent=1)
 
 
 @dataclass(frozen=True)
@@ -256,7 +276,8 @@ def _write_pricing(wb: Workbook) -> None:
            "the last block converts to NZ$ a year at the rates you enter.")
     last = 8
     _block_heading(ws, PRICING_SITE_ROW - 2, "Sites (inputs)", last)
-    _header(ws, PRICING_SITE_ROW - 1, ["Input", "Unit", SITE_TITLES["rural"], SITE_TITLES["campus"], "", "", "", "Source"])
+    _header(ws, PRICING_SITE_ROW - 1, ["Input", "Unit", SITE_TITLES["rural"], SITE_TITLES["campus"], "", "", "", "Source"],
+            HEADER_ONE_LINE)
     for row, (item, rural, campus) in enumerate(SITE_INPUTS, PRICING_SITE_ROW):
         _label(ws, row, item)
         _input(ws[f"C{row}"], rural, item.number_format)
@@ -264,14 +285,14 @@ def _write_pricing(wb: Workbook) -> None:
         ws[f"H{row}"] = item.source
         ws[f"H{row}"].font = NOTE_FONT
     _block_heading(ws, PRICING_COMMON_ROW - 2, "Regime inputs (both sites)", last)
-    _header(ws, PRICING_COMMON_ROW - 1, ["Input", "Unit", "Value", "", "", "", "", "Source"])
+    _header(ws, PRICING_COMMON_ROW - 1, ["Input", "Unit", "Value", "", "", "", "", "Source"], HEADER_ONE_LINE)
     for row, (item, value) in enumerate(COMMON_INPUTS, PRICING_COMMON_ROW):
         _label(ws, row, item)
         _input(ws[f"C{row}"], value, item.number_format)
         ws[f"H{row}"] = item.source
         ws[f"H{row}"].font = NOTE_FONT
     _block_heading(ws, PRICING_RULES_ROW - 2, "The regulators' rules (from xlspectrum.pricing; update when a regulator does)", last)
-    _header(ws, PRICING_RULES_ROW - 1, ["Rule", "Unit", "Value", "", "", "", "", "Source"])
+    _header(ws, PRICING_RULES_ROW - 1, ["Rule", "Unit", "Value", "", "", "", "", "Source"], HEADER_ONE_LINE)
     for row, (item, value) in enumerate(RULES, PRICING_RULES_ROW):
         _label(ws, row, item)
         ws[f"C{row}"] = value
@@ -281,7 +302,7 @@ def _write_pricing(wb: Workbook) -> None:
     _block_heading(ws, PRICING_PRICES_ROW - 2, "Prices, each in the regulator's currency", last)
     _header(ws, PRICING_PRICES_ROW - 1, ["Price", "Unit", SITE_TITLES["rural"], SITE_TITLES["campus"],
                                          f"{SITE_TITLES['rural']}: add-in", f"{SITE_TITLES['campus']}: add-in",
-                                         "Add-in agrees", "Add-in function"])
+                                         "Add-in agrees", "Add-in function"], HEADER_TWO_LINES)
     for row, item in enumerate(PRICES, PRICING_PRICES_ROW):
         _label(ws, row, item)
         for site in SITES:
@@ -291,14 +312,17 @@ def _write_pricing(wb: Workbook) -> None:
             if addin:
                 ws[f"{ADDIN_COLUMN[site]}{row}"] = addin
                 ws[f"{ADDIN_COLUMN[site]}{row}"].number_format = item.number_format
+                ws[f"{ADDIN_COLUMN[site]}{row}"].alignment = RIGHT
         if _addin_price(item.key, "rural"):
             checks = [_agree(f"{SITE_COLUMN[site]}{row}", f"{ADDIN_COLUMN[site]}{row}")[1:] for site in SITES]
             ws[f"G{row}"] = f'=IF(AND(ISNUMBER(E{row}),ISNUMBER(F{row})),AND({",".join(checks)}),"n/a")'
             ws[f"G{row}"].number_format = AGREE_FORMAT
+            ws[f"G{row}"].alignment = RIGHT
         ws[f"H{row}"] = item.source or "10 MHz steps from 10 MHz (assumed)"
         ws[f"H{row}"].font = NOTE_FONT
     _block_heading(ws, PRICING_SIDE_ROW - 2, "Side by side, NZ$ a year", last)
-    _header(ws, PRICING_SIDE_ROW - 1, ["Regime", "Unit", SITE_TITLES["rural"], SITE_TITLES["campus"], "", "", "", "Note"])
+    _header(ws, PRICING_SIDE_ROW - 1, ["Regime", "Unit", SITE_TITLES["rural"], SITE_TITLES["campus"], "", "", "", "Note"],
+            HEADER_ONE_LINE)
     for row, item in enumerate(SIDE_BY_SIDE, PRICING_SIDE_ROW):
         _label(ws, row, item)
         for site in SITES:
@@ -308,7 +332,15 @@ def _write_pricing(wb: Workbook) -> None:
     ws[f"H{PRICING_SIDE_ROW + 5}"] = "thesis 4.5.11: NZ$ 83 M over the LSP price"
     for row in (PRICING_SIDE_ROW + 2, PRICING_SIDE_ROW + 5):
         ws[f"H{row}"].font = NOTE_FONT
-    for column, width in zip("ABCDEFGH", (62, 12, 14, 14, 14, 14, 10, 52), strict=True):
+    for row in (PRICING_SITE_ROW, PRICING_COMMON_ROW, PRICING_RULES_ROW, PRICING_PRICES_ROW, PRICING_SIDE_ROW):
+        for column in "CDEFG":  # headings over numbers stand right, as the numbers do
+            ws[f"{column}{row - 1}"].alignment = Alignment(wrap_text=True, vertical="top", horizontal="right")
+    header_rows = {row - 1 for row in (PRICING_SITE_ROW, PRICING_COMMON_ROW, PRICING_RULES_ROW, PRICING_PRICES_ROW,
+                                       PRICING_SIDE_ROW)}
+    for row in sorted(set(range(PRICING_SITE_ROW, PRICING_SIDE_ROW + len(SIDE_BY_SIDE))) - header_rows):
+        if ws[f"H{row}"].value:  # set off from the TRUE/FALSE or the number to its left
+            ws[f"H{row}"].alignment = Alignment(horizontal="left", vertical="top", wrap_text=False, indent=1)
+    for column, width in zip("ABCDEFGH", (62, 12, 14, 14, 17, 17, 10, 52), strict=True):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "C5"
     ws.row_breaks.append(Break(id=PRICING_PRICES_ROW - 3))
@@ -370,7 +402,8 @@ LEVEL_ROWS = (  # one row per quantity, one column per level of Figure 26
 ADDIN_ONLY = ("gaseous_db", "rain_db")
 #: decimals of a value written when built, so that every machine writes the same file
 BUILT_DECIMALS = 6
-NOT_COMPUTED_ITU = "not computed: needs the extra itu"
+#: what the build-time cell of an air or rain loss reads when the building Python lacks the extra (fits its column)
+NOT_COMPUTED_ITU = "needs extra itu"
 COVERAGE_INPUT_ROW = 7
 COVERAGE_RESULT_ROW = COVERAGE_INPUT_ROW + len(BUDGET_INPUTS) + 3
 COVERAGE_LEVEL_ROW = COVERAGE_RESULT_ROW + len(RESULTS) + 2
@@ -484,7 +517,7 @@ def _write_coverage(wb: Workbook) -> None:
            "for 0.5-100 GHz. Ranges are ground distances from the site; sites are hexagons whose radius is the range.")
     last = 10
     _block_heading(ws, COVERAGE_INPUT_ROW - 2, "Downlink budget and area (inputs)", last)
-    _header(ws, COVERAGE_INPUT_ROW - 1, ["Input", "Unit", "Value", "", "", "Source"])
+    _header(ws, COVERAGE_INPUT_ROW - 1, ["Input", "Unit", "Value", "", "", "Source", "", "", "", ""], HEADER_ONE_LINE)
     for row, (item, value) in enumerate(BUDGET_INPUTS, COVERAGE_INPUT_ROW):
         _label(ws, row, item)
         _input(ws[f"C{row}"], value, item.number_format)
@@ -494,14 +527,18 @@ def _write_coverage(wb: Workbook) -> None:
              if key in ADDIN_ONLY}
     _block_heading(ws, COVERAGE_RESULT_ROW - 2, "At the chosen cell edge", last)
     _header(ws, COVERAGE_RESULT_ROW - 1, ["Result", "Unit", "Value", "Add-in (air, rain: when built)", "Add-in agrees",
-                                          "Add-in function / note"])
+                                          "Add-in function / note", "", "", "", ""], HEADER_THREE_LINES)
+    for column in "CDE":
+        ws[f"{column}{COVERAGE_RESULT_ROW - 1}"].alignment = Alignment(wrap_text=True, vertical="top", horizontal="right")
     for row, item in enumerate(RESULTS, COVERAGE_RESULT_ROW):
         _label(ws, row, item)
         ws[f"C{row}"] = _native_result(item.key)
         ws[f"C{row}"].number_format = item.number_format
+        ws[f"C{row}"].alignment = RIGHT  # the air and rain cells read "no add-in" without it
         if item.key in ADDIN_ONLY:  # no native formula: the value when built beside the live cell
             ws[f"D{row}"] = built[item.key] if item.key in built else NOT_COMPUTED_ITU
             ws[f"D{row}"].number_format = item.number_format
+            ws[f"D{row}"].alignment = RIGHT
             ws[f"F{row}"] = f"{item.source}; D: xlspectrum's value when this workbook was built"
             ws[f"F{row}"].font = NOTE_FONT
             continue
@@ -511,6 +548,7 @@ def _write_coverage(wb: Workbook) -> None:
             ws[f"D{row}"].number_format = item.number_format
             ws[f"E{row}"] = _agree(f"C{row}", f"D{row}")
             ws[f"E{row}"].number_format = AGREE_FORMAT
+            ws[f"D{row}"].alignment = ws[f"E{row}"].alignment = RIGHT
         ws[f"F{row}"] = item.source
         ws[f"F{row}"].font = NOTE_FONT
     _block_heading(ws, COVERAGE_LEVEL_ROW - 1, "At each signal level of Figure 26 (the coverage legend)", last)
@@ -534,35 +572,58 @@ def _write_coverage(wb: Workbook) -> None:
                              '"n/a")')
         for item in LEVEL_ROWS[1:]:
             ws[level_cell(item.key, i)].number_format = item.number_format
+            ws[level_cell(item.key, i)].alignment = RIGHT
     _range_chart(ws)
-    for column, width in zip("ABCDEFGHIJ", (58, 10, 12, 14, 14, 14, 14, 14, 14, 14), strict=True):
+    ws[f"C{COVERAGE_INPUT_ROW - 1}"].alignment = Alignment(vertical="top", horizontal="right")
+    for row in [*range(COVERAGE_INPUT_ROW, COVERAGE_INPUT_ROW + len(BUDGET_INPUTS)),
+                *range(COVERAGE_RESULT_ROW, COVERAGE_RESULT_ROW + len(RESULTS))]:
+        if ws[f"F{row}"].value:  # set off from the TRUE/FALSE or the number to its left
+            ws[f"F{row}"].alignment = INDENTED
+    for column, width in zip("ABCDEFGHIJ", (58, 10, 12, 16, 14, 14, 14, 14, 14, 14), strict=True):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "C5"
     ws.row_breaks.append(Break(id=COVERAGE_LEVEL_ROW - 2))
 
 
+#: How each range curve is drawn: (colour, marker, dash); two hues of one colour would not be told apart
+RANGE_STYLES = {"range_eq15": (OKABE_ITO["blue"], "circle", None),
+                "range_38901_nlos": (OKABE_ITO["vermillion"], "triangle", "dash")}
+
+
 def _range_chart(ws: Worksheet) -> None:
-    chart = ScatterChart()
-    chart.title = "28 GHz range by cell-edge signal"
-    chart.style = 13
-    chart.x_axis.title = "Cell-edge signal [dBm]"
+    """Range at each level of the table, read in the table's order: the strongest edge (-70 dBm) at the left.
+
+    A line chart over the levels as categories, not a scatter chart with its signal axis
+    reversed: LibreOffice then draws the range axis on the right whatever the file asks.
+    Figure 26's levels are 5 dB apart, so equal spacing is the true scale.
+    """
+    chart = LineChart()
+    chart.title = "28 GHz range at each level of Figure 26 (the LOS range, up to km, is in the table)"
+    chart.style = 2  # plain: the series carry their own colours
+    chart.x_axis.title = "Cell-edge signal [dBm], strongest at the left as in the table"
     chart.y_axis.title = "Range [m]"
     last_column = 2 + len(mmwave.SIGNAL_LEVELS_DBM)
     level_row = COVERAGE_LEVEL_ROW + _index(LEVEL_ROWS, "level")
-    x = Reference(ws, min_col=3, max_col=last_column, min_row=level_row)
     for key, title in (("range_eq15", "Eq. (15), the thesis' model"), ("range_38901_nlos", "TR 38.901 UMi NLOS")):
         row = COVERAGE_LEVEL_ROW + _index(LEVEL_ROWS, key)
-        series = Series(Reference(ws, min_col=3, max_col=last_column, min_row=row), x, title=title)
-        series.marker.symbol = "circle"
+        series = Series(Reference(ws, min_col=3, max_col=last_column, min_row=row), title=title)
+        colour, marker, dash = RANGE_STYLES[key]
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.width = 2 * 12700  # 2 pt
+        if dash is not None:
+            series.graphicalProperties.line.dashStyle = dash
+        series.marker.symbol, series.marker.size = marker, 7
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
+        series.marker.graphicalProperties.line.solidFill = colour
+        series.smooth = False
         chart.series.append(series)
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.x_axis.tickLblPos = "low"
-    chart.x_axis.scaling.min = min(mmwave.SIGNAL_LEVELS_DBM)
-    chart.x_axis.scaling.max = max(mmwave.SIGNAL_LEVELS_DBM)
-    chart.y_axis.crosses = "min"  # the range axis at the left, not at the right-hand end of negative dBm
-    chart.height, chart.width = 8, 18
-    ws.add_chart(chart, f"A{COVERAGE_LEVEL_ROW + len(LEVEL_ROWS) + 1}")
+    chart.set_categories(Reference(ws, min_col=3, max_col=last_column, min_row=level_row))
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.x_axis.tickLblPos = chart.y_axis.tickLblPos = "low"
+    chart.x_axis.number_format = chart.y_axis.number_format = "#,##0"
+    chart.legend.position = "b"
+    chart.height, chart.width = 10, 23  # from column B to J: the levels stand under their columns of the table
+    ws.add_chart(chart, f"B{COVERAGE_LEVEL_ROW + len(LEVEL_ROWS) + 1}")
 
 
 # ----------------------------------------------------------------------------- Checks and Cover
@@ -631,6 +692,15 @@ def _write_checks(wb: Workbook) -> None:
                        label_width=84)
 
 
+def _print_checks(ws: Worksheet) -> None:
+    """The Checks sheet on one page, its header rows as tall as their one line."""
+    ws.page_setup.fitToHeight = 1
+    for row in range(sheets.CHECKS_FIRST_FREE_ROW, ws.max_row + 1):
+        if ws.cell(row, 3).value == "Result":  # the header rows of sheets.write_checks_sheet
+            ws.row_dimensions[row].height = HEADER_ONE_LINE
+            ws.cell(row, 3).alignment = Alignment(vertical="top", horizontal="right")  # over TRUE/FALSE
+
+
 def _write_cover(wb: Workbook) -> None:
     ws = wb["Cover"]
     _title(ws, "xlspectrum - local licence prices and 28 GHz coverage")
@@ -647,7 +717,9 @@ def _write_cover(wb: Workbook) -> None:
         ws.row_dimensions[i].height = 32
     row = 7
     _block_heading(ws, row, "Headline results", 4)
-    _header(ws, row + 1, ["Result", "Unit", "Value", "Where"])
+    _header(ws, row + 1, ["Result", "Unit", "Value", "Where"], HEADER_ONE_LINE)
+    ws[f"C{row + 1}"].alignment = Alignment(horizontal="right", vertical="top")
+    ws[f"D{row + 1}"].alignment = Alignment(horizontal="left", vertical="top", indent=1)
     headline = [
         ("LSP price, rural site", "NZ$/year", f"=Pricing!{pricing_cell('lsp', 'rural')}", "#,##0", "Pricing"),
         ("LSP price, campus", "NZ$/year", f"=Pricing!{pricing_cell('lsp', 'campus')}", "#,##0", "Pricing"),
@@ -665,7 +737,7 @@ def _write_cover(wb: Workbook) -> None:
         ws.cell(i, 1, label)
         ws.cell(i, 2, unit)
         ws.cell(i, 3, formula).number_format = number_format
-        ws.cell(i, 4, where)
+        ws.cell(i, 4, where).alignment = INDENTED
     row = row + 3 + len(headline)
     _block_heading(ws, row, "Sheets", 4)
     for i, (name, purpose) in enumerate(SHEET_PURPOSE.items(), row + 1):
@@ -673,6 +745,13 @@ def _write_cover(wb: Workbook) -> None:
         ws.cell(i, 2, purpose)
         ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)
     row = row + 2 + len(SHEET_PURPOSE)
+    _block_heading(ws, row, f"What prints (A4 landscape, each sheet one page wide; at most {PRINTED_PAGES_AT_MOST} pages "
+                            "in all)", 4)
+    for i, (name, text) in enumerate(PRINTOUT.items(), row + 1):
+        ws.cell(i, 1, name).font = BOLD
+        ws.cell(i, 2, text)
+        ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)
+    row = row + 2 + len(PRINTOUT)
     _block_heading(ws, row, "House style", 4)
     style = [("Blue on yellow", "an input: change it"), ("Black", "a formula or a regulator's rule: do not overwrite"),
              ("'no add-in'", "a cell that needs the xlspectrum add-in (xlwings, xlwings Lite or the LibreOffice "
@@ -699,6 +778,9 @@ def build_workbook() -> Workbook:
     _write_cover(wb)
     sheets.write_not_computed_count(wb)
     _print_setup(wb)
+    _print_checks(wb[sheets.CHECKS_SHEET])
+    hide_conf_sheet(wb)
+    name_fonts(wb)
     _stamp(wb, MODEL_MARKER, "Local licence prices and 28 GHz coverage")
     return wb
 

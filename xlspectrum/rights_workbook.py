@@ -34,6 +34,9 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -43,9 +46,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import tvws
 from .interference import BOLTZMANN_J_PER_K, NOISE_TEMPERATURE_K
 from .propagation import FSPL_CONSTANT_DB
-from .sheets import (BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, MASTER_CHECK, NOT_LOADED, TOLERANCE_CELL, title,
-                     XLWINGS_CONF_PURPOSE, write_not_computed_count)
-from .workbook import _add_xlwings_conf, _block_heading, _paragraph, _print_setup, _stamp, has_marker
+from .sheets import (BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, MASTER_CHECK, NOT_LOADED, OKABE_ITO, TOLERANCE_CELL,
+                     XLWINGS_CONF_PURPOSE, hide_conf_sheet, name_fonts, title, write_not_computed_count)
+from .workbook import LINE_HEIGHT_PT, _add_xlwings_conf, _block_heading, _paragraph, _print_setup, _stamp, has_marker
 
 #: Document keywords that mark a workbook as xlspectrum's interference-rights case
 MODEL_MARKER = "xlspectrum interference rights model"
@@ -53,6 +56,9 @@ RINGS = tvws.RINGS
 VALUE_COLUMN, OPENING_COLUMN, FIRST_RING_COLUMN = 3, 4, 5
 LAST_RING_COLUMN = FIRST_RING_COLUMN + RINGS - 1
 NOTE_COLUMN = LAST_RING_COLUMN + 1
+#: ring columns a printout shows: each ring column holds the same formulas, so the first rings show them all
+PRINTED_RINGS = 10
+RING_WIDTH = 10
 # row 1 the status line, row 2 the sheet's title (the house style of xlspectrum.sheets)
 RING_ROW, MIDDLE_ROW, HEADER_ROW, FIRST_ROW = 3, 4, 5, 7
 CONSTANT_FONT = Font(color="7F7F7F")
@@ -91,6 +97,19 @@ SHEET_PURPOSE = {
     "Checks": "Integrity checks and the master check",
     "xlwings.conf": XLWINGS_CONF_PURPOSE,
 }
+#: What each sheet prints (the Cover's "What prints" block; print areas and page breaks set in the writers)
+PRINTOUT = {
+    "Cover": "two pages: the case and how to read it; this guide",
+    "Inputs, Results, Checks": "a page each",
+    "Rings": f"the label columns and rings 1-{PRINTED_RINGS} of {RINGS}, a page per block (the link budget, then each "
+             "power case): every ring column holds the same formulas, so these show them all; select other ring columns and "
+             "print the selection to see their values. The notes column does not print",
+    "Profile": f"the label columns and rings 1-{PRINTED_RINGS}, two locations a page (the charts show all {RINGS} rings)",
+    "Figures": "two locations a page, the Figure 4 chart on a page of its own",
+    "xlwings.conf": "hidden, so it does not print (Format > Sheet > Show to see it)",
+}
+#: The most pages the whole workbook prints (a LibreOffice test renders it and counts them)
+PRINTED_PAGES_AT_MOST = 14
 
 
 def _col(index: int) -> str:
@@ -126,10 +145,21 @@ class _Rows:
         return f"{prefix}${_col(FIRST_RING_COLUMN)}${row}:${_col(LAST_RING_COLUMN)}${row}"
 
 
+#: The number format of each unit: only a share (unit %) prints as a percentage; a pure number
+#: (unit -, e.g. a cosine) prints as a decimal
+UNIT_FORMATS = {"kW": "#,##0.0##", "km": "#,##0.00", "dB": "0.0", "dBm": "0.00", "%": "0.0%", "-": "0.000",
+                "region": "0", "households": "#,##0", "viewers": "#,##0", "US$": '#,##0;[Red]-#,##0',
+                "US$/kWh": "0.000", "h": "#,##0", "MHz": "#,##0.0", "Hz": "#,##0", "bit/s": "#,##0", "mW": "0.000E+00",
+                "customers": "#,##0.0"}
+
+
 def _format(unit: str) -> str:
-    return {"kW": "#,##0.0##", "km": "#,##0.0#", "dB": "0.0", "dBm": "0.00", "-": "0.0%", "households": "#,##0",
-            "viewers": "#,##0", "US$": '#,##0;[Red]-#,##0', "US$/kWh": "0.000", "h": "#,##0", "MHz": "#,##0.0",
-            "Hz": "#,##0", "bit/s": "#,##0", "mW": "0.000E+00", "customers": "#,##0.0"}.get(unit, "General")
+    return UNIT_FORMATS.get(unit, "General")
+
+
+def _unit(item: tvws.Assumption) -> str:
+    """The unit an input shows: a share from 0 to 1 (unit "-" in :data:`xlspectrum.tvws.ASSUMPTIONS`) as %."""
+    return "%" if item.unit == "-" and (item.low, item.high) == (0.0, 1.0) else item.unit
 
 
 # ----------------------------------------------------------------------------- Inputs
@@ -139,6 +169,7 @@ def _write_inputs(wb: Workbook, rows: _Rows, values: Mapping[str, float], locati
     for column, text in enumerate(("Input", "Unit", "Value", "Valid min", "Valid max", "In range", "Source", "Key"), 1):
         cell = ws.cell(HEADER_ROW, column, text)
         cell.font, cell.fill = BOLD, HEADER_FILL
+    ws.cell(HEADER_ROW, 6).alignment = Alignment(horizontal="center")  # as its TRUE/FALSE flags
     row = FIRST_ROW
     groups = (("The paper's case", [k for k, a in tvws.ASSUMPTIONS.items() if a.source.startswith("paper")]),
               ("Assumptions (the paper prints none of these)",
@@ -149,7 +180,7 @@ def _write_inputs(wb: Workbook, rows: _Rows, values: Mapping[str, float], locati
         row += 1
         for key in keys:
             item = tvws.ASSUMPTIONS[key]
-            _input_row(ws, row, item.label, item.unit, values[key], item.low, item.high, item.source, key)
+            _input_row(ws, row, item.label, _unit(item), values[key], item.low, item.high, item.source, key)
             rows.put(key, "Inputs", row)
             row += 1
         row += 1
@@ -205,7 +236,8 @@ def _input_row(ws: Worksheet, row: int, label: str, unit: str, value: float, low
     cell.number_format = _format(unit)
     for column, bound in ((4, low), (5, high)):
         ws.cell(row, column, bound).number_format = _format(unit)
-    ws.cell(row, 6, f"=AND(ISNUMBER(C{row}),C{row}>=D{row},C{row}<=E{row})")
+    flag = ws.cell(row, 6, f"=AND(ISNUMBER(C{row}),C{row}>=D{row},C{row}<=E{row})")
+    flag.number_format, flag.alignment = BOOLEAN_FORMAT, Alignment(horizontal="center")
     ws.cell(row, 7, source)
     ws.cell(row, 8, key)
     validation = DataValidation(type="decimal", operator="between", formula1=f"$D${row}", formula2=f"$E${row}",
@@ -219,12 +251,15 @@ def _input_row(ws: Worksheet, row: int, label: str, unit: str, value: float, low
 class _RingSheet:
     """A sheet with one column per ring: single values in C, rings in E:CZ, notes after."""
 
-    def __init__(self, wb: Workbook, name: str, heading: str, rows: _Rows) -> None:
+    def __init__(self, wb: Workbook, name: str, heading: str, rows: _Rows, singles: bool = True) -> None:
         self.ws = wb.create_sheet(name)
         self.name, self.rows, self.row = name, rows, FIRST_ROW
+        #: the first row of each block, where a printed page may break
+        self.blocks: list[int] = []
         ws = self.ws
         title(ws, heading)
-        for column, text in ((1, "Line item"), (2, "Unit"), (VALUE_COLUMN, "Value"), (NOTE_COLUMN, "Notes")):
+        labels = ((1, "Line item"), (2, "Unit"), (VALUE_COLUMN, "Value" if singles else ""), (NOTE_COLUMN, "Notes"))
+        for column, text in labels:
             cell = ws.cell(HEADER_ROW, column, text)
             cell.font = BOLD
         for column in range(1, NOTE_COLUMN + 1):
@@ -234,19 +269,27 @@ class _RingSheet:
         ws.cell(MIDDLE_ROW, 2, "km")
         ws.cell(HEADER_ROW + 1, 1, SHEET_PURPOSE.get(name, "")).font = NOTE_FONT
         ws.freeze_panes = ws.cell(FIRST_ROW - 1, FIRST_RING_COLUMN)
-        ws.column_dimensions["A"].width = 66
-        ws.column_dimensions["B"].width = 11
-        ws.column_dimensions["C"].width = 14
-        ws.column_dimensions["D"].width = 3
+        ws.column_dimensions["A"].width = 60
+        ws.column_dimensions["B"].width = 10
+        ws.column_dimensions["C"].width = 12 if singles else 2
+        ws.column_dimensions["D"].width = 2
         for column in range(FIRST_RING_COLUMN, LAST_RING_COLUMN + 1):
-            ws.column_dimensions[_col(column)].width = 11
-        ws.column_dimensions[_col(NOTE_COLUMN)].width = 90
+            ws.column_dimensions[_col(column)].width = RING_WIDTH
+        ws.column_dimensions[_col(NOTE_COLUMN)].width = 100
 
     def heading(self, text: str) -> None:
         if self.row > FIRST_ROW:
             self.row += 1
         _block_heading(self.ws, self.row, text, NOTE_COLUMN)
+        self.blocks.append(self.row)
         self.row += 1
+
+    def print_setup(self, breaks_before: Sequence[int]) -> None:
+        """Print the label columns and the first :data:`PRINTED_RINGS` rings, a page break before each of ``breaks_before``."""
+        ws = self.ws
+        ws.print_area = f"A1:{_col(FIRST_RING_COLUMN + PRINTED_RINGS - 1)}{self.row - 1}"
+        for row in breaks_before:
+            ws.row_breaks.append(Break(id=row - 1))
 
     def single(self, key: str, label: str, unit: str, formula: str, note: str = "") -> None:
         ws, row = self.ws, self.row
@@ -257,14 +300,15 @@ class _RingSheet:
         self.rows.put(key, self.name, row)
         self.row += 1
 
-    def ring_row(self, key: str, label: str, unit: str, template: Any, note: str = "", row: int | None = None) -> None:
-        """``template(column)`` gives the formula (without '=') of one ring column."""
+    def ring_row(self, key: str, label: str, unit: str, template: Any, note: str = "", row: int | None = None,
+                 number_format: str | None = None) -> None:
+        """``template(column)`` gives the formula (without '=') of one ring column; the unit's format unless ``number_format``."""
         ws = self.ws
         row = self.row if row is None else row
         ws.cell(row, 1, label)
         ws.cell(row, 2, unit)
         for column in range(FIRST_RING_COLUMN, LAST_RING_COLUMN + 1):
-            ws.cell(row, column, "=" + template(column)).number_format = _format(unit)
+            ws.cell(row, column, "=" + template(column)).number_format = number_format or _format(unit)
         ws.cell(row, NOTE_COLUMN, note)
         self.rows.put(key, self.name, row, FIRST_RING_COLUMN)
         if row == self.row:
@@ -322,20 +366,19 @@ def _write_rings(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
     sheet.ring_row("signal_before_dbm", "Primary's signal", "dBm", lambda k: f"{c('primary_dbm')}-{r('path_loss_db', k)}")
     sheet.ring_row("sinr_before_db", "SINR before (no interference: S / N)", "dB",
                    lambda k: f"{r('signal_before_dbm', k)}-{c('noise_dbm')}")
-    sheet.ring_row("region_before", "Region of Table II (0: SINR <= low, 1: up to high, 2: above high)", "-",
+    sheet.ring_row("region_before", "Region of Table II (0: <= low, 1: up to high, 2: above high)", "region",
                    lambda k: f"IF({r('sinr_before_db', k)}<={c('low_threshold_db')},0,"
                              f"IF({r('sinr_before_db', k)}<={c('high_threshold_db')},1,2))")
-    ws.cell(rows.places["region_before"][1], 2, "region")
-    for column in range(FIRST_RING_COLUMN, LAST_RING_COLUMN + 1):
-        ws.cell(rows.places["region_before"][1], column).number_format = "0"
     sheet.ring_row("viewers_before", "Viewers before (eq. (11))", "viewers",
                    lambda k: f"{r('ring_households', k)}*IF({r('sinr_before_db', k)}<={c('low_threshold_db')},0,"
                              f"IF({r('sinr_before_db', k)}<={c('high_threshold_db')},{c('partial_share')},{c('full_share')}))",
                    "none at or below the low threshold, the partial share up to and at the high one, the full share above")
 
     thresholds = (("low", "low_threshold_db"), ("high", "high_threshold_db"))
+    case_headings = []
     for index, label in enumerate(tvws.POWER_CASES):
         sheet.heading(f"Case '{label}' ({CASE_TEXT[label]}): what each threshold allows")
+        case_headings.append(sheet.blocks[-1])
         p = f"case{index}"
         sheet.ring_row(f"{p}_signal_dbm", "Primary's signal", "dBm",
                        lambda k, p=p: f"{c(p + '_primary_dbm')}-{r('path_loss_db', k)}")
@@ -358,8 +401,9 @@ def _write_rings(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
                 sheet.ring_row(f"{q}_cosine_{which}", f"cos of the bearing where SINR crosses the {which} threshold", "-",
                                lambda k, p=p, which=which, L=L:
                                f"({r('middle_km', k)}^2+{L}^2-{r(f'{p}_beyond_km_{which}', k)}^2)/(2*{r('middle_km', k)}*{L})",
-                               "law of cosines: bearings beyond it are farther from the secondary than that distance")
-                sheet.ring_row(f"{q}_share_{which}", f"Share of the ring with SINR above the {which} threshold", "-",
+                               "law of cosines: bearings beyond it are farther from the secondary than that distance; "
+                               "above 1 the whole ring is beyond it (share 1), below -1 none of it (share 0)")
+                sheet.ring_row(f"{q}_share_{which}", f"Share of the ring with SINR above the {which} threshold", "%",
                                lambda k, p=p, q=q, which=which:
                                f"IF({r(f'{p}_allowed_mw_{which}', k)}>0,"
                                f"1-ACOS(MAX(-1,MIN(1,{r(f'{q}_cosine_{which}', k)})))/PI(),0)",
@@ -369,11 +413,13 @@ def _write_rings(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
                                           f"-{r(q + '_share_high', k)})+{c('full_share')}*{r(q + '_share_high', k)})")
             for column in range(1, NOTE_COLUMN + 1):
                 ws.cell(rows.places[f"{q}_viewers_after"][1], column).font = BOLD
+    sheet.print_setup(case_headings)  # a power case a page
 
 
 # ----------------------------------------------------------------------------- Profile
 def _write_profile(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
-    sheet = _RingSheet(wb, "Profile", "Profile - SINR along the radial through the secondary (as the paper's Figures 1-3 plot it)", rows)
+    sheet = _RingSheet(wb, "Profile", "Profile - SINR along the radial through the secondary (as the paper's Figures 1-3 plot it)",
+                       rows, singles=False)
     ws, name = sheet.ws, sheet.name
     c = lambda key: rows.cell(key, name)  # noqa: E731
     r = lambda key, column: rows.ring(key, name, column)  # noqa: E731
@@ -386,9 +432,11 @@ def _write_profile(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Non
     sheet.ring_row("profile_low", "Low threshold (no picture at or below)", "dB", lambda k: c("low_threshold_db"))
     sheet.ring_row("profile_high", "High threshold (adequate viewing above)", "dB", lambda k: c("high_threshold_db"))
     sheet.ring_row("profile_before", "SINR without the secondary", "dB", lambda k: r("sinr_before_db", k))
+    location_headings = []
     for location_index in range(len(locations)):
         L = c(f"location_{location_index}")
         sheet.heading(f"Secondary at location {location_index + 1} ({locations[location_index]:g} km by default)")
+        location_headings.append(sheet.blocks[-1])
         for index, label in enumerate(tvws.POWER_CASES):
             p, q = f"case{index}", f"profile{location_index}_case{index}"
             sheet.ring_row(f"{q}_interference_dbm", f"Case '{label}': the secondary's signal on the radial", "dBm",
@@ -398,39 +446,88 @@ def _write_profile(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Non
             sheet.ring_row(f"{q}_sinr_db", f"Case '{label}': SINR = S / (I + N)", "dB",
                            lambda k, p=p, q=q: f"{r(p + '_signal_dbm', k)}-10*LOG10(POWER(10,{r(q + '_interference_dbm', k)}/10)"
                                                f"+{c('noise_mw')})")
+        base = f"profile{location_index}_case0_sinr_db"
+        for index, label in list(enumerate(tvws.POWER_CASES))[1:]:
+            q = f"profile{location_index}_case{index}"
+            sheet.ring_row(f"{q}_change_db", f"Case '{label}': SINR less the base case's", "dB",
+                           lambda k, q=q: f"{r(q + '_sinr_db', k)}-{r(base, k)}",
+                           "what tells the cases apart in the charts: where the interference outweighs the noise, "
+                           "SINR = S / I, so a change of either power shifts every point by the same dB",
+                           number_format=CHANGE_FORMAT)
+    sheet.print_setup(location_headings[2::2])  # two locations a page
+
+
+#: a change of SINR between power cases: a tenth of a dB would show -0.46 dB as -0.5
+CHANGE_FORMAT = "0.00"
+#: How each curve of the SINR charts is drawn: (colour, width in pt, dash). The three power cases
+#: differ in colour, dash and width: 'primary lower' runs half a dB under the base case, so its
+#: wide dashes show on either side of the thin base line whichever of the two is drawn on top
+CURVE_STYLES = {
+    "before": (OKABE_ITO["black"], 1.25, None),
+    "case0": (OKABE_ITO["blue"], 1.5, None),
+    "case1": (OKABE_ITO["vermillion"], 3.5, "dash"),
+    "case2": (OKABE_ITO["bluish green"], 2.25, "sysDot"),
+    "low": (OKABE_ITO["grey"], 1.0, "sysDash"),
+    "high": (OKABE_ITO["grey"], 1.0, "lgDashDot"),
+}
+EMU_PER_PT = 12700
+
+
+def _styled(series: Series, style: str) -> Series:
+    colour, width_pt, dash = CURVE_STYLES[style]
+    line = series.graphicalProperties.line
+    line.solidFill = colour
+    line.width = int(width_pt * EMU_PER_PT)
+    if dash is not None:
+        line.dashStyle = dash
+    series.marker.symbol = "none"
+    series.smooth = False
+    return series
+
+
+def _title(text: str, size_pt: float) -> Title:
+    """A chart title in bold of ``size_pt`` (the default of 14 pt takes two lines of a half-page chart)."""
+    font = CharacterProperties(sz=int(size_pt * 100), b=True)
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=font), r=[RegularTextRun(rPr=font, t=text)])
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+
+
+def _radial_chart(title_text: str, y_title: str) -> ScatterChart:
+    chart = ScatterChart()
+    chart.title = _title(title_text, 11)
+    chart.style = 2  # plain: the series carry their own colours
+    chart.x_axis.title = "Distance from the primary on the radial through the secondary (km)"
+    chart.y_axis.title = y_title
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.x_axis.tickLblPos = chart.y_axis.tickLblPos = "low"
+    chart.x_axis.number_format = "0"
+    chart.x_axis.majorGridlines = None
+    chart.legend.position = "b"
+    chart.height, chart.width = CHART_HEIGHT_CM, CHART_WIDTH_CM
+    return chart
 
 
 def _profile_charts(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> list[ScatterChart]:
-    """SINR against distance on the radial, as the paper's Figures 1-3 plot it (and at the Figure 4 location)."""
+    """For each location, SINR against distance on the radial, as the paper's Figures 1-3 plot it."""
     ws = wb["Profile"]
+    x = Reference(ws, min_col=FIRST_RING_COLUMN, max_col=LAST_RING_COLUMN, min_row=MIDDLE_ROW)
+
+    def series(key: str, title_text: str, style: str) -> Series:
+        data = Reference(ws, min_col=FIRST_RING_COLUMN, max_col=LAST_RING_COLUMN, min_row=rows.places[key][1])
+        return _styled(Series(data, x, title=title_text), style)
+
     charts = []
     for location_index in range(len(locations)):
-        chart = ScatterChart()
         figure = LOCATION_FIGURES[location_index]
         # titles are fixed text: they name the location input, whose value the user may change
-        chart.title = f"SINR, secondary at location {location_index + 1} (as the paper's {figure})"
-        chart.x_axis.title = "Distance from the primary along the radial through the secondary (km)"
-        chart.y_axis.title = "SINR (dB)"
-        chart.x_axis.delete = chart.y_axis.delete = False
-        chart.x_axis.tickLblPos = chart.y_axis.tickLblPos = "low"
-        chart.x_axis.number_format = chart.y_axis.number_format = "0"
-        chart.x_axis.majorGridlines = None
-        chart.legend.position = "b"
-        x = Reference(ws, min_col=FIRST_RING_COLUMN, max_col=LAST_RING_COLUMN, min_row=MIDDLE_ROW)
-        keys = [("profile_before", "without the secondary")] + [
-            (f"profile{location_index}_case{i}_sinr_db", f"with it: {label}") for i, label in enumerate(tvws.POWER_CASES)] + [
-            ("profile_low", "low threshold"), ("profile_high", "high threshold")]
-        for key, title in keys:
-            data_row = rows.places[key][1]
-            series = Series(Reference(ws, min_col=FIRST_RING_COLUMN, max_col=LAST_RING_COLUMN, min_row=data_row), x,
-                            title=title)
-            series.marker.symbol = "none"
-            series.smooth = False
-            if "threshold" in title:
-                series.graphicalProperties.line.dashStyle = "dash"
-            chart.series.append(series)
-        chart.height, chart.width = 9.5, 16
-        charts.append(chart)
+        sinr = _radial_chart(f"SINR, secondary at location {location_index + 1} (as the paper's {figure})", "SINR (dB)")
+        sinr.y_axis.number_format = "0"
+        sinr.series.append(series("profile_before", "without the secondary", "before"))
+        for index, label in enumerate(tvws.POWER_CASES):
+            sinr.series.append(series(f"profile{location_index}_case{index}_sinr_db", f"with it: {label}", f"case{index}"))
+        sinr.series.append(series("profile_low", "low threshold", "low"))
+        sinr.series.append(series("profile_high", "high threshold", "high"))
+        charts.append(sinr)
     return charts
 
 
@@ -470,8 +567,10 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
     row = HEADER_ROW
     _block_heading(ws, row, "The secondary's business (single values)", len(RESULT_COLUMNS))
     row += 1
+    # the labels span the narrow location and case columns of the table below
+    label_end, unit_column, value_column, note_column = 5, 6, 7, 8
     for offset, key in enumerate(("capacity_bps", "customers", "viewers_before_total")):
-        rows.put(key, name, row + offset)
+        rows.put(key, name, row + offset, value_column)
     singles = (
         ("capacity_bps", "Capacity of the channel at the secondary's SINR, C = B log2(1 + SINR)", "bit/s",
          f"{c('bandwidth_hz')}*LOG(1+POWER(10,{c('secondary_sinr_db')}/10),2)", "thesis eq. (1), the paper's capacity"),
@@ -482,9 +581,10 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
     )
     for _key, label, unit, formula, note in singles:
         ws.cell(row, 1, label)
-        ws.cell(row, 2, unit)
-        ws.cell(row, VALUE_COLUMN, "=" + formula).number_format = _format(unit)
-        ws.cell(row, 5, note).font = NOTE_FONT
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=label_end)
+        ws.cell(row, unit_column, unit)
+        ws.cell(row, value_column, "=" + formula).number_format = _format(unit)
+        ws.cell(row, note_column, note).font = NOTE_FONT
         row += 1
     row += 1
     _block_heading(ws, row, "Each location and power case (one row each)", len(RESULT_COLUMNS))
@@ -493,7 +593,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
         cell = ws.cell(row, column, f"{label} ({unit})" if unit else label)
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="left" if column <= 2 else "right")
-    ws.row_dimensions[row].height = 48
+    ws.row_dimensions[row].height = 80  # five lines: the longest heading in a 12-character column
     row += 1
     first_case_row = row
     for location_index in range(len(locations)):
@@ -524,7 +624,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
             }
             for column, (key, _, unit) in enumerate(RESULT_COLUMNS, 1):
                 cell = ws.cell(row, column, "=" + formulas[key])
-                cell.number_format = _format(unit) if unit else BOOLEAN_FORMAT
+                cell.number_format = _format(unit) if unit else "General" if key == "power_case" else BOOLEAN_FORMAT
                 cell.alignment = Alignment(horizontal="left" if column <= 2 else "right")
             row += 1
     rows.places["results_first"] = (name, first_case_row, 1)
@@ -540,7 +640,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
         cell = ws.cell(row, column, text)
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="left" if column <= 2 else "right")
-    ws.row_dimensions[row].height = 32
+    ws.row_dimensions[row].height = 48
     row += 1
     ws.cell(row, 1, "Region index (Rings sheet)").font = NOTE_FONT
     for i in range(len(tvws.REGIONS)):
@@ -575,53 +675,95 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
                       f"{FIGURE4_LOCATION + 1} ({locations[FIGURE4_LOCATION]:g} km by default), US$", len(RESULT_COLUMNS))
     row += 1
     figure_header = row
+    first_value = 3  # the labels span the narrow columns A:B
     ws.cell(row, 1, "Component").font = BOLD
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=first_value - 1)
     for index, label in enumerate(tvws.POWER_CASES):
-        ws.cell(row, 2 + index, label).font = BOLD
-        ws.cell(row, 2 + index).alignment = Alignment(horizontal="right")
+        ws.cell(row, first_value + index, label).font = BOLD
+        ws.cell(row, first_value + index).alignment = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
+    ws.row_dimensions[row].height = 32
     row += 1
     low, high = c("low_threshold_db"), c("high_threshold_db")
     components = [f'="SINR before <= "&{low}&" dB"', f'="SINR before "&{low}&"-"&{high}&" dB"',
                   f'="SINR before > "&{high}&" dB"', "Energy saved (less)", "Reservation price (eq. 12)"]
     for offset, component in enumerate(components):
         ws.cell(row, 1, component)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=first_value - 1)
         for index in range(len(tvws.POWER_CASES)):
             source_row = rows.places[f"regions_case{index}_location{FIGURE4_LOCATION}"][1]
-            ws.cell(row, 2 + index, f"={_col(3 + offset)}{source_row}").number_format = _format("US$")
+            ws.cell(row, first_value + index, f"={_col(3 + offset)}{source_row}").number_format = _format("US$")
         row += 1
     chart = BarChart()
     chart.type = "col"
     chart.title = f"Reservation price by SINR before (as the paper's Figure 4), secondary at location {FIGURE4_LOCATION + 1}"
     chart.y_axis.title = "US$ over the contract"
-    chart.x_axis.title = "Advertising lost from households by their SINR before the secondary transmits (Table II)"
+    chart.x_axis.title = ("Eq. (12): the advertising lost from households by their SINR before the secondary transmits "
+                          "(Table II), less the energy saved")
     chart.legend.position = "b"
     chart.y_axis.number_format = "#,##0"
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.x_axis.tickLblPos = "low"
-    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(tvws.POWER_CASES), min_row=figure_header, max_row=row - 1),
-                   titles_from_data=True)
+    chart.add_data(Reference(ws, min_col=first_value, max_col=first_value + len(tvws.POWER_CASES) - 1,
+                             min_row=figure_header, max_row=row - 1), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=figure_header + 1, max_row=row - 1))
-    chart.height, chart.width = 9.5, 24
-    rows.places["figure4_first"] = (name, figure_header + 1, 2)
-    ws.column_dimensions["A"].width = 62
-    ws.column_dimensions["B"].width = 18
+    for series, style in zip(chart.series, ("case0", "case1", "case2"), strict=True):  # the colours of the SINR charts
+        series.graphicalProperties.solidFill = CURVE_STYLES[style][0]
+        series.graphicalProperties.line.solidFill = CURVE_STYLES[style][0]
+    chart.height, chart.width = 13, 30
+    rows.places["figure4_first"] = (name, figure_header + 1, first_value)
+    ws.column_dimensions["A"].width = 11
+    ws.column_dimensions["B"].width = 15
     for column in range(3, len(RESULT_COLUMNS) + 1):
-        ws.column_dimensions[_col(column)].width = 17
+        ws.column_dimensions[_col(column)].width = 12
+    # the cross-check's heading holds the 20-letter function name, which does not wrap
+    ws.column_dimensions[_col(RESULT_COLUMN["addin_check"])].width = 22
     ws.freeze_panes = "C4"
     return chart
 
 
-def _write_figures(wb: Workbook, profiles: list[ScatterChart], figure4: BarChart) -> None:
+CHART_HEIGHT_CM, CHART_WIDTH_CM = 13, 16
+#: rows a location's chart and the table under it take on the Figures sheet; columns between two charts
+FIGURE_ROWS, FIGURE_COLUMNS = 30, 9
+FIGURES_FIRST_ROW = 6
+
+
+def _write_figures(wb: Workbook, rows: _Rows, profiles: list[ScatterChart], figure4: BarChart) -> None:
     ws = wb.create_sheet("Figures")
     title(ws, "Figures - this case on the assumed inputs, drawn as the paper's Figures 1-4 (not a reproduction)",
           "Data: Profile sheet (SINR at the middle of each ring) and Results sheet (Figure 4 block). "
           "The Cover explains how to read them.")
-    # two charts a row, 20 rows apart; Figure 4 last
-    for index, chart in enumerate([*profiles, figure4]):
-        ws.add_chart(chart, f"{'A' if index % 2 == 0 else 'J'}{5 + 20 * (index // 2)}")
-    ws.row_breaks.append(Break(id=5 + 20 * 2 - 1))  # Figure 4 starts a printed page of its own
+    _paragraph_across(ws, 4, "The three power cases run nearly on top of each other, and not by accident: where the "
+                             "interference outweighs the noise, SINR = S / I, so lowering the primary by the reduction "
+                             "moves every point by 10 log10(reduced / full power) dB and lowering the secondary by "
+                             "10 log10(full / lower power) dB (by default -0.46 dB and +3.52 dB): the table under each "
+                             "chart gives the least and the most of each change along the radial (Profile sheet).", 17)
+    ws.row_dimensions[4].height = 45
+    for index, chart in enumerate(profiles):  # two locations side by side, a pair a printed page
+        top = FIGURES_FIRST_ROW + FIGURE_ROWS * (index // 2)
+        left = 1 + FIGURE_COLUMNS * (index % 2)
+        ws.add_chart(chart, f"{_col(left)}{top}")
+        table = top + FIGURE_ROWS - 4
+        for offset, text in ((0, f"Location {index + 1}: SINR less the base case's"), (5, "least"), (6, "most")):
+            ws.cell(table, left + offset, text).font = BOLD
+            ws.cell(table, left + offset).alignment = Alignment(horizontal="left" if offset == 0 else "right")
+        for offset, case_index in enumerate(range(1, len(tvws.POWER_CASES)), 1):
+            key = f"profile{index}_case{case_index}_change_db"
+            ws.cell(table + offset, left, f"Case '{tvws.POWER_CASES[case_index]}'")
+            ws.cell(table + offset, left + 4, "dB")
+            for column, function in ((5, "MIN"), (6, "MAX")):
+                cell = ws.cell(table + offset, left + column, f"={function}({rows.ring_range(key, 'Figures')})")
+                cell.number_format = CHANGE_FORMAT
+                rows.put(f"{key}_{function.lower()}", "Figures", table + offset, left + column)
+        if index % 2 == 1 and index + 1 < len(profiles):
+            # a blank row heads the next page: LibreOffice prints the top edge of a chart that starts a page
+            # at the foot of the page before
+            ws.row_breaks.append(Break(id=top + FIGURE_ROWS - 2))
+    figure4_top = FIGURES_FIRST_ROW + FIGURE_ROWS * -(-len(profiles) // 2)
+    ws.row_breaks.append(Break(id=figure4_top - 2))  # Figure 4 on a printed page of its own, below a blank row
+    ws.add_chart(figure4, f"A{figure4_top}")
     for column in range(1, 19):
         ws.column_dimensions[_col(column)].width = 10
+    ws.print_title_rows = "1:3"
 
 
 # ----------------------------------------------------------------------------- Checks
@@ -698,7 +840,7 @@ def _write_cover(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
     _block_heading(ws, row, text[0], 3)
     row += 1
     for line in text[1]:
-        _paragraph(ws, row, line)
+        _paragraph(ws, row, line, chars_per_line=COVER_CHARS_PER_LINE)
         row += 1
     row += 1
     _block_heading(ws, row, f"Headline: secondary at location {FIGURE4_LOCATION + 1}, base powers (Results row {base})", 3)
@@ -724,32 +866,56 @@ def _write_cover(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
     for line in (
         "The charts are this workbook's own case on the assumed inputs, drawn for the quantities of the paper's Figures 1-4; "
         "the paper prints its figures without values, so none of them is reproduced.",
-        "Figures sheet, SINR charts (as the paper's Figures 1-3, one chart per location; data on Profile): SINR of a receiver on the straight line from the "
-        "primary through the secondary, against its distance from the primary. Without the secondary SINR falls 20 dB per "
-        "decade of distance; with it, SINR dips towards 0 dB and below at the secondary's site. Where a curve is under the "
-        "low dashed line nobody watches; between the dashed lines the partial share watches; above the high line, the full "
-        "share. Off this radial the interference is weaker, which the Rings sheet integrates.",
+        "Figures sheet, SINR charts (as the paper's Figures 1-3, one per location; data on Profile): SINR of a receiver "
+        "on the straight line from the primary through the secondary, against its distance from the primary. Without the "
+        "secondary (black) SINR falls 20 dB per decade of distance; with it, SINR dips towards 0 dB and below at the "
+        "secondary's site. Below the low threshold (grey, short dashes) nobody watches; between it and the high threshold "
+        "(grey, dash-dot) the partial share watches; above, the full share. Off this radial the interference is weaker, "
+        "which the Rings sheet integrates.",
+        "The power cases: base solid blue, 'primary lower' dashed vermillion, 'secondary lower' dotted green. They run "
+        "within a few dB of each other, parallel wherever the interference outweighs the noise; the table under each chart "
+        "gives how far each lower-power case lies from the base case (the note on the Figures sheet says why).",
         "Figures sheet, bar chart (as the paper's Figure 4; data on Results): the advertising the primary loses, split by the region its households were "
         "in before the secondary transmitted (Table II), less the energy it saves, for each power case. With the default "
         "inputs every household starts above the high threshold, so all the loss is in region 2; lower the primary's power "
         "(to 0.05 kW, say) to see the middle region fill. Nobody watched in region 0, so it never loses anything.",
     ):
-        _paragraph(ws, row, line)
+        _paragraph(ws, row, line, chars_per_line=COVER_CHARS_PER_LINE)
         row += 1
     row += 1
+    ws.row_breaks.append(Break(id=row - 1))  # the guide to the sheets and the printout on a second page
     _block_heading(ws, row, "Sheets", 3)
     row += 1
     for sheet_name in wb.sheetnames:
-        ws.cell(row, 1, sheet_name).font = BOLD
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
-        ws.cell(row, 2, SHEET_PURPOSE.get(sheet_name, ""))
+        _named_line(ws, row, sheet_name, SHEET_PURPOSE.get(sheet_name, ""))
+        row += 1
+    row += 1
+    _block_heading(ws, row, f"What prints (A4 landscape, each sheet one page wide; at most {PRINTED_PAGES_AT_MOST} pages "
+                            "in all)", 3)
+    row += 1
+    for sheet_name, text in PRINTOUT.items():
+        _named_line(ws, row, sheet_name, text)
         row += 1
     row += 1
     _paragraph(ws, row, "House style: inputs in blue on yellow; constants in grey; formulas in black. Each ring row holds one "
-                        "formula, the same in every ring column. Sheets print one page wide, except Rings and Profile (100 ring "
-                        "columns), which print at 55 % with their labels on every page.")
+                        "formula, the same in every ring column.", chars_per_line=COVER_CHARS_PER_LINE)
     for letter, width in {"A": 62, "B": 20, "C": 70}.items():
         ws.column_dimensions[letter].width = width
+
+
+#: characters of text a line holds across the Cover's A:C and B:C (their widths count the widest digit)
+COVER_CHARS_PER_LINE, COVER_CHARS_PER_LINE_BC = 165, 100
+
+
+def _named_line(ws: Worksheet, row: int, name: str, text: str) -> None:
+    """A bold name in A and its text wrapped across B:C (text running past C would widen the printout)."""
+    ws.cell(row, 1, name).font = BOLD
+    ws.cell(row, 1).alignment = Alignment(vertical="top")
+    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+    ws.cell(row, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
+    # merged cells never grow to fit: a line for each 100 characters of the 90-character-wide B:C
+    # (the widths count the widest digit; text averages narrower)
+    ws.row_dimensions[row].height = LINE_HEIGHT_PT * max(1, -(-len(text) // COVER_CHARS_PER_LINE_BC)) + 3
 
 
 # ----------------------------------------------------------------------------- assembly
@@ -771,17 +937,16 @@ def _assemble(overrides: Mapping[str, Any] | None, locations_km: Sequence[float]
     _write_rings(wb, rows, locations)
     _write_profile(wb, rows, locations)
     figure4 = _write_results(wb, rows, locations)
-    _write_figures(wb, _profile_charts(wb, rows, locations), figure4)
+    _write_figures(wb, rows, _profile_charts(wb, rows, locations), figure4)
     _write_checks(wb, rows, locations)
     _add_xlwings_conf(wb)
     _write_cover(wb, rows, locations)
     write_not_computed_count(wb)
     _print_setup(wb)
-    for sheet_name in ("Rings", "Profile"):  # 100 ring columns: print at a readable scale, label columns on every page
-        ws = wb[sheet_name]
-        ws.sheet_properties.pageSetUpPr.fitToPage = False
-        ws.page_setup.scale = 55
-        ws.print_title_cols = "A:C"
+    wb["Checks"].page_setup.fitToHeight = 1
+    wb["Cover"].print_title_rows = "1:2"  # the status line and the title on its second page too
+    hide_conf_sheet(wb)
+    name_fonts(wb)
     _stamp(wb, MODEL_MARKER, "TV white-space interference rights (Weiss and Cui, section IV)")
     return wb, rows
 
@@ -841,6 +1006,15 @@ def expected_cells(tables: Mapping[str, pd.DataFrame]) -> dict[str, float]:
             line = profile[(profile["location_km"] == location) & (profile["power_case"] == label)]
             ring_values(f"profile{location_index}_case{index}_interference_dbm", line["interference_dbm"])
             ring_values(f"profile{location_index}_case{index}_sinr_db", line["sinr_after_db"])
+            if index == 0:
+                base_sinr = line["sinr_after_db"].to_numpy()
+            else:
+                key = f"profile{location_index}_case{index}_change_db"
+                change = line["sinr_after_db"].to_numpy() - base_sinr
+                ring_values(key, change)
+                for extreme, value in (("min", change.min()), ("max", change.max())):
+                    sheet, row, column = rows.places[f"{key}_{extreme}"]
+                    expected[f"{sheet}!{_col(column)}{row}"] = float(value)
     ring_values("profile_before", first["sinr_before_db"])
     summary = tables["summary"]
     columns = {key: i + 1 for i, (key, _, _) in enumerate(RESULT_COLUMNS)}

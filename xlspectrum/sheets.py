@@ -14,6 +14,7 @@ some live cells need the add-in; a check fails.
 
 from __future__ import annotations
 
+from copy import copy
 from typing import Any, Sequence
 
 from openpyxl import Workbook
@@ -30,6 +31,12 @@ BLOCK_FILL = PatternFill("solid", fgColor="DDEBF7")
 TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
 NOTE_FONT = Font(italic=True, color="595959")
+#: the font of the workbook's default style, given to every font that names none
+FONT_NAME = "Calibri"
+#: colours a reader with any common colour vision tells apart (Okabe and Ito, "Color Universal Design", 2002)
+OKABE_ITO = {"black": "000000", "orange": "E69F00", "sky blue": "56B4E9", "bluish green": "009E73",
+             "yellow": "F0E442", "blue": "0072B2", "vermillion": "D55E00", "reddish purple": "CC79A7",
+             "grey": "7F7F7F"}
 
 CHECKS_SHEET = "Checks"
 TOLERANCE_CELL = f"{CHECKS_SHEET}!$C$3"
@@ -94,6 +101,31 @@ def input_cell(cell: Any, value: Any, number_format: str = "General") -> None:
     cell.fill = INPUT_FILL
     cell.font = INPUT_FONT
     cell.number_format = number_format
+
+
+def name_fonts(wb: Workbook, name: str = FONT_NAME) -> None:
+    """Give every styled cell whose font names no typeface the workbook's own (:data:`FONT_NAME`).
+
+    A font without a name (``Font(bold=True)``) is drawn in the application's default typeface:
+    LibreOffice prints such titles, headings and bold figures in a serif beside the Calibri of
+    every other cell.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.has_style and cell.font.name is None:
+                    font = copy(cell.font)
+                    font.name = name
+                    cell.font = font
+
+
+def hide_conf_sheet(wb: Workbook, name: str = "xlwings.conf") -> None:
+    """Hide the add-in's settings sheet: it holds no figure, so it need not print as a page of its own.
+
+    xlwings reads the sheet by name (``Sheets("xlwings.conf")``), hidden or not; Excel and
+    LibreOffice print only visible sheets. Unhide it to read or change the setting.
+    """
+    wb[name].sheet_state = "hidden"
 
 
 def extra_needed(value: Any) -> str | None:
