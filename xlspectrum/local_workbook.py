@@ -34,8 +34,6 @@ from .sheets import (
     NOTE_FONT,
     OKABE_ITO,
     TOLERANCE_CELL,
-    hide_conf_sheet,
-    name_fonts,
     write_checks_sheet,
 )
 from .sheets import header as _header
@@ -779,8 +777,6 @@ def build_workbook() -> Workbook:
     sheets.write_not_computed_count(wb)
     _print_setup(wb)
     _print_checks(wb[sheets.CHECKS_SHEET])
-    hide_conf_sheet(wb)
-    name_fonts(wb)
     _stamp(wb, MODEL_MARKER, "Local licence prices and 28 GHz coverage")
     return wb
 

@@ -47,7 +47,7 @@ from . import tvws
 from .interference import BOLTZMANN_J_PER_K, NOISE_TEMPERATURE_K
 from .propagation import FSPL_CONSTANT_DB
 from .sheets import (BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, MASTER_CHECK, NOT_LOADED, OKABE_ITO, TOLERANCE_CELL,
-                     XLWINGS_CONF_PURPOSE, hide_conf_sheet, name_fonts, title, write_not_computed_count)
+                     XLWINGS_CONF_PURPOSE, title, write_not_computed_count)
 from .workbook import LINE_HEIGHT_PT, _add_xlwings_conf, _block_heading, _paragraph, _print_setup, _stamp, has_marker
 
 #: Document keywords that mark a workbook as xlspectrum's interference-rights case
@@ -945,8 +945,6 @@ def _assemble(overrides: Mapping[str, Any] | None, locations_km: Sequence[float]
     _print_setup(wb)
     wb["Checks"].page_setup.fitToHeight = 1
     wb["Cover"].print_title_rows = "1:2"  # the status line and the title on its second page too
-    hide_conf_sheet(wb)
-    name_fonts(wb)
     _stamp(wb, MODEL_MARKER, "TV white-space interference rights (Weiss and Cui, section IV)")
     return wb, rows
 

@@ -119,15 +119,6 @@ def name_fonts(wb: Workbook, name: str = FONT_NAME) -> None:
                     cell.font = font
 
 
-def hide_conf_sheet(wb: Workbook, name: str = "xlwings.conf") -> None:
-    """Hide the add-in's settings sheet: it holds no figure, so it need not print as a page of its own.
-
-    xlwings reads the sheet by name (``Sheets("xlwings.conf")``), hidden or not; Excel and
-    LibreOffice print only visible sheets. Unhide it to read or change the setting.
-    """
-    wb[name].sheet_state = "hidden"
-
-
 def extra_needed(value: Any) -> str | None:
     """The optional extra a cell's text says it needs (``#N/A needs ... the optional extra "itu" ...``), or None."""
     if isinstance(value, str) and value.startswith("#N/A") and 'optional extra "' in value:

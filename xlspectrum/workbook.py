@@ -55,6 +55,7 @@ from .sheets import (
     TOLERANCE_CELL,
     XLWINGS_CONF_PURPOSE,
     addin_call,
+    name_fonts,
     block_heading,
     status,
     title,
@@ -727,7 +728,8 @@ PAGE_WIDTH_CHARACTERS = 210
 
 def _print_setup(wb: Workbook) -> None:
     """Landscape A4, as many pages wide as a readable scale needs (the label columns repeated on
-    each), the header rows repeated: printouts and PDFs a person can read."""
+    each), the header rows repeated, every font named: printouts and PDFs a person can read."""
+    name_fonts(wb)
     for ws in wb.worksheets:
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
