@@ -52,6 +52,18 @@ def test_a_python_env_that_is_not_one_is_refused(tmp_path):
     assert result.exit_code != 0 and "is not a virtual environment" in result.stderr
 
 
+def test_libreoffice_runs_outside_any_activated_virtual_environment(tmp_path, monkeypatch):
+    """An activated venv of another Python breaks LibreOffice's embedded one (unopkg: std::bad_alloc)."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /somewhere/else/bin\n")
+    monkeypatch.setenv("PATH", os.pathsep.join([str(venv / "bin"), "/usr/bin", "/bin"]))
+    monkeypatch.setenv("VIRTUAL_ENV", str(venv))
+    environment = libreoffice.process_environment(tmp_path / "home")
+    assert environment["PATH"].split(os.pathsep) == ["/usr/bin", "/bin"]
+    assert "VIRTUAL_ENV" not in environment and environment["HOME"] == str(tmp_path / "home")
+
+
 class Sheet:
     """Cells calling each function, with the arguments the Python layer gets for the same cells."""
 

@@ -299,6 +299,23 @@ def profile_environment(profile: Path) -> list[str]:
             f"-env:UNO_SHARED_PACKAGES_CACHE={(profile / 'shared-packages').as_uri()}"]
 
 
+def process_environment(home: str | os.PathLike[str]) -> dict[str, str]:
+    """The environment LibreOffice and unopkg run in: ours, with ``HOME`` at ``home`` and no
+    virtual environment's ``bin`` folder on ``PATH``.
+
+    LibreOffice's embedded Python finds its standard library from the first ``python3`` on
+    ``PATH``; an activated virtual environment made by another Python (pyenv's, say) points it at
+    that Python's library, and unopkg then fails with ``std::bad_alloc`` on adding a Python
+    component. Packages reach LibreOffice through ``XLSPECTRUM_LO_PYTHON_ENV`` instead.
+    """
+    environment = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONHOME")}
+    folders = os.environ.get("PATH", "").split(os.pathsep)
+    kept = [folder for folder in folders if not (folder and (Path(folder).parent / "pyvenv.cfg").is_file())]
+    environment["PATH"] = os.pathsep.join(kept)
+    environment["HOME"] = str(home)
+    return environment
+
+
 def install_into_profile(profile: Path, oxt: Path, timeout: float = 300) -> None:
     """Put the Basic module in ``profile``'s Standard library and add the extension for it only."""
     basic = profile / "user" / "basic"
@@ -314,7 +331,7 @@ def install_into_profile(profile: Path, oxt: Path, timeout: float = 300) -> None
     command = [unopkg, "add", "--shared", "--suppress-license", *profile_environment(profile), str(oxt)]
     try:
         run = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                             env={**os.environ, "HOME": str(profile)})
+                             env=process_environment(profile))
     except subprocess.TimeoutExpired as exc:
         raise AddinError(f"unopkg did not finish within {timeout:.0f} s") from exc
     if run.returncode != 0:

@@ -29,6 +29,8 @@ from typing import Any, Callable, Iterator
 
 from openpyxl import load_workbook
 
+from . import libreoffice
+
 #: How long either engine may take before it is stopped [s].
 DEFAULT_TIMEOUT_S = 600.0
 
@@ -172,7 +174,8 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
             "--calc", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(staged),
         ]
         try:
-            run = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env={**os.environ, "HOME": work})
+            run = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                                 env=libreoffice.process_environment(work))
         except subprocess.TimeoutExpired as exc:
             raise RecalculationError(f"LibreOffice did not finish within {timeout:.0f} s") from exc
         produced = out / "workbook.xlsx"
@@ -190,7 +193,6 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
 def _install_addin(soffice: str, profile: Path, work: Path, python_env: Any, timeout: float,
                    progress: Callable[[str], None] | None) -> list[str]:
     """Start the fresh profile once, then add the Basic module and the extension to it."""
-    from . import libreoffice
 
     try:
         env = libreoffice.python_env(python_env)
@@ -207,7 +209,7 @@ def _install_addin(soffice: str, profile: Path, work: Path, python_env: Any, tim
     try:
         # the first start lays out the profile (it would overwrite a Basic library written before it)
         subprocess.run([soffice, *environment, "--headless", "--norestore", "--terminate_after_init"],
-                       capture_output=True, text=True, timeout=timeout, env={**os.environ, "HOME": str(work)})
+                       capture_output=True, text=True, timeout=timeout, env=libreoffice.process_environment(work))
         oxt = work / "xlspectrum.oxt"
         oxt.write_bytes(libreoffice.extension_bytes(env))
         libreoffice.install_into_profile(profile, oxt, timeout)

@@ -942,7 +942,7 @@ def _assemble(overrides: Mapping[str, Any] | None, locations_km: Sequence[float]
     _add_xlwings_conf(wb)
     _write_cover(wb, rows, locations)
     write_not_computed_count(wb)
-    _print_setup(wb)
+    _print_setup(wb, max_pages_wide=1)  # its sheets are laid out to print one page wide
     wb["Checks"].page_setup.fitToHeight = 1
     wb["Cover"].print_title_rows = "1:2"  # the status line and the title on its second page too
     _stamp(wb, MODEL_MARKER, "TV white-space interference rights (Weiss and Cui, section IV)")

@@ -726,9 +726,10 @@ def _write_cover(wb: Workbook, layout: _Layout, prefixes: Mapping[str, str]) -> 
 PAGE_WIDTH_CHARACTERS = 210
 
 
-def _print_setup(wb: Workbook) -> None:
-    """Landscape A4, as many pages wide as a readable scale needs (the label columns repeated on
-    each), the header rows repeated, every font named: printouts and PDFs a person can read."""
+def _print_setup(wb: Workbook, max_pages_wide: int = 6) -> None:
+    """Landscape A4, as many pages wide as a readable scale needs up to ``max_pages_wide`` (the
+    label columns repeated on each), the header rows repeated, every font named: printouts and
+    PDFs a person can read."""
     name_fonts(wb)
     for ws in wb.worksheets:
         ws.page_setup.orientation = "landscape"
@@ -739,7 +740,7 @@ def _print_setup(wb: Workbook) -> None:
         if ws.title != "Cover":
             widths = [ws.column_dimensions[_col(c)].width or 13 for c in range(1, ws.max_column + 1)]
             labels = sum(widths[:2])
-            while sum(widths) + (pages - 1) * labels > pages * PAGE_WIDTH_CHARACTERS and pages < 6:
+            while sum(widths) + (pages - 1) * labels > pages * PAGE_WIDTH_CHARACTERS and pages < max_pages_wide:
                 pages += 1
             if pages > 1:
                 ws.print_title_cols = "A:B"
