@@ -52,16 +52,39 @@ def test_a_python_env_that_is_not_one_is_refused(tmp_path):
     assert result.exit_code != 0 and "is not a virtual environment" in result.stderr
 
 
-def test_libreoffice_runs_outside_any_activated_virtual_environment(tmp_path, monkeypatch):
-    """An activated venv of another Python breaks LibreOffice's embedded one (unopkg: std::bad_alloc)."""
+def test_libreoffice_gets_its_own_python_first_on_path(tmp_path, monkeypatch):
+    """Another python3 first on PATH breaks LibreOffice's embedded Python (unopkg: std::bad_alloc)."""
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
     (venv / "pyvenv.cfg").write_text("home = /somewhere/else/bin\n")
-    monkeypatch.setenv("PATH", os.pathsep.join([str(venv / "bin"), "/usr/bin", "/bin"]))
-    monkeypatch.setenv("VIRTUAL_ENV", str(venv))
+    monkeypatch.setenv("PATH", os.pathsep.join([str(venv / "bin"), "/opt/python/bin", "/usr/bin", "/bin"]))
+    for variable in ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH"):
+        monkeypatch.setenv(variable, str(venv))
     environment = libreoffice.process_environment(tmp_path / "home")
-    assert environment["PATH"].split(os.pathsep) == ["/usr/bin", "/bin"]
-    assert "VIRTUAL_ENV" not in environment and environment["HOME"] == str(tmp_path / "home")
+    assert environment["PATH"].split(os.pathsep) == ["/usr/bin", "/opt/python/bin", "/bin"]
+    assert not {"VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH"} & set(environment)
+    assert environment["HOME"] == str(tmp_path / "home")
+    lo_env = tmp_path / "lo-env"
+    assert libreoffice.process_environment(tmp_path, lo_env)["PATH"].split(os.pathsep)[0] == str(lo_env / "bin")
+
+
+@pytest.mark.slow
+def test_the_addin_installs_with_another_python3_first_on_path(tmp_path, monkeypatch):
+    """The case that failed: a python3 that is not LibreOffice's (here the test's own) first on PATH."""
+    import sys
+
+    if os.path.realpath(sys.executable) == os.path.realpath("/usr/bin/python3"):
+        pytest.skip("the tests run on LibreOffice's own Python")
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    (shadow / "python3").symlink_to(os.path.realpath(sys.executable))
+    monkeypatch.setenv("PATH", f"{shadow}{os.pathsep}{os.environ['PATH']}")
+    book = Workbook()
+    book.active["A1"] = "=FSPL(1,900)"
+    path = tmp_path / "fspl.xlsx"
+    book.save(path)
+    recalculated = recalculate_libreoffice(path, with_addin=True)
+    assert recalculated.value(book.active.title, "A1") == pytest.approx(BY_EXCEL_NAME["FSPL"].python(1, 900))
 
 
 class Sheet:
@@ -184,6 +207,7 @@ def test_thesis_workbook_cross_checks_compute_in_libreoffice(tmp_path):
         assert isinstance(add_in, (int, float)) and math.isclose(add_in, native, rel_tol=1e-9), (key, add_in, native)
 
 
-for _test in (test_every_function_in_calc_equals_python, test_thesis_workbook_cross_checks_compute_in_libreoffice):
+for _test in (test_every_function_in_calc_equals_python, test_thesis_workbook_cross_checks_compute_in_libreoffice,
+              test_the_addin_installs_with_another_python3_first_on_path):
     for _mark in needs_addin:
         _test.pytestmark = [*getattr(_test, "pytestmark", []), _mark]

@@ -299,25 +299,36 @@ def profile_environment(profile: Path) -> list[str]:
             f"-env:UNO_SHARED_PACKAGES_CACHE={(profile / 'shared-packages').as_uri()}"]
 
 
-def process_environment(home: str | os.PathLike[str]) -> dict[str, str]:
-    """The environment LibreOffice and unopkg run in: ours, with ``HOME`` at ``home`` and no
-    virtual environment's ``bin`` folder on ``PATH``.
+#: where Debian's LibreOffice finds its Python (python3-uno is installed for this interpreter)
+SYSTEM_PYTHON_FOLDER = "/usr/bin"
 
-    LibreOffice's embedded Python finds its standard library from the first ``python3`` on
-    ``PATH``; an activated virtual environment made by another Python (pyenv's, say) points it at
-    that Python's library, and unopkg then fails with ``std::bad_alloc`` on adding a Python
-    component. Packages reach LibreOffice through ``XLSPECTRUM_LO_PYTHON_ENV`` instead.
+
+def process_environment(home: str | os.PathLike[str],
+                        python_env: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """The environment LibreOffice and unopkg run in: ours, with ``HOME`` at ``home``, the folder
+    of LibreOffice's Python first on ``PATH`` (``python_env``'s ``bin``, else the system's), no
+    other virtual environment's ``bin`` folder on it, and no ``VIRTUAL_ENV``, ``PYTHONHOME`` or
+    ``PYTHONPATH``.
+
+    LibreOffice's embedded Python takes its set-up from the first ``python3`` on ``PATH``: another
+    Python there (an activated virtual environment, pyenv's) points it at that Python's standard
+    library, and unopkg then fails with ``std::bad_alloc`` on adding a Python component.
+    Packages reach LibreOffice through ``XLSPECTRUM_LO_PYTHON_ENV`` instead.
     """
-    environment = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONHOME")}
-    folders = os.environ.get("PATH", "").split(os.pathsep)
-    kept = [folder for folder in folders if not (folder and (Path(folder).parent / "pyvenv.cfg").is_file())]
-    environment["PATH"] = os.pathsep.join(kept)
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH")}
+    first = str(Path(python_env) / "bin") if python_env else SYSTEM_PYTHON_FOLDER
+    folders = [folder for folder in os.environ.get("PATH", "").split(os.pathsep)
+               if folder and folder != first and not (Path(folder).parent / "pyvenv.cfg").is_file()]
+    environment["PATH"] = os.pathsep.join([first, *folders])
     environment["HOME"] = str(home)
     return environment
 
 
-def install_into_profile(profile: Path, oxt: Path, timeout: float = 300) -> None:
-    """Put the Basic module in ``profile``'s Standard library and add the extension for it only."""
+def install_into_profile(profile: Path, oxt: Path, timeout: float = 300,
+                         python_env: str | os.PathLike[str] | None = None) -> None:
+    """Put the Basic module in ``profile``'s Standard library and add the extension for it only
+    (``python_env``: the environment of LibreOffice's Python, see :func:`process_environment`)."""
     basic = profile / "user" / "basic"
     (basic / "Standard").mkdir(parents=True, exist_ok=True)
     (basic / "script.xlc").write_text(_LIBRARIES, encoding="utf-8")
@@ -331,7 +342,7 @@ def install_into_profile(profile: Path, oxt: Path, timeout: float = 300) -> None
     command = [unopkg, "add", "--shared", "--suppress-license", *profile_environment(profile), str(oxt)]
     try:
         run = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                             env=process_environment(profile))
+                             env=process_environment(profile, python_env))
     except subprocess.TimeoutExpired as exc:
         raise AddinError(f"unopkg did not finish within {timeout:.0f} s") from exc
     if run.returncode != 0:

@@ -161,8 +161,10 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
         (profile / "user").mkdir(parents=True)
         (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
         environment = [f"-env:UserInstallation={profile.as_uri()}"]
+        lo_python_env = None
         if with_addin:
-            environment = _install_addin(soffice, profile, Path(work), python_env, timeout, progress)
+            lo_python_env = _addin_python_env(python_env)
+            environment = _install_addin(soffice, profile, Path(work), lo_python_env, timeout, progress)
         out = Path(work) / "out"
         out.mkdir()
         # copy under a plain name: soffice names its output after the input
@@ -175,7 +177,7 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
         ]
         try:
             run = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                 env=libreoffice.process_environment(work))
+                                 env=libreoffice.process_environment(work, lo_python_env))
         except subprocess.TimeoutExpired as exc:
             raise RecalculationError(f"LibreOffice did not finish within {timeout:.0f} s") from exc
         produced = out / "workbook.xlsx"
@@ -190,10 +192,8 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
                         errors, xlsx)
 
 
-def _install_addin(soffice: str, profile: Path, work: Path, python_env: Any, timeout: float,
-                   progress: Callable[[str], None] | None) -> list[str]:
-    """Start the fresh profile once, then add the Basic module and the extension to it."""
-
+def _addin_python_env(python_env: Any) -> Path:
+    """The environment of LibreOffice's Python the add-in imports xlspectrum from."""
     try:
         env = libreoffice.python_env(python_env)
     except libreoffice.AddinError as error:
@@ -203,16 +203,22 @@ def _install_addin(soffice: str, profile: Path, work: Path, python_env: Any, tim
             "--with-addin needs a Python environment for LibreOffice: /usr/bin/python3 -m venv --system-site-packages "
             f"ENV && ENV/bin/pip install xlspectrum, then --python-env ENV (or set {libreoffice.PYTHON_ENV_VARIABLE})"
         )
+    return env
+
+
+def _install_addin(soffice: str, profile: Path, work: Path, env: Path, timeout: float,
+                   progress: Callable[[str], None] | None) -> list[str]:
+    """Start the fresh profile once, then add the Basic module and the extension to it."""
     environment = libreoffice.profile_environment(profile)
     if progress:
         progress(f"LibreOffice: installing the xlspectrum functions in a fresh profile (Python from {env})")
     try:
         # the first start lays out the profile (it would overwrite a Basic library written before it)
         subprocess.run([soffice, *environment, "--headless", "--norestore", "--terminate_after_init"],
-                       capture_output=True, text=True, timeout=timeout, env=libreoffice.process_environment(work))
+                       capture_output=True, text=True, timeout=timeout, env=libreoffice.process_environment(work, env))
         oxt = work / "xlspectrum.oxt"
         oxt.write_bytes(libreoffice.extension_bytes(env))
-        libreoffice.install_into_profile(profile, oxt, timeout)
+        libreoffice.install_into_profile(profile, oxt, timeout, env)
     except subprocess.TimeoutExpired as exc:
         raise RecalculationError(f"LibreOffice did not start within {timeout:.0f} s") from exc
     except libreoffice.AddinError as error:
