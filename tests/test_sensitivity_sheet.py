@@ -140,10 +140,11 @@ def test_native_charts_tornado_bars_and_histograms(sheet):
 def test_built_with_overrides_the_sheet_follows_them():
     ws = build_workbook({"wacc": 0.1, "demand_forecast": "usage"})[SHEET]
     assert "demand forecast usage" in setting(ws, "Base case")
-    assert setting(ws, "Same figures from").endswith("--set wacc=0.1 --set demand_forecast=usage")
+    # in the inputs' own order, however they were given
+    assert setting(ws, "Same figures from").endswith("--set demand_forecast=usage --set wacc=0.1")
     assert command({"population": 4_746_123, "rollout": [0.5, 0.5], "include_depreciation_in_total": False}) == (
-        "xlspectrum sensitivity --samples 10000 --seed 1 --set population=4746123.0 --set rollout=0.5,0.5 "
-        "--set include_depreciation_in_total=FALSE")
+        "xlspectrum sensitivity --samples 10000 --seed 1 --set include_depreciation_in_total=FALSE "
+        "--set population=4746123.0 --set rollout=0.5,0.5")
     wacc = next(r for r in rows_under(ws, "Inputs varied") if r[0] == INPUTS["wacc"].label)
     assert wacc[2] == 0.1 and (wacc[4], wacc[5]) == pytest.approx((0.08, 0.12))
     expected = sa.tornado(base={"wacc": 0.1, "demand_forecast": "usage"})

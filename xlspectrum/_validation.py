@@ -16,6 +16,15 @@ import numpy as np
 import pandas as pd
 
 
+def number_from_text(text: str) -> float:
+    """A number typed as text, as the command line and the input files read it: ``9%`` is 0.09.
+
+    Raises ``ValueError`` (float's own) when the text is not a number.
+    """
+    text = text.strip()
+    return float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+
+
 class XlSpectrumError(ValueError):
     """Base class: a ``ValueError`` that knows which Excel error it stands for."""
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ._validation import number_from_text
 from .costmodel.printed import ABSOLUTE_TOLERANCE, COMPARED_NOTE, DEMAND_MEANING, PRINTED, PRINTED_SCENARIO, VALUATION_FORECAST
 from .examples import EXAMPLES
 from .registry import FUNCTIONS
@@ -96,7 +97,7 @@ def parse_setting(text: str) -> tuple[str, Any]:
         return key, raw.upper() == "TRUE"
     parts = raw.replace(",", " ").split()
     try:
-        numbers = [float(p.rstrip("%")) / (100 if p.endswith("%") else 1) for p in parts]
+        numbers = [number_from_text(p) for p in parts]
     except ValueError:
         raise click.BadParameter(f"{key}={raw} is not a number; {key} takes {_expects(item)}", param_hint="--set") from None
     if item.kind == "number" and len(numbers) != 1:
@@ -123,6 +124,42 @@ def _overrides(settings: tuple[str, ...]) -> dict[str, Any]:
             raise click.BadParameter(f"{key} is set twice, to {overrides[key]!r} and {value!r}", param_hint="--set")
         overrides[key] = value
     return overrides
+
+
+INPUTS_HELP = ("Read inputs from FILE: a template (`xlspectrum inputs --model K -o FILE.xlsx` or .csv), a CSV of "
+               "key,position,value, or a workbook xlspectrum built and you edited; --set applies on top.")
+
+
+def _inputs_option(command: Any) -> Any:
+    return click.option("--inputs", "inputs_file", type=click.Path(path_type=Path), default=None, metavar="FILE",
+                        help=INPUTS_HELP)(command)
+
+
+def _read_inputs_file(path: Path | None, kind: str) -> Any:
+    """The inputs of ``path`` (None without --inputs); a bad file is one line naming its cell or row."""
+    if path is None:
+        return None
+    from .inputs_file import read_inputs
+
+    try:
+        return read_inputs(path, kind)
+    except ValueError as error:
+        raise Failure(f"--inputs {error}") from error
+
+
+def _with_file(read: Any, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The file's inputs, then ``--set`` on top."""
+    return {**(read.overrides if read is not None else {}), **overrides}
+
+
+def _echo_sources(read: Any, settings_keys: set[str]) -> None:
+    """Where each input that differs from the defaults came from: the file's cell or row, or --set."""
+    if read is None:
+        return
+    lines = [line for line in read.describe() if line.split(" = ", 1)[0] not in settings_keys]
+    click.echo(f"Inputs from {read.path.name}: {len(lines)} differ from the defaults" + (":" if lines else ""))
+    for line in lines:
+        click.echo(f"  {line}")
 
 
 def _echo_overrides(overrides: dict[str, Any], lister: str = "xlspectrum inputs") -> None:
@@ -216,8 +253,10 @@ def _apply_pico_radius(overrides: dict[str, Any], source: str, edge_dbm: float) 
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Override an input, e.g. --set demand_forecast=cisco_vni_linear (repeatable; `xlspectrum inputs` lists "
                    "the thesis model's, `xlspectrum rights` the interference case's).")
+@_inputs_option
 @_pico_radius_options
-def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...], pico_radius: str, edge_dbm: float) -> None:
+def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...], inputs_file: Path | None,
+          pico_radius: str, edge_dbm: float) -> None:
     """Write a model as a live-formula workbook and print its summary.
 
     An existing file is replaced only if it holds exactly what this build would write,
@@ -230,6 +269,9 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
     if pico_radius != "printed" and model != "thesis":
         raise click.UsageError("--pico-radius is for the thesis model (its 28 GHz pico layer)")
     if model in ("exchange", "local"):
+        if inputs_file is not None:
+            raise click.UsageError(f"--inputs is for the thesis and interference models; edit the {model} workbook's blue "
+                                   "cells instead")
         if settings:
             raise click.UsageError(f"--set is for the thesis and interference models; edit the {model} workbook's blue "
                                    "cells instead")
@@ -242,26 +284,31 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
 
         from .costmodel.inputs import resolve
 
-        overrides = _overrides(settings)
+        read = _read_inputs_file(inputs_file, "thesis")
+        overrides = _with_file(read, _overrides(settings))
         _echo_forecast(resolve(overrides)["demand_forecast"], "Thesis model (Appendix C and chapter 8)")
         _apply_pico_radius(overrides, pico_radius, edge_dbm)
     else:
         from . import tvws
         from .rights_workbook import build_workbook
 
-        overrides = _case_overrides(settings)
+        read = _read_inputs_file(inputs_file, "interference")
+        overrides = _with_file(read, _case_overrides(settings))
+        locations = tvws.LOCATIONS_KM if read is None or read.locations_km is None else read.locations_km
     if output.is_dir() or not output.parent.is_dir():
         try:
             write_file(output, b"", force=False)  # raises naming what is wrong with the path
         except OutputError as error:
             raise Failure(str(error)) from error
+    _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
     _echo_overrides(overrides, "xlspectrum inputs" if model == "thesis" else "xlspectrum rights")
     if model == "thesis":
         result = run(overrides)
         valuation = chapter8.value(overrides)
+        content = workbook_bytes(build_workbook(overrides))
     else:
-        tables = tvws.case(overrides)
-    content = workbook_bytes(build_workbook(overrides))
+        tables = tvws.case(overrides, locations_km=locations)
+        content = workbook_bytes(build_workbook(overrides, locations))
     try:
         written = write_file(output, content, force=force, same=same_package)
     except OutputError as error:
@@ -490,16 +537,18 @@ def _compare_thesis_model(path: Path, recalculated: Any, compare: bool) -> None:
               help="Demand forecast of the valuation [default: cisco_vni_linear, the thesis' Tables 8-11].")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override an input for both networks (repeatable).")
+@_inputs_option
 @_pico_radius_options
-def value(demand_forecast: str | None, output_format: str, settings: tuple[str, ...], pico_radius: str,
-          edge_dbm: float) -> None:
+def value(demand_forecast: str | None, output_format: str, settings: tuple[str, ...], inputs_file: Path | None,
+          pico_radius: str, edge_dbm: float) -> None:
     """Value the 28 GHz spectrum four ways (thesis chapter 8): thesis inputs beside this model."""
     import pandas as pd
 
     from .chapter8 import valuation_table
     from .chapter8 import value as value_chapter8
 
-    overrides = _overrides(settings)
+    read = _read_inputs_file(inputs_file, "thesis")
+    overrides = _with_file(read, _overrides(settings))
     _apply_pico_radius(overrides, pico_radius, edge_dbm)
     chosen = overrides.pop("demand_forecast", None)
     if chosen is not None and demand_forecast is not None and chosen != demand_forecast:
@@ -510,6 +559,7 @@ def value(demand_forecast: str | None, output_format: str, settings: tuple[str, 
         click.echo(table.to_csv(index=False), nl=False)
         return
     _echo_forecast(demand, "Value of 28 GHz spectrum (2 x 500 MHz, NZ$)")
+    _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
     _echo_overrides(overrides)
     click.echo("thesis inputs = the thesis' own figures; this model = computed from the cost models")
     for name, part in table.groupby("table", sort=False):
@@ -549,12 +599,30 @@ def _echo_real_options(valuation: Any) -> None:
 
 
 @main.command()
-@click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
-def inputs(output_format: str) -> None:
-    """List every cost-model input: key, value, unit, valid range, thesis source."""
+@click.option("--model", type=click.Choice(["thesis", "interference"]), default="thesis", show_default=True,
+              help="Whose inputs: the thesis cost model and valuation, or the interference (TV white-space) case.")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "xlsx"]), default=None,
+              help="table: a listing; csv or xlsx: an editable template for --inputs [default: table, or by -o's suffix].")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="Write the template to FILE (.csv or .xlsx) instead of listing the inputs.")
+@click.option("--force", is_flag=True, help="Replace FILE even if it exists and differs.")
+def inputs(model: str, output_format: str | None, output: Path | None, force: bool) -> None:
+    """List every input of a model (key, value, unit, valid range, source), or write it as an editable template.
+
+    Edit the template's values in a spreadsheet, then give it to build, value, sensitivity or
+    rights with --inputs FILE.
+    """
     import pandas as pd
 
     from .costmodel.inputs import INPUTS
+
+    if output_format is None:
+        output_format = output.suffix.lower().lstrip(".") if output is not None else "table"
+        if output_format not in ("csv", "xlsx"):
+            output_format = "table" if output is None else output_format
+    if output is not None or output_format == "xlsx" or model != "thesis":
+        _write_template(model, output_format, output, force)
+        return
 
     def shown(item: Any) -> str:
         default = item.default
@@ -587,22 +655,56 @@ def inputs(output_format: str) -> None:
                 click.echo(f"      {detail[:width - 6]}")
                 detail = detail[width - 6:]
     click.echo("\nChange one with --set KEY=VALUE on `build` and `value`; rates are fractions (0.09 = 9 %).")
-    click.echo("--format csv gives every column in full.")
+    click.echo("--format csv gives every column in full; -o FILE.xlsx writes an editable template for --inputs.")
+
+
+def _write_template(model: str, output_format: str, output: Path | None, force: bool) -> None:
+    """``inputs -o FILE``: the template of ``model``, as CSV or xlsx; without -o, CSV or a listing on stdout."""
+    from .files import OutputError, write_file
+    from .inputs_file import template_csv, template_table, template_workbook
+
+    if output_format not in ("table", "csv", "xlsx"):
+        raise Failure(f"-o {output}: the file name must end in .csv or .xlsx (or give --format csv|xlsx)")
+    if output is None:
+        if output_format == "xlsx":
+            raise Failure("--format xlsx needs -o FILE.xlsx: a workbook is not written to the terminal")
+        if output_format == "csv":
+            click.echo(template_csv(model).decode("utf-8"), nl=False)
+            return
+        click.echo(f"Inputs of the {model} model (key, value, unit, valid range, source):")
+        for row in template_table(model):
+            key = row["key"] + (f"[{row['position']}]" if row["position"] != "" else "")
+            click.echo(f"  {key:<30} {row['value']!s:>12} {row['unit']:<8} {row['valid_range']:<18} {row['source']}")
+        click.echo(f"\nChange one with --set KEY=VALUE on `build --model {model}` and `rights`; "
+                   "-o FILE.xlsx writes an editable template for --inputs.")
+        return
+    content = template_csv(model) if output_format == "csv" else template_workbook(model)
+    try:
+        written = write_file(output, content, force=force)
+    except OutputError as error:
+        raise Failure(str(error)) from error
+    click.echo(f"{'Wrote' if written else 'Up to date:'} {output}: every input of the {model} model; edit the values, "
+               f"then give it to {'build, value or sensitivity' if model == 'thesis' else 'build --model interference or rights'}"
+               " with --inputs")
 
 
 @main.command()
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Change an input of the case (e.g. --set income_per_viewer=2); the table lists them.")
-def rights(output_format: str, settings: tuple[str, ...]) -> None:
+@_inputs_option
+def rights(output_format: str, settings: tuple[str, ...], inputs_file: Path | None) -> None:
     """The TV white-space case of Weiss and Cui: viewers lost, reservation prices, secondary value, trade."""
     from . import tvws
 
-    overrides = _case_overrides(settings)
-    summary = tvws.case(overrides)["summary"]
+    read = _read_inputs_file(inputs_file, "interference")
+    overrides = _with_file(read, _case_overrides(settings))
+    locations = tvws.LOCATIONS_KM if read is None or read.locations_km is None else read.locations_km
+    summary = tvws.case(overrides, locations_km=locations)["summary"]
     if output_format == "csv":
         click.echo(summary.to_csv(index=False), nl=False)
         return
+    _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
     _echo_overrides(overrides, "xlspectrum rights")
     _echo_case_summary(summary)
     click.echo("\nInputs (the paper prints only the powers, the channel and the distances; the rest are assumptions):")
@@ -624,7 +726,7 @@ def _case_overrides(settings: tuple[str, ...]) -> dict[str, float]:
             raise click.BadParameter(f"unknown input {key!r}; the case's inputs are {', '.join(tvws.ASSUMPTIONS)}",
                                      param_hint="--set")
         try:
-            overrides[key] = float(raw.rstrip("%")) / (100 if raw.endswith("%") else 1)
+            overrides[key] = number_from_text(raw)
         except ValueError:
             raise click.BadParameter(f"{key}={raw} is not a number ({tvws.ASSUMPTIONS[key].unit})", param_hint="--set") from None
     tvws.validate(overrides)
@@ -661,6 +763,7 @@ def _echo_case_summary(summary: Any) -> None:
 @click.option("--demand", "demand_forecast", type=click.Choice(DEMAND_FORECASTS), default=None,
               help="Demand forecast of the base case [default: cisco_vni_linear, the thesis' Tables 8-11].")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Change the base case (repeatable).")
+@_inputs_option
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--plot", type=click.Path(path_type=Path), default=None, metavar="FILE.png|svg|pdf",
               help="Also draw the tornado and Monte Carlo histogram of the deprival and project values "
@@ -668,7 +771,7 @@ def _echo_case_summary(summary: Any) -> None:
 @click.option("--force", is_flag=True, help="Replace --plot's file even if it exists and differs.")
 def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correlations_file: Path | None, samples: int,
                 seed: int, sobol: bool, sobol_samples: int, demand_forecast: str | None, settings: tuple[str, ...],
-                output_format: str, plot: Path | None, force: bool) -> None:
+                inputs_file: Path | None, output_format: str, plot: Path | None, force: bool) -> None:
     """How the chapter 8 values move with their inputs: the thesis' presets, a tornado and a Monte Carlo.
 
     With no files: the thesis' own sensitivities (volatility, 38 % cheaper 28 GHz base
@@ -677,7 +780,8 @@ def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correla
     """
     from . import sensitivity as sa
 
-    base = _overrides(settings)
+    read = _read_inputs_file(inputs_file, "thesis")
+    base = _with_file(read, _overrides(settings))
     chosen = base.pop("demand_forecast", None)
     if chosen is not None and demand_forecast is not None and chosen != demand_forecast:
         raise Failure(f"--demand {demand_forecast} and --set demand_forecast={chosen} disagree; give one")
@@ -713,6 +817,7 @@ def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correla
         return
     demand = base["demand_forecast"]
     _echo_forecast(demand, "Sensitivity of the value of 28 GHz spectrum, base case")
+    _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
     _echo_overrides({k: v for k, v in base.items() if k != "demand_forecast"})
     click.echo("Values of the 28 GHz spectrum from this model's cost models (NZ$ M); PV cost is the 28 GHz + 700 MHz "
                "network's.")

@@ -116,7 +116,9 @@ def _setting_text(value: Any) -> str:
 def command(overrides: Mapping[str, Any] | None = None) -> str:
     """The command line that prints the same figures as the sheet."""
     parts = ["xlspectrum sensitivity", f"--samples {SAMPLES}", f"--seed {SEED}"]
-    parts += [f"--set {key}={_setting_text(value)}" for key, value in (overrides or {}).items()]
+    order = list(INPUTS)  # the inputs' own order: the same inputs give the same line, however they were given
+    ranked = sorted((overrides or {}).items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+    parts += [f"--set {key}={_setting_text(value)}" for key, value in ranked]
     return " ".join(parts)
 
 
