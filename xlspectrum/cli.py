@@ -954,10 +954,29 @@ def auction(bids_csv: Path | None, example: str | None, rule: str | None, suppli
     if output_format == "csv":
         click.echo(result.to_csv(index=False), nl=False)
         return
-    click.echo(f"{len(bids)} bids from {bids['bidder'].nunique()} bidders on {len(lots)} lots; rule {rule}")
-    click.echo(result.to_string(index=False))
+    click.echo(f"{len(bids)} bids from {bids['bidder'].nunique()} bidders on {len(lots)} lots; rule {rule}; "
+               "amounts rounded to the cent")
+    click.echo(_auction_table(bids, lots, result).to_string(index=False))
+    kept = [f"{lot} x {units}" for lot, units in result.attrs["kept"].items() if units]
     click.echo(f"Welfare (winning bids plus reserve value of unsold units): {result.attrs['welfare']:,.2f}; "
-               f"revenue: {result.attrs['revenue']:,.2f}; units kept by the seller: {result.attrs['kept']}")
+               f"revenue: {result.attrs['revenue']:,.2f}")
+    click.echo(f"Units the seller keeps (unsold): {', '.join(kept) if kept else 'none'}")
+
+
+def _package(row: Any, lots: list[str]) -> str:
+    """The lots a bid wants, as "A, B" or "2 x A, B" (units before the lot when more than one)."""
+    return ", ".join(lot if row[lot] == 1 else f"{row[lot]:g} x {lot}" for lot in lots if row[lot])
+
+
+def _auction_table(bids: Any, lots: list[str], result: Any) -> Any:
+    """The bids as printed: bidder, the package (lots) each bid is for, its value, whether it won and its payment."""
+    import pandas as pd
+
+    return pd.DataFrame({"bidder": result["bidder"].astype(str),
+                         "package (lots)": [_package(row, lots) for _, row in bids[lots].iterrows()],
+                         "value": result["value"].map(lambda v: f"{v:,.2f}"),
+                         "won": result["won"].map({True: "yes", False: "no"}),
+                         "payment": result["payment"].map(lambda v: f"{v:,.2f}")})
 
 
 def _lot_file(path: Path, option: str) -> dict[str, float]:

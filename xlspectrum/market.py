@@ -311,13 +311,31 @@ def _quadratic_step_slsqp(rows: np.ndarray, rights: np.ndarray, low: np.ndarray,
     return np.clip(result.x, low, np.maximum(high, low))
 
 
-def _quadratic_step(rows: np.ndarray, rights: np.ndarray, low: np.ndarray, high: np.ndarray, target: np.ndarray,
-                    revenue: float) -> np.ndarray:
-    """min ||p - target||^2 s.t. rows p >= rights, sum(p) <= revenue, low <= p <= high: HiGHS's QP solver."""
+def quiet_highs() -> Any:
+    """A ``highspy.Highs`` solver that prints nothing: its output is off before HiGHS is first called.
+
+    ``highspy.Highs()`` enables its callbacks in its constructor, a HiGHS call that prints the
+    "Running HiGHS ... Copyright" banner to standard output while ``output_flag`` is still at
+    its default (HiGHS's maintainers: the flag must be off before any other HiGHS method,
+    ERGO-Code/HiGHS issue 1702).  The solver here is the extension's own class without
+    those Python callbacks (this package uses none), with ``output_flag`` off first.
+    """
     try:
         import highspy
     except ImportError as error:  # pragma: no cover - the extra is part of full and test
-        raise ImportError('core-selecting payments need HiGHS\'s Python interface: pip install "xlspectrum[market]"') from error
+        raise ImportError('the exchange\'s solver needs HiGHS\'s Python interface: pip install "xlspectrum[market]"') from error
+    core = getattr(getattr(highspy, "_core", None), "_Highs", None)
+    solver = core() if core is not None else highspy.Highs()  # pragma: no branch - older highspy has no callbacks
+    solver.setOptionValue("output_flag", False)
+    return solver
+
+
+def _quadratic_step(rows: np.ndarray, rights: np.ndarray, low: np.ndarray, high: np.ndarray, target: np.ndarray,
+                    revenue: float) -> np.ndarray:
+    """min ||p - target||^2 s.t. rows p >= rights, sum(p) <= revenue, low <= p <= high: HiGHS's QP solver."""
+    solver = quiet_highs()
+    import highspy
+
     n = low.size
     constraints = np.vstack([rows, np.ones(n)])
     lower = np.concatenate([rights, [-highspy.kHighsInf]])
@@ -339,8 +357,6 @@ def _quadratic_step(rows: np.ndarray, rights: np.ndarray, low: np.ndarray, high:
     hessian.value_ = np.full(n, 2.0)
     model = highspy.HighsModel()
     model.lp_, model.hessian_ = lp, hessian
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
     solver.setOptionValue("qp_iteration_limit", QP_ITERATION_LIMIT)
     solver.setOptionValue("time_limit", QP_TIME_LIMIT_S)
     solver.passModel(model)
