@@ -8,6 +8,7 @@ the Python layer's own answers for the same cells (:func:`xlspectrum.excel.call_
 import math
 import os
 import zipfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -23,6 +24,8 @@ from xlspectrum.registry import BY_EXCEL_NAME, FUNCTIONS
 from xlspectrum.workbook import build_workbook, save_atomically, valuation_cell
 
 from test_excel import GOOD_CALLS
+
+ROOT = Path(__file__).resolve().parents[1]
 
 needs_addin = [
     pytest.mark.libreoffice,
@@ -85,6 +88,80 @@ def test_the_addin_installs_with_another_python3_first_on_path(tmp_path, monkeyp
     book.save(path)
     recalculated = recalculate_libreoffice(path, with_addin=True)
     assert recalculated.value(book.active.title, "A1") == pytest.approx(BY_EXCEL_NAME["FSPL"].python(1, 900))
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
+def test_recalc_with_addin_makes_its_python_environment_on_first_use(tmp_path):
+    """A user who installed xlspectrum and activated its environment: no --python-env, no variable."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    from openpyxl import load_workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "Mine"
+    ws["A1"], ws["B1"] = 2.5, 1800
+    ws["A2"] = "=FSPL(A1,B1)"
+    ws["A3"] = '=COST231(B1,A1,30,1.5)'
+    bidders, values, quantities = GOOD_CALLS["AUCTION_CLEAR"][0]
+    for r, (bidder, value, quantity) in enumerate(zip(bidders, values, quantities), start=10):
+        ws.cell(r, 1, bidder[0]), ws.cell(r, 2, value[0]), ws.cell(r, 3, quantity[0]), ws.cell(r, 4, quantity[1])
+    ws["E10"], ws["F10"] = 1, 1
+    ws["A5"] = '=AUCTION_CLEAR(A10:A12,B10:B12,C10:D12,E10:F10,0,"core_vcg_nearest")'  # the core rule needs highspy
+    path = tmp_path / "mine.xlsx"
+    book.save(path)
+    cache = tmp_path / "cache"
+    environment = {key: value for key, value in os.environ.items() if key != libreoffice.PYTHON_ENV_VARIABLE}
+    environment.update(XDG_CACHE_HOME=str(cache), VIRTUAL_ENV=sys.prefix,
+                       PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    command = [str(Path(sys.executable).parent / "xlspectrum"), "recalc", str(path), "--with-addin"]
+    runs = []
+    for attempt in (1, 2):
+        started = time.monotonic()
+        run = subprocess.run([*command, "-o", str(tmp_path / f"out{attempt}.xlsx")], capture_output=True, text=True,
+                             env=environment, timeout=1800)
+        runs.append((run, time.monotonic() - started))
+        assert run.returncode == 0, run.stderr
+    created = [line for line in runs[0][0].stderr.splitlines() if "creating its Python environment" in line]
+    assert len(created) == 1 and "xlspectrum[market]" in created[0] and str(cache) in created[0], runs[0][0].stderr
+    assert "Python environment" not in runs[1][0].stderr  # reused while current: no second set-up
+    (folder,) = [p for p in (cache / "xlspectrum").glob("lo-env-*") if p.is_dir()]
+    stamp = json.loads((folder / ".xlspectrum-stamp.json").read_text())
+    assert stamp["extras"] == ["market"] and stamp["editable"] == "1" and stamp["requirement"] == str(ROOT)
+    values = load_workbook(tmp_path / "out2.xlsx", data_only=True)["Mine"]
+    assert values["A2"].value == pytest.approx(BY_EXCEL_NAME["FSPL"].python(2.5, 1800), rel=1e-12)
+    assert values["A3"].value == pytest.approx(excel.call_excel_function(BY_EXCEL_NAME["COST231"], 1800, 2.5, 30, 1.5))
+    assert values["A5"].value == excel.call_excel_function(
+        BY_EXCEL_NAME["AUCTION_CLEAR"], bidders, GOOD_CALLS["AUCTION_CLEAR"][0][1], quantities, [[1.0, 1.0]], 0.0,
+        "core_vcg_nearest")[0][0]
+    print(f"first run {runs[0][1]:.0f} s (creates the environment), second {runs[1][1]:.0f} s (reuses it)")
+
+
+def test_the_cached_environment_is_overridden_and_named_by_the_rules(tmp_path, monkeypatch):
+    """--python-env and the variable win over the cache; the cache follows XDG_CACHE_HOME; extras from the formulas."""
+    from xlspectrum.recalc import _addin_python_env
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert libreoffice.cache_folder() == tmp_path / "xdg" / "xlspectrum"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert libreoffice.cache_folder() == Path.home() / ".cache" / "xlspectrum"
+    venv = tmp_path / "env"
+    venv.mkdir()
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    monkeypatch.setattr(libreoffice, "cached_python_env", lambda *a, **k: pytest.fail("the cache was used"))
+    assert _addin_python_env(venv) == venv
+    monkeypatch.setenv(libreoffice.PYTHON_ENV_VARIABLE, str(venv))
+    assert _addin_python_env(None) == venv
+    book = Workbook()
+    book.active["A1"] = '=auction_clear(B1:B2,C1:C2,D1:D2)+GASEOUS_ATTENUATION(28,1)'
+    book.active["A2"] = "=FSPL(1,900)"
+    book.save(tmp_path / "b.xlsx")
+    assert libreoffice.extras_for_workbook(tmp_path / "b.xlsx") == ("itu", "market")
 
 
 class Sheet:

@@ -97,3 +97,102 @@ def test_the_command_says_which_extra_it_needs():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.returncode == 1 and run.stderr.strip().startswith("error: the command line needs")
     assert 'pip install "xlspectrum[full]"' in run.stderr and "Traceback" not in run.stderr
+
+
+SIMULATED_LITE = """
+import sys, types
+import numpy, pandas, scipy  # imported as on any platform, before Pyodide's name is set
+sys.platform = "emscripten"
+{xlwings}
+try:
+    import xlspectrum.officejs as o
+except ImportError as error:
+    print("FAILED", type(error).__name__, error)
+else:
+    print("REGISTERED", len(o.__all__), o.COST231.registered)
+"""
+FAKE_XLWINGS = """
+fake = types.ModuleType("xlwings")
+fake.__version__ = {version!r}
+lite = types.ModuleType("xlwings_somewhere_new")
+def func(**options):
+    def decorate(f):
+        f.registered = options
+        return f
+    return decorate
+def arg(name, **options):
+    return lambda f: f
+func.__module__ = arg.__module__ = {module!r}
+fake.func, fake.arg = func, arg
+sys.modules["xlwings"] = fake
+"""
+
+
+def simulate_lite(xlwings_code):
+    run = subprocess.run([sys.executable, "-c", SIMULATED_LITE.format(xlwings=xlwings_code)], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.strip()
+
+
+@pytest.mark.parametrize("case, xlwings_code, expected", [
+    ("no xlwings", "sys.modules['xlwings'] = None",
+     f"FAILED OfficeJsSetupError xlspectrum.officejs: xlwings Lite without xlwings; expected xlwings >= "
+     f"{officejs.MIN_XLWINGS}"),
+    ("only the no-op stand-ins", FAKE_XLWINGS.format(version="0.37.8", module="xlwings"),
+     "FAILED OfficeJsSetupError xlspectrum.officejs: xlwings Lite with xlwings 0.37.8, whose xlwings.func does not "
+     "register custom functions here"),
+    ("too old for drop-downs", FAKE_XLWINGS.format(version="0.33.15", module="xlwings.pro.udfs_officejs"),
+     "FAILED OfficeJsSetupError xlspectrum.officejs: xlwings Lite with xlwings 0.33.15; expected xlwings >= 0.35.3"),
+])
+def test_lite_that_cannot_register_fails_loudly_in_one_line(case, xlwings_code, expected):
+    out = simulate_lite(xlwings_code)
+    assert out.startswith(expected) and "\n" not in out, out
+    assert "requirements.txt" in out
+
+
+def test_lite_registers_whatever_module_xlwings_keeps_its_decorators_in():
+    """The detection no longer depends on xlwings' internal module name (udfs_officejs)."""
+    out = simulate_lite(FAKE_XLWINGS.format(version="0.37.8", module="xlwings_somewhere_new"))
+    assert out == f"REGISTERED {len(FUNCTIONS)} {{'namespace': 'XLSPECTRUM'}}"
+
+
+def test_each_function_links_to_its_section_of_the_reference(monkeypatch):
+    headings = set(re.findall(r"^## (\S+)$", (ROOT / "docs/functions.md").read_text(), re.M))
+    assert all(officejs.help_url(spec) is None for spec in FUNCTIONS)  # no address known: no link
+    monkeypatch.setenv(officejs.DOCS_URL_VARIABLE, "https://example.org/xlspectrum/docs/")
+    for spec in FUNCTIONS:
+        url = officejs.help_url(spec)
+        assert url == f"https://example.org/xlspectrum/docs/functions.md#{spec.excel_name.lower()}"
+        # GitHub's anchor of "## NAME" is the name in lower case (underscores and digits kept)
+        assert spec.excel_name in headings and re.fullmatch(r"[a-z0-9_]+", url.split("#")[1])
+    recorded = []
+    officejs._make(FUNCTIONS[0], (lambda **o: (recorded.append(o), lambda f: f)[1], lambda name, **o: lambda f: f))
+    assert recorded == [{"namespace": "XLSPECTRUM", "help_url": officejs.help_url(FUNCTIONS[0])}]
+
+
+def test_without_the_extras_pyodide_lacks_the_functions_answer_na():
+    """As in Lite without highspy (no wasm build) or itur: one #N/A line naming the extra; vcg still works."""
+    code = ("import sys\nfor m in ('highspy', 'itur'): sys.modules[m] = None\n"
+            "import json, xlspectrum.officejs as o\n"
+            "b, v, q = [['A'], ['B'], ['AB']], [[8.0], [6.0], [10.0]], [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]\n"
+            "print(json.dumps([o.AUCTION_CLEAR(b, v, q, None, None, 'core_vcg_nearest'), o.AUCTION_CLEAR(b, v, q),\n"
+            "                  o.GASEOUS_ATTENUATION([[1]], [[28]]), o.RAIN_ATTENUATION([[1]], [[28]], [[25]])]))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    core, vcg, gaseous, rain = __import__("json").loads(run.stdout)
+    assert core.startswith("#N/A ") and 'xlspectrum[market]' in core and "\n" not in core and len(core) <= 255
+    assert vcg == GOOD_CALLS["AUCTION_CLEAR"][1]
+    for text in (gaseous, rain):
+        assert text.startswith("#N/A ") and '"itu"' in text
+
+
+def test_the_extras_named_for_functions_are_the_projects():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert set(excel.EXTRA_BY_FUNCTION.values()) <= set(project["optional-dependencies"])
+    for spec in FUNCTIONS:
+        if "needs the itu extra" in spec.description:
+            assert excel.EXTRA_BY_FUNCTION[spec.excel_name] == "itu"
+    hosts = (ROOT / "docs/hosts.md").read_text()
+    assert f"xlwings>={officejs.MIN_XLWINGS}" in hosts and f"xlwings >= {officejs.MIN_XLWINGS}" in hosts
+    assert "Pyodide (xlwings Lite) provides" not in (ROOT / "pyproject.toml").read_text()

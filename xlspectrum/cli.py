@@ -392,7 +392,8 @@ def _build_exchange(output: Path, force: bool) -> None:
 @click.option("--with-addin", is_flag=True,
               help="LibreOffice: install xlspectrum's functions in the run's fresh profile, so =COST231(...) cells compute.")
 @click.option("--python-env", type=click.Path(path_type=Path), default=None,
-              help="With --with-addin: a virtual environment made with LibreOffice's Python (default: $XLSPECTRUM_LO_PYTHON_ENV).")
+              help="With --with-addin: a virtual environment made with LibreOffice's Python (default: $XLSPECTRUM_LO_PYTHON_ENV, "
+                   "else one made on first use in ~/.cache/xlspectrum with this xlspectrum and the extras the workbook needs).")
 def recalc(path: Path, engine: str, compare: bool, output: Path | None, force: bool, timeout: float,
            with_addin: bool, python_env: Path | None) -> None:
     """Recalculate any workbook without Excel; fail naming each cell without a value or with an error.

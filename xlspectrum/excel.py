@@ -27,7 +27,7 @@ try:
 except ImportError:  # the library without the "excel" extra, or Pyodide (xlwings Lite has its own)
     xw = None
 
-from ._validation import NonFiniteResultError, OutOfRangeError, WrongTypeError, XlSpectrumError, as_switch
+from ._validation import MissingExtraError, NonFiniteResultError, OutOfRangeError, WrongTypeError, XlSpectrumError, as_switch
 from .registry import CATEGORY, FUNCTIONS, ExcelFunction
 
 __all__ = [f.excel_name for f in FUNCTIONS] + ["call_excel_function", "excel_error_text"]
@@ -37,10 +37,16 @@ __all__ = [f.excel_name for f in FUNCTIONS] + ["call_excel_function", "excel_err
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!")
 #: Excel cuts a cell's text, a description or an argument's help at this many characters
 EXCEL_TEXT_LIMIT = 255
+#: the optional extra (``pyproject.toml``) a function needs beyond the base install; without it
+#: the function answers one ``#N/A`` line naming the extra (AUCTION_CLEAR: its core rules only)
+EXTRA_BY_FUNCTION = {"AUCTION_CLEAR": "market", "GASEOUS_ATTENUATION": "itu", "RAIN_ATTENUATION": "itu"}
 
 
 def excel_error_text(error: Exception) -> str:
-    """One line of at most 255 characters starting with the Excel error code the exception stands for."""
+    """One line of at most 255 characters starting with the Excel error code the exception stands for
+    (an optional package that is not installed, ``ImportError``, is ``#N/A`` as :class:`MissingExtraError`)."""
+    if isinstance(error, ImportError) and not isinstance(error, XlSpectrumError):
+        error = MissingExtraError(str(error))
     code = error.excel_error if isinstance(error, XlSpectrumError) else "#VALUE!"
     message = " ".join(str(error).split())
     if not isinstance(error, XlSpectrumError):

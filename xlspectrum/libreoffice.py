@@ -12,7 +12,8 @@ LibreOffice runs the component in its own Python (Debian: the system ``python3``
 ``python3-uno``), which must import xlspectrum and numpy/scipy/pandas: make a virtual
 environment with that Python and ``--system-site-packages`` (so it keeps ``uno``), install
 xlspectrum into it, and name it when generating or installing (``--python-env``, or the
-``XLSPECTRUM_LO_PYTHON_ENV`` environment variable).
+``XLSPECTRUM_LO_PYTHON_ENV`` environment variable).  Without either, ``recalc --with-addin``
+makes one on first use in the cache folder (:func:`cached_python_env`) and reuses it.
 
 :func:`install_into_profile` sets up a LibreOffice user profile: the Basic module in its
 ``Standard`` library and the extension added with ``unopkg`` against that profile only
@@ -23,13 +24,21 @@ the fresh profile of each run.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import io
+import json
 import os
+import re
+import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
+from . import __version__ as VERSION
+from .excel import EXTRA_BY_FUNCTION
 from .registry import FUNCTIONS, ExcelFunction
 
 SERVICE = "org.xlspectrum.Functions"
@@ -37,7 +46,6 @@ IMPLEMENTATION = "org.xlspectrum.Functions.PythonImpl"
 MODULE = "xlspectrum"
 #: environment variable naming the virtual environment LibreOffice's Python should use
 PYTHON_ENV_VARIABLE = "XLSPECTRUM_LO_PYTHON_ENV"
-VERSION = "0.1.0"
 
 
 class AddinError(RuntimeError):
@@ -261,6 +269,156 @@ def python_env(explicit: str | os.PathLike[str] | None = None) -> Path | None:
         raise AddinError(f"{path} is not a virtual environment (no pyvenv.cfg); make one with LibreOffice's Python: "
                          "/usr/bin/python3 -m venv --system-site-packages PATH, then PATH/bin/pip install xlspectrum")
     return path
+
+
+# --------------------------------------------------- the environment made on first use (a cache)
+
+#: LibreOffice's Python on Debian: the system interpreter that has python3-uno
+SYSTEM_PYTHON = "/usr/bin/python3"
+#: what the stamp of a cached environment records; a change in any of them makes a new one
+_STAMP = ".xlspectrum-stamp.json"
+
+
+def cache_folder() -> Path:
+    """Where xlspectrum keeps what it makes for itself: ``$XDG_CACHE_HOME/xlspectrum``, else
+    ``~/.cache/xlspectrum`` (the XDG base-directory rule, as platformdirs has it on Linux)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache") / "xlspectrum"
+
+
+def extras_for_workbook(path: str | os.PathLike[str]) -> tuple[str, ...]:
+    """The optional extras the functions a workbook calls need (:data:`xlspectrum.excel.EXTRA_BY_FUNCTION`),
+    read from the formulas in its sheets' XML."""
+    pattern = re.compile(r"\b(" + "|".join(EXTRA_BY_FUNCTION) + r")\s*\(", re.IGNORECASE)
+    found: set[str] = set()
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                text = package.read(name).decode("utf-8", "replace")
+                found.update(EXTRA_BY_FUNCTION[m.group(1).upper()] for m in pattern.finditer(text))
+    return tuple(sorted(found))
+
+
+def running_source() -> dict[str, str]:
+    """The xlspectrum that is running, as pip installs it again: its source tree (an editable
+    install, a clone installed with ``pip install PATH``, or a checkout on ``sys.path``), the
+    wheel it was installed from when that file is still there, else its version from the index.
+
+    Keys: ``requirement`` (what pip gets, extras added later), ``editable`` ("1" or ""),
+    ``fingerprint`` (changes when a reinstall is needed) and ``shown`` (for messages).
+    """
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+
+    package_root = Path(__file__).resolve().parent
+    direct: dict = {}
+    record = ""
+    try:
+        distribution = metadata.distribution("xlspectrum")
+        direct = json.loads(distribution.read_text("direct_url.json") or "{}")
+        record = distribution.read_text("RECORD") or ""
+    except metadata.PackageNotFoundError:
+        distribution = None
+    url = urlparse(direct.get("url", ""))
+    local = Path(unquote(url.path)) if url.scheme == "file" else None
+    editable = bool(direct.get("dir_info", {}).get("editable"))
+    tree = None
+    if local is not None and "dir_info" in direct and (local / "pyproject.toml").is_file():
+        tree = local
+    elif (package_root.parent / "pyproject.toml").is_file() and 'name = "xlspectrum"' in (
+            package_root.parent / "pyproject.toml").read_text(encoding="utf-8"):
+        tree, editable = package_root.parent, True  # the running code is that tree's files: follow them
+    if tree is not None:
+        pyproject = hashlib.sha256((tree / "pyproject.toml").read_bytes()).hexdigest()
+        # an editable install follows the tree's files; a copy is current while the running copy is
+        fingerprint = pyproject if editable else hashlib.sha256((pyproject + record).encode()).hexdigest()
+        return {"requirement": str(tree), "editable": "1" if editable else "", "fingerprint": fingerprint,
+                "shown": f"its source tree {tree}" + (" (editable)" if editable else "")}
+    if local is not None and "archive_info" in direct and local.is_file():
+        return {"requirement": str(local), "editable": "", "fingerprint": hashlib.sha256(record.encode()).hexdigest(),
+                "shown": str(local)}
+    return {"requirement": f"xlspectrum=={VERSION}", "editable": "", "fingerprint": VERSION,
+            "shown": f"xlspectrum {VERSION} from the package index"}
+
+
+def _system_python_version(python: str) -> str:
+    run = subprocess.run([python, "-c", "import sys, uno, venv, ensurepip; print(sys.version.split()[0])"],
+                         capture_output=True, text=True, timeout=60, env=process_environment(Path.home()))
+    if run.returncode != 0:
+        raise AddinError(f"LibreOffice's Python {python} cannot make an environment with uno "
+                         "(needs python3-uno and python3-venv: apt-get install python3-uno python3-venv)")
+    return run.stdout.strip()
+
+
+def cached_python_env(extras: Iterable[str] = (), progress: Callable[[str], None] | None = None,
+                      python: str = SYSTEM_PYTHON, timeout: float = 900) -> Path:
+    """The environment of LibreOffice's Python in the cache folder, made on first use.
+
+    ``python -m venv --system-site-packages`` (so it keeps ``uno``), then the running
+    xlspectrum (:func:`running_source`) with ``extras``.  Reused while its stamp says it is
+    current: the same interpreter, the same xlspectrum source and version, every extra asked
+    for.  Made in a temporary folder beside it and renamed, so a failed or interrupted set-up
+    leaves nothing half-made; a lock keeps two runs from making it at once.
+    """
+    source = running_source()
+    version = _system_python_version(python)
+    key = hashlib.sha256(json.dumps([python, version, source["requirement"]]).encode()).hexdigest()[:10]
+    folder = cache_folder() / f"lo-env-{VERSION}-{key}"
+    wanted = {"python": python, "python_version": version, "xlspectrum": VERSION, **source}
+    extras = sorted(set(extras))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f"{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp = _read_stamp(folder)
+        have = set(stamp.get("extras", [])) if stamp else set()
+        if stamp and {k: stamp.get(k) for k in wanted} == wanted and set(extras) <= have:
+            return folder
+        current = bool(stamp) and {k: stamp.get(k) for k in wanted} == wanted
+        all_extras = sorted(have | set(extras)) if current else extras
+        spec = source["requirement"] + (f"[{','.join(all_extras)}]" if all_extras else "")
+        if progress:
+            what = "adding the extras " + ", ".join(sorted(set(extras) - have)) + " to" if current else "creating"
+            progress(f"LibreOffice: {what} its Python environment {folder} (first use; a few minutes): "
+                     f"{python} -m venv --system-site-packages, pip install xlspectrum"
+                     f"{'[' + ','.join(all_extras) + ']' if all_extras else ''} from {source['shown']}")
+        target = folder if current else folder.with_name(f"{folder.name}.new-{os.getpid()}")
+        try:
+            if not current:
+                shutil.rmtree(target, ignore_errors=True)
+                _run([python, "-m", "venv", "--system-site-packages", str(target)], timeout, "venv")
+            _run([str(target / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                  *(["--editable"] if source["editable"] else []), spec], timeout, "pip install " + spec)
+            (target / _STAMP).write_text(json.dumps({**wanted, "extras": all_extras}, indent=1), encoding="utf-8")
+        except BaseException:
+            if not current:
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+        if not current:
+            if folder.exists():
+                if not (folder / _STAMP).exists():  # not ours: leave it, never delete what the user made
+                    shutil.rmtree(target, ignore_errors=True)
+                    raise AddinError(f"{folder} exists and was not made by xlspectrum; move it away")
+                shutil.rmtree(folder)
+            target.rename(folder)
+        return folder
+
+
+def _read_stamp(folder: Path) -> dict:
+    try:
+        return json.loads((folder / _STAMP).read_text(encoding="utf-8")) if (folder / "bin" / "python").exists() else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _run(command: list[str], timeout: float, what: str) -> None:
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                             env=process_environment(Path.home()))
+    except subprocess.TimeoutExpired as exc:
+        raise AddinError(f"{what} did not finish within {timeout:.0f} s") from exc
+    if run.returncode != 0:
+        lines = [line for line in (run.stderr or run.stdout or "no output").splitlines() if line.strip()]
+        raise AddinError(f"{what} failed (exit {run.returncode}): {lines[-1].strip() if lines else 'no output'}")
 
 
 # ---------------------------------------------------------------------- installing in a profile

@@ -17,13 +17,19 @@ would show a bare ``#VALUE!`` with the message only on hover, and a real ``#NUM!
 value cannot carry a message at all.  A formula that uses such a cell gets ``#VALUE!``,
 as it would from an error value.
 
-Outside Lite/Server (no ``xlwings`` Office.js runtime) the module still imports: the
-functions are plain Python and :func:`declarations` describes what Lite registers.
+Lite is recognised by its platform (Pyodide: ``sys.platform == "emscripten"``) and Server by
+xlwings' ``XLWINGS_ON_SERVER=true``; there, an xlwings that cannot register the functions
+(missing, older than :data:`MIN_XLWINGS`, or only its no-op stand-ins) stops the import with
+one line naming the version found and the one expected.  Elsewhere the module still
+imports: the functions are plain Python and :func:`declarations` describes what Lite registers.
 """
 
 from __future__ import annotations
 
 import inspect
+import os
+import re
+import sys
 from typing import Any, Callable, Literal
 
 from .excel import call_excel_function
@@ -39,6 +45,11 @@ CHOICES: dict[str, tuple[str, ...]] = {"kind": ("call", "put"), "rule": PAYMENT_
                                        "environment": HATA_ENVIRONMENTS, "method": INTERFERENCE_SHARE_METHODS}
 #: Office.js limits a custom function's name to letters, digits, periods and underscores, 128 characters
 NAME_LIMIT = 128
+#: the first xlwings whose Office.js functions turn a ``typing.Literal`` argument into a drop-down
+#: (xlwings 0.35.3 changelog, GH 2695)
+MIN_XLWINGS = "0.35.3"
+#: where the documentation is published; each function's help link is its section of functions.md there
+DOCS_URL_VARIABLE = "XLSPECTRUM_DOCS_URL"
 
 
 def declarations() -> list[dict[str, Any]]:
@@ -48,6 +59,7 @@ def declarations() -> list[dict[str, Any]]:
             "name": f"{NAMESPACE}.{spec.excel_name}",
             "id": spec.excel_name,
             "description": _description(spec),
+            "help_url": help_url(spec),
             "arguments": [
                 {
                     "name": argument.name,
@@ -66,17 +78,63 @@ def _description(spec: ExcelFunction) -> str:
     return spec.description
 
 
-def _decorators() -> tuple[Callable[..., Any], Callable[..., Any]] | None:
-    """xlwings' Office.js ``func`` and ``arg`` where they are real (Lite, Server), else None."""
+class OfficeJsSetupError(ImportError):
+    """xlwings Lite or Server is running, but its xlwings cannot register the functions."""
+
+
+def office_js_runtime() -> str | None:
+    """``"xlwings Lite"`` in Pyodide (``sys.platform == "emscripten"``), ``"xlwings Server"`` when
+    ``XLWINGS_ON_SERVER=true`` (xlwings' own switch), else None: decided from the platform, not
+    from where xlwings keeps its decorators."""
+    if sys.platform == "emscripten":
+        return "xlwings Lite"
+    if os.environ.get("XLWINGS_ON_SERVER") == "true":
+        return "xlwings Server"
+    return None
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+
+def _decorators(runtime: str | None = None) -> tuple[Callable[..., Any], Callable[..., Any]] | None:
+    """xlwings' public ``func`` and ``arg`` in xlwings Lite or Server; None elsewhere (classic
+    xlwings, or no xlwings: the functions stay plain Python).
+
+    In Lite or Server, anything short of decorators that register raises
+    :class:`OfficeJsSetupError` with one line naming the xlwings found and what is expected,
+    so the set-up cannot fail silently (no function registered, nothing said).
+    """
+    runtime = office_js_runtime() if runtime is None else runtime
+    if not runtime:
+        return None
+    expected = (f"expected xlwings >= {MIN_XLWINGS} (custom functions with drop-downs): "
+                f"put xlwings>={MIN_XLWINGS} in requirements.txt and restart Python")
     try:
         import xlwings
     except ImportError:
-        return None
+        raise OfficeJsSetupError(f"xlspectrum.officejs: {runtime} without xlwings; {expected}") from None
+    except Exception as error:  # e.g. xlwings' LicenseError on a server without a key
+        message = " ".join(str(error).split())
+        raise OfficeJsSetupError(f"xlspectrum.officejs: {runtime}, but xlwings does not import "
+                                 f"({type(error).__name__}: {message}); {expected}") from None
+    found = getattr(xlwings, "__version__", "of unknown version")
     func, arg = getattr(xlwings, "func", None), getattr(xlwings, "arg", None)
-    module = getattr(func, "__module__", "") or ""
-    if func is None or arg is None or "udfs_officejs" not in module:
-        return None  # classic xlwings on Windows or the no-op stand-ins elsewhere: not Office.js
+    if not callable(func) or not callable(arg) or getattr(func, "__module__", "") == "xlwings":
+        # xlwings' own no-op stand-ins live in xlwings/__init__.py: they would register nothing
+        raise OfficeJsSetupError(f"xlspectrum.officejs: {runtime} with xlwings {found}, whose xlwings.func does not "
+                                 f"register custom functions here; {expected}")
+    if not _version(str(found)) or _version(str(found)) < _version(MIN_XLWINGS):
+        raise OfficeJsSetupError(f"xlspectrum.officejs: {runtime} with xlwings {found}; {expected}")
     return func, arg
+
+
+def help_url(spec: ExcelFunction) -> str | None:
+    """The function's section of the function reference (``docs/functions.md#<name>``) under
+    ``XLSPECTRUM_DOCS_URL``, the address where your copy of the documentation is published
+    (e.g. ``https://github.com/<you>/xlspectrum/blob/main/docs``); None without it."""
+    base = os.environ.get(DOCS_URL_VARIABLE, "").rstrip("/")
+    return f"{base}/functions.md#{spec.excel_name.lower()}" if base else None
 
 
 def _make(spec: ExcelFunction, decorators: tuple[Callable[..., Any], Callable[..., Any]] | None) -> Callable[..., Any]:
@@ -103,7 +161,10 @@ def _make(spec: ExcelFunction, decorators: tuple[Callable[..., Any], Callable[..
             function = arg(argument.name, doc=argument.help)(function)
         else:
             function = arg(argument.name, ndim=2, err_to_str=True, doc=argument.help)(function)
-    return func(namespace=NAMESPACE)(function)
+    options = {"namespace": NAMESPACE}
+    if help_url(spec):
+        options["help_url"] = help_url(spec)
+    return func(**options)(function)
 
 
 _DECORATORS = _decorators()

@@ -163,7 +163,7 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
         environment = [f"-env:UserInstallation={profile.as_uri()}"]
         lo_python_env = None
         if with_addin:
-            lo_python_env = _addin_python_env(python_env)
+            lo_python_env = _addin_python_env(python_env, source, progress)
             environment = _install_addin(soffice, profile, Path(work), lo_python_env, timeout, progress)
         out = Path(work) / "out"
         out.mkdir()
@@ -192,17 +192,18 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
                         errors, xlsx)
 
 
-def _addin_python_env(python_env: Any) -> Path:
-    """The environment of LibreOffice's Python the add-in imports xlspectrum from."""
+def _addin_python_env(python_env: Any, workbook: Path | None = None,
+                      progress: Callable[[str], None] | None = None) -> Path:
+    """The environment of LibreOffice's Python the add-in imports xlspectrum from: ``python_env``,
+    else ``XLSPECTRUM_LO_PYTHON_ENV``, else the one made on first use in the cache folder with the
+    extras ``workbook``'s functions need (:func:`xlspectrum.libreoffice.cached_python_env`)."""
     try:
         env = libreoffice.python_env(python_env)
+        if env is None:
+            extras = libreoffice.extras_for_workbook(workbook) if workbook is not None else ()
+            env = libreoffice.cached_python_env(extras, progress)
     except libreoffice.AddinError as error:
         raise RecalculationError(str(error)) from error
-    if env is None:
-        raise RecalculationError(
-            "--with-addin needs a Python environment for LibreOffice: /usr/bin/python3 -m venv --system-site-packages "
-            f"ENV && ENV/bin/pip install xlspectrum, then --python-env ENV (or set {libreoffice.PYTHON_ENV_VARIABLE})"
-        )
     return env
 
 
