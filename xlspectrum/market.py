@@ -4,7 +4,7 @@ Spectrum rights are traded as lots (one tradable unit of a right: a block of a b
 area, for a time window, offered by its owner with a reserve price).  Bidders place
 all-or-nothing package bids; a bidder's bids are exclusive (XOR: it wins at most one).
 :func:`clear_auction` finds the allocation of greatest value (winner determination, a
-mixed-integer programme solved by HiGHS through scipy) and prices it by one of four
+mixed-integer programme solved by HiGHS, one model kept and modified between solves) and prices it by one of four
 rules: pay-as-bid, VCG, or the minimum-revenue core point nearest to the VCG payments
 or to the bids, found by core constraint generation.
 
@@ -25,6 +25,7 @@ References
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -39,8 +40,6 @@ __all__ = ["PAYMENT_RULES", "Lot", "auction_clear", "clear_auction", "lot_table"
 PAYMENT_RULES = ("pay_as_bid", "vcg", "core_vcg_nearest", "core_bid_nearest")
 #: Relative tolerance of the core constraints (a fraction of the largest bid)
 CORE_TOLERANCE = 1e-9
-#: Payments are rounded to this many decimals of the currency (the solvers stop within ~1e-8 of the optimum)
-PAYMENT_DECIMALS = 6
 #: Most rounds of core constraint generation before giving up
 MAX_CORE_ROUNDS = 500
 
@@ -88,18 +87,39 @@ def lot_table(lots: Iterable[Lot]) -> pd.DataFrame:
     return pd.DataFrame([vars(lot) for lot in rows]).set_index("lot_id")
 
 
+#: Largest value a bid, or a lot's reserve times its supply, may have [currency]: 2**43, about 8.8e12,
+#: the largest magnitude at which a double still holds a cent with room for the sums of a clearing
+VALUE_LIMIT = float(2**43)
+#: Most bids one clearing takes (the programme has one column per bid; beyond this winner
+#: determination alone takes minutes and VCG one solve per winner)
+MAX_BIDS = 20_000
+
+
+class AuctionSizeError(OutOfRangeError):
+    """An auction beyond what the exchange clears exactly or in bounded time and memory."""
+
+
+class SolverError(OutOfRangeError):
+    """HiGHS did not reach an optimum; the message names the auction's size and what failed."""
+
+
 @dataclass
 class _Auction:
-    """Validated bids as arrays: bid i of bidder ``bidder_of[i]`` wants ``quantities[i]`` for ``values[i]``."""
+    """Validated bids as arrays: bid i of bidder ``bidder_of[i]`` wants ``matrix[i]`` for ``values[i]``."""
 
     bids: pd.DataFrame
     lots: list[str]
     values: np.ndarray
-    quantities: np.ndarray  # bids x lots
+    matrix: Any  # scipy.sparse CSR, bids x lots: units wanted
     bidders: list[Any]
     bidder_of: np.ndarray  # bid -> bidder index
     supply: np.ndarray
     reserve: np.ndarray
+
+    @property
+    def quantities(self) -> np.ndarray:
+        """The units wanted as a dense bids x lots array (the clock auction's few categories)."""
+        return self.matrix.toarray()
 
 
 def _number(name: str, value: Any) -> float:
@@ -108,7 +128,22 @@ def _number(name: str, value: Any) -> float:
     return float(value)
 
 
+def _numeric_column(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column as floats (0 where a cell is not a finite number) and the mask of those cells."""
+    if column.dtype.kind in "iuf":
+        array = column.to_numpy(dtype=float)
+        bad = ~np.isfinite(array)
+    else:  # text, logical values or a mix: cell by cell
+        cells = column.to_numpy(dtype=object)
+        bad = np.array([isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, float, np.number)) or not np.isfinite(c)
+                        for c in cells], dtype=bool)
+        array = np.where(bad, 0.0, np.array([0.0 if b else float(c) for c, b in zip(cells, bad, strict=True)]))
+    return np.where(bad, 0.0, array), bad
+
+
 def _validate(bids: pd.DataFrame, supply: Mapping[str, Any] | None, reserve: Mapping[str, Any] | None) -> _Auction:
+    from scipy import sparse
+
     if not isinstance(bids, pd.DataFrame):
         raise WrongTypeError("bids must be a pandas DataFrame with columns bidder, value and one column per lot")
     missing = [c for c in ("bidder", "value") if c not in bids.columns]
@@ -116,6 +151,9 @@ def _validate(bids: pd.DataFrame, supply: Mapping[str, Any] | None, reserve: Map
         raise WrongTypeError(f"bids has no column {', '.join(missing)}; it needs bidder, value and one column per lot")
     if bids.empty:
         raise WrongTypeError("bids has no rows: there is nothing to clear")
+    if len(bids) > MAX_BIDS:
+        raise AuctionSizeError(f"bids has {len(bids):,} rows, above the exchange's limit of {MAX_BIDS:,} bids a clearing "
+                               "(xlspectrum.market.MAX_BIDS): split the auction or combine a bidder's bids")
     lots = [c for c in bids.columns if c not in ("bidder", "value")]
     if not lots:
         raise WrongTypeError("bids has no lot columns: add one column per lot holding the quantity each bid wants")
@@ -135,32 +173,61 @@ def _validate(bids: pd.DataFrame, supply: Mapping[str, Any] | None, reserve: Map
             raise OutOfRangeError(f"supply[{lot!r}]={units:g} must be a whole number >= 1")
         supply_units.append(units)
     reserve_prices = []
-    for lot in lots:
+    for lot, units in zip(lots, supply_units, strict=True):
         price = _number(f"reserve[{lot!r}]", reserve.get(lot, 0.0))
         if price < 0:
             raise OutOfRangeError(f"reserve[{lot!r}]={price:g} must be >= 0")
+        if price * units > VALUE_LIMIT:
+            raise AuctionSizeError(f"reserve[{lot!r}]={price:g} times its supply of {units:g} is {price * units:g}, above "
+                                   f"the exchange's limit of {VALUE_LIMIT:,.0f} (2**43, where a double still holds a cent): "
+                                   "give amounts in a larger unit (thousands, millions)")
         reserve_prices.append(price)
-    values = np.empty(len(bids))
-    quantities = np.empty((len(bids), len(lots)))
-    for i, (label, row) in enumerate(bids.iterrows()):
-        values[i] = _number(f"value of bid {label!r}", row["value"])
-        if values[i] < 0:
-            raise OutOfRangeError(f"value of bid {label!r}={values[i]:g} must be >= 0")
-        for k, lot in enumerate(lots):
-            wanted = _number(f"quantity of lot {lot!r} in bid {label!r}", row[lot])
-            if wanted < 0 or not wanted.is_integer():
-                raise OutOfRangeError(f"quantity of lot {lot!r} in bid {label!r}={wanted:g} must be a whole number >= 0")
-            if wanted > supply_units[k]:
-                raise OutOfRangeError(f"bid {label!r} wants {wanted:g} of lot {lot!r}, above its supply of {supply_units[k]:g}")
-            quantities[i, k] = wanted
-        if not quantities[i].any():
-            raise OutOfRangeError(f"bid {label!r} of bidder {row['bidder']!r} asks for no lot: every bid wants at least one unit")
+    supply_units = np.array(supply_units)
+    # the bid table column by column (a row-by-row loop took minutes and a dense copy per step at 10,000 bids)
+    values, bad = _numeric_column(bids["value"])
+    bad = bad | (values < 0) | (values > VALUE_LIMIT)
+    columns = []
+    wanted = np.zeros(len(bids))
+    for k, lot in enumerate(lots):
+        column, not_number = _numeric_column(bids[lot])
+        bad |= not_number | (column < 0) | (column != np.round(column)) | (column > supply_units[k])
+        wanted += column != 0
+        columns.append(column)
+    bad |= wanted == 0
+    if bad.any():
+        _refuse_first(bids, lots, supply_units, int(np.flatnonzero(bad)[0]))
     if bids["bidder"].isna().any():
         raise WrongTypeError("every bid needs a bidder (the bidder column has an empty cell)")
-    bidders = list(dict.fromkeys(bids["bidder"]))
-    index = {bidder: i for i, bidder in enumerate(bidders)}
-    return _Auction(bids, lots, values, quantities, bidders, np.array([index[b] for b in bids["bidder"]]),
-                    np.array(supply_units), np.array(reserve_prices))
+    rows, cols, data = [], [], []
+    for k, column in enumerate(columns):
+        nonzero = np.flatnonzero(column)
+        rows.append(nonzero)
+        cols.append(np.full(nonzero.size, k))
+        data.append(column[nonzero])
+    matrix = sparse.csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+                               shape=(len(bids), len(lots)))
+    codes, bidders = pd.factorize(bids["bidder"], sort=False)
+    return _Auction(bids, lots, values, matrix, list(bidders), np.asarray(codes), supply_units, np.array(reserve_prices))
+
+
+def _refuse_first(bids: pd.DataFrame, lots: list[str], supply_units: np.ndarray, position: int) -> None:
+    """Raise the error of the first bad cell of row ``position`` (value first, then the lots in order)."""
+    label = bids.index[position]
+    row = {c: (cell.item() if isinstance(cell, np.generic) else cell)
+           for c, cell in ((c, bids[c].iloc[position]) for c in ("bidder", "value", *lots))}
+    value = _number(f"value of bid {label!r}", row["value"])
+    if value < 0:
+        raise OutOfRangeError(f"value of bid {label!r}={value:g} must be >= 0")
+    if value > VALUE_LIMIT:
+        raise AuctionSizeError(f"value of bid {label!r}={value:g} is above the exchange's limit of {VALUE_LIMIT:,.0f} "
+                               "(2**43, where a double still holds a cent): give amounts in a larger unit (thousands, millions)")
+    for k, lot in enumerate(lots):
+        wanted = _number(f"quantity of lot {lot!r} in bid {label!r}", row[lot])
+        if wanted < 0 or not wanted.is_integer():
+            raise OutOfRangeError(f"quantity of lot {lot!r} in bid {label!r}={wanted:g} must be a whole number >= 0")
+        if wanted > supply_units[k]:
+            raise OutOfRangeError(f"bid {label!r} wants {wanted:g} of lot {lot!r}, above its supply of {supply_units[k]:g}")
+    raise OutOfRangeError(f"bid {label!r} of bidder {row['bidder']!r} asks for no lot: every bid wants at least one unit")
 
 
 @dataclass
@@ -170,30 +237,95 @@ class _Allocation:
     welfare: float  # value of the accepted bids plus the reserve value of the kept units
 
 
-def _solve(auction: _Auction, values: np.ndarray, excluded: np.ndarray | None = None) -> _Allocation:
-    """Winner determination: maximise sum(values * x) + reserve value of kept units (a MIP, HiGHS)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp  # imported here: it costs every Excel session 0.3 s
+def _welfare(values: np.ndarray, accepted: np.ndarray, reserve: np.ndarray, kept: np.ndarray) -> float:
+    """Value of the accepted bids plus the kept units' reserve value, correctly rounded (math.fsum)."""
+    return math.fsum([*values[accepted], *(reserve * kept)])
 
-    n_bids, n_lots = auction.quantities.shape
-    usable = np.ones(n_bids, bool) if excluded is None else ~excluded
-    cost = -np.concatenate([np.where(usable, values, 0.0), auction.reserve])
-    # each lot: units sold + units kept = supply; each bidder: at most one bid (XOR)
-    lot_rows = np.hstack([auction.quantities.T, np.eye(n_lots)])
-    bidder_rows = np.zeros((len(auction.bidders), n_bids + n_lots))
-    bidder_rows[auction.bidder_of, np.arange(n_bids)] = 1.0
-    upper = np.concatenate([np.where(usable, 1.0, 0.0), auction.supply])
-    result = milp(cost, integrality=np.ones(n_bids + n_lots),
-                  bounds=Bounds(np.zeros(n_bids + n_lots), upper),
-                  constraints=[LinearConstraint(lot_rows, auction.supply, auction.supply),
-                               LinearConstraint(bidder_rows, 0.0, 1.0)],
-                  options={"mip_rel_gap": 0.0})
-    if not result.success:  # the all-kept allocation is always feasible, so this is the solver failing
-        raise RuntimeError(f"winner determination failed: {result.message}")
-    x = np.round(result.x).astype(int)
-    accepted = x[:n_bids].astype(bool)
-    kept = x[n_bids:].astype(float)
-    welfare = float(auction.values[accepted].sum() + auction.reserve @ kept)
-    return _Allocation(accepted, kept, welfare)
+
+class _Programme:
+    """Winner determination as one HiGHS model, kept and modified between solves.
+
+    Columns: one binary per bid, then the units the seller keeps of each lot; rows: each
+    lot's units sold plus kept equal its supply, and each bidder takes at most one bid (XOR).
+    The costs are the values divided by a power of two (exact in floating point) that puts
+    the largest at most 1, where HiGHS's tolerances are relative to the values: bids of
+    1e-6 and of 1e12 give the same programme.  VCG's sub-problems fix the excluded bidder's
+    columns at 0; core separation changes the costs; each solve starts from a feasible
+    allocation given by the caller (the seller keeping everything is always one).
+    """
+
+    def __init__(self, auction: _Auction) -> None:
+        import highspy
+        from scipy import sparse
+
+        self.auction = auction
+        n_bids, n_lots = auction.matrix.shape
+        self.n_bids, self.n_lots = n_bids, n_lots
+        largest = max(float(auction.values.max()), float((auction.reserve * auction.supply).max()), 0.0)
+        self.scale = 2.0 ** math.ceil(math.log2(largest)) if largest > 0 else 1.0
+        n_bidders = len(auction.bidders)
+        xor = sparse.csr_matrix((np.ones(n_bids), (auction.bidder_of, np.arange(n_bids))), shape=(n_bidders, n_bids))
+        matrix = sparse.vstack([sparse.hstack([auction.matrix.T, sparse.identity(n_lots)]),
+                                sparse.hstack([xor, sparse.csr_matrix((n_bidders, n_lots))])], format="csc")
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n_bids + n_lots, n_lots + n_bidders
+        lp.sense_ = highspy.ObjSense.kMaximize
+        lp.col_cost_ = np.concatenate([auction.values, auction.reserve]) / self.scale
+        lp.col_lower_ = np.zeros(n_bids + n_lots)
+        self.upper = np.concatenate([np.ones(n_bids), auction.supply])
+        lp.col_upper_ = self.upper
+        lp.row_lower_ = np.concatenate([auction.supply, np.zeros(n_bidders)])
+        lp.row_upper_ = np.concatenate([auction.supply, np.ones(n_bidders)])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+        lp.a_matrix_.value_ = matrix.data.astype(float)
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * (n_bids + n_lots)
+        self.solver = quiet_highs()
+        for option, value in (("mip_rel_gap", 0.0), ("mip_abs_gap", 0.0)):
+            self.solver.setOptionValue(option, value)
+        self.solver.passModel(lp)
+        self.costs = np.concatenate([auction.values, auction.reserve])
+        self.bidders_of_bids = [np.flatnonzero(auction.bidder_of == b) for b in range(n_bidders)]
+        self._highspy = highspy
+
+    def start(self, accepted: np.ndarray) -> np.ndarray:
+        """The feasible column values of accepting ``accepted`` bids, the seller keeping the rest."""
+        sold = np.asarray(self.auction.matrix[accepted].sum(axis=0)).ravel()
+        return np.concatenate([accepted.astype(float), self.auction.supply - sold])
+
+    def solve(self, values: np.ndarray | None = None, excluded: int | None = None,
+              start: np.ndarray | None = None) -> _Allocation:
+        """The allocation of greatest value under ``values`` (default the bids), without bidder ``excluded``.
+
+        The allocation's ``welfare`` is always at the bids' own values.
+        """
+        values = self.auction.values if values is None else values
+        costs = np.concatenate([values, self.auction.reserve])
+        if not np.array_equal(costs, self.costs):
+            self.solver.changeColsCost(costs.size, np.arange(costs.size, dtype=np.int32), costs / self.scale)
+            self.costs = costs
+        columns = self.bidders_of_bids[excluded] if excluded is not None else np.empty(0, int)
+        if columns.size:
+            self.solver.changeColsBounds(columns.size, columns.astype(np.int32), np.zeros(columns.size), np.zeros(columns.size))
+        try:
+            if start is not None:
+                self.solver.setSolution(start.size, np.arange(start.size, dtype=np.int32), start.astype(float))
+            self.solver.run()
+            status = self.solver.getModelStatus()
+            if status != self._highspy.HighsModelStatus.kOptimal:
+                what = "winner determination" if excluded is None else \
+                    f"winner determination without bidder {self.auction.bidders[excluded]!r} (VCG)"
+                raise SolverError(f"HiGHS stopped {what} for {self.n_bids:,} bids on {self.n_lots:,} lots with status "
+                                  f"{self.solver.modelStatusToString(status)!r}")
+            x = np.round(np.asarray(self.solver.getSolution().col_value)).astype(int)
+        finally:
+            if columns.size:
+                self.solver.changeColsBounds(columns.size, columns.astype(np.int32), np.zeros(columns.size),
+                                             self.upper[columns])
+        accepted = x[:self.n_bids].astype(bool)
+        kept = x[self.n_bids:].astype(float)
+        return _Allocation(accepted, kept, _welfare(self.auction.values, accepted, self.auction.reserve, kept))
 
 
 def winner_determination(bids: pd.DataFrame, supply: Mapping[str, Any] | None = None,
@@ -206,23 +338,36 @@ def winner_determination(bids: pd.DataFrame, supply: Mapping[str, Any] | None = 
         Indexed like ``bids``; ``attrs["welfare"]`` holds the total value [currency].
     """
     auction = _validate(bids, supply, reserve)
-    allocation = _solve(auction, auction.values)
+    allocation = _Programme(auction).solve()
     won = pd.Series(allocation.accepted, index=bids.index, name="won")
     won.attrs["welfare"] = allocation.welfare
     return won
 
 
-def _vcg(auction: _Auction, allocation: _Allocation) -> np.ndarray:
-    """VCG payment per bid [currency]: the welfare the others lose because the bidder is there [1]."""
+def _vcg(auction: _Auction, programme: _Programme, allocation: _Allocation) -> np.ndarray:
+    """VCG payment per bid [currency]: the welfare the others lose because the bidder is there [1].
+
+    Each sub-problem (the auction without one winner) starts from the winning allocation
+    without that winner, which is feasible; the payment is one correctly rounded sum of the
+    values involved, so it is exact for values that are exact in floating point.
+    """
     payments = np.zeros(len(auction.values))
+    others_kept = list(auction.reserve * allocation.kept)
     for bid in np.flatnonzero(allocation.accepted):
-        bidder = auction.bidder_of[bid]
-        without = _solve(auction, auction.values, excluded=auction.bidder_of == bidder).welfare
-        payments[bid] = without - (allocation.welfare - auction.values[bid])
+        bidder = int(auction.bidder_of[bid])
+        rest = allocation.accepted.copy()
+        rest[bid] = False
+        without = programme.solve(excluded=bidder, start=programme.start(rest))
+        payment = math.fsum([*auction.values[without.accepted], *(auction.reserve * without.kept),
+                             *(-auction.values[rest]), *(-v for v in others_kept)])
+        if payment > auction.values[bid] * (1 + 1e-12):  # the others did better without the bidder than with it
+            raise SolverError(f"HiGHS's winner determination for {programme.n_bids:,} bids on {programme.n_lots:,} lots "
+                              f"was not optimal: without bidder {auction.bidders[bidder]!r} the others get more")
+        payments[bid] = max(payment, 0.0)  # the start is feasible: never below the winning allocation without the bid
     return payments
 
 
-def _core(auction: _Auction, allocation: _Allocation, vcg: np.ndarray, reference: str) -> tuple[np.ndarray, int]:
+def _core(auction: _Auction, programme: _Programme, allocation: _Allocation, vcg: np.ndarray, reference: str) -> tuple[np.ndarray, int]:
     """Minimum-revenue core payments nearest a reference point, by core constraint generation [2], [3]."""
     winners = np.flatnonzero(allocation.accepted)
     if winners.size == 0:
@@ -230,20 +375,24 @@ def _core(auction: _Auction, allocation: _Allocation, vcg: np.ndarray, reference
     bids = auction.values[winners]
     low = vcg[winners]
     target = low if reference == "vcg" else bids
-    kept_value = float(auction.reserve @ allocation.kept)
+    kept_value = math.fsum(auction.reserve * allocation.kept)
     scale = max(float(auction.values.max()), float(auction.reserve @ auction.supply), 1.0)
     tolerance = CORE_TOLERANCE * scale
     rows: list[np.ndarray] = []
     rights: list[float] = []
     payments = low.copy()
     winner_of_bidder = {auction.bidder_of[w]: k for k, w in enumerate(winners)}
+    winner_bids = [programme.bidders_of_bids[auction.bidder_of[w]] for w in winners]
+    start = programme.start(allocation.accepted)
     for rounds in range(1, MAX_CORE_ROUNDS + 1):
         # separation: the coalition that could offer the seller most against the current payments
         surplus = np.zeros(len(auction.values))
-        for k, w in enumerate(winners):
-            surplus[auction.bidder_of == auction.bidder_of[w]] = bids[k] - payments[k]
-        blocking = _solve(auction, auction.values - surplus)
-        offered = blocking.welfare - float(surplus[blocking.accepted].sum())
+        for k, columns in enumerate(winner_bids):
+            surplus[columns] = bids[k] - payments[k]
+        # warm start: the last blocking coalition's allocation (or the winning one), feasible for every cost
+        blocking = programme.solve(auction.values - surplus, start=start)
+        start = programme.start(blocking.accepted)
+        offered = blocking.welfare - math.fsum(surplus[blocking.accepted])
         if offered <= payments.sum() + kept_value + tolerance:
             return _spread(auction, winners, payments), rounds - 1
         coalition = {winner_of_bidder[b] for b in auction.bidder_of[blocking.accepted] if b in winner_of_bidder}
@@ -256,8 +405,12 @@ def _core(auction: _Auction, allocation: _Allocation, vcg: np.ndarray, reference
             rights.append(right)
         else:  # the same coalition again: one row with the stronger right side, not a degenerate twin
             rights[seen] = max(rights[seen], right)
-        payments = _nearest_core_point(np.array(rows), np.array(rights), low, bids, target, tolerance)
-    raise RuntimeError(f"core constraint generation did not converge in {MAX_CORE_ROUNDS} rounds")
+        # solved at the programme's scale (a power of two, exact) so HiGHS's tolerances are relative to the values
+        unit = programme.scale
+        payments = _nearest_core_point(np.array(rows), np.array(rights) / unit, low / unit, bids / unit, target / unit,
+                                       tolerance / unit) * unit
+    raise SolverError(f"core constraint generation did not converge in {MAX_CORE_ROUNDS} rounds for "
+                      f"{programme.n_bids:,} bids on {programme.n_lots:,} lots")
 
 
 def _spread(auction: _Auction, winners: np.ndarray, payments: np.ndarray) -> np.ndarray:
@@ -274,13 +427,49 @@ def _nearest_core_point(rows: np.ndarray, rights: np.ndarray, low: np.ndarray, h
     n = low.size
     revenue = linprog(np.ones(n), A_ub=-rows, b_ub=-rights, bounds=list(zip(low, high, strict=True)), method="highs")
     if not revenue.success:
-        raise RuntimeError(f"the core is empty under the constraints found: {revenue.message}")
+        raise SolverError(f"core pricing: HiGHS found no payments meeting the {len(rights)} core constraints "
+                          f"between VCG and the bids of {n} winners ({revenue.message})")
     try:
-        return _quadratic_step(rows, rights, low, high, target, float(revenue.fun) + tolerance)
+        point = _quadratic_step(rows, rights, low, high, target, float(revenue.fun) + tolerance)
     except _QuadraticStepFailed:
         # HiGHS's active-set QP can stall on degenerate faces; SLSQP from the LP's point solves the
         # same small, strictly convex problem
-        return _quadratic_step_slsqp(rows, rights, low, high, target, float(revenue.fun) + tolerance, revenue.x)
+        point = _quadratic_step_slsqp(rows, rights, low, high, target, float(revenue.fun) + tolerance, revenue.x)
+    return _polish(point, rows, rights, low, high, target, float(revenue.fun), tolerance)
+
+
+def _polish(point: np.ndarray, rows: np.ndarray, rights: np.ndarray, low: np.ndarray, high: np.ndarray,
+            target: np.ndarray, revenue: float, tolerance: float) -> np.ndarray:
+    """The solver's core point made exact on its face: the projection of ``target`` onto the active constraints.
+
+    HiGHS's QP stops within its tolerances (about 1e-7 of the scaled values), so 90 came out as
+    89.999999.  The constraints binding at its point (core rows, the revenue row, the bounds)
+    fix the face it lies on; the nearest point of that face to ``target``, a small least-squares
+    problem, is the exact optimum when it is feasible, and is used only then.
+    """
+    high = np.maximum(high, low)
+    near = 1e3 * tolerance + 1e-9
+    at_low, at_high = np.abs(point - low) <= near, np.abs(point - high) <= near
+    fixed = at_low | at_high
+    value = np.where(at_low, low, np.where(at_high, high, point))
+    free = ~fixed
+    active = [r for r in range(len(rights)) if abs(rows[r] @ point - rights[r]) <= near]
+    matrix = [rows[r] for r in active]
+    right = [rights[r] for r in active]
+    if abs(point.sum() - revenue) <= near:
+        matrix.append(np.ones(point.size))
+        right.append(revenue)
+    if free.any() and matrix:
+        a = np.array(matrix)[:, free]
+        b = np.array(right) - np.array(matrix)[:, fixed] @ value[fixed]
+        multipliers = np.linalg.lstsq(a @ a.T, b - a @ target[free], rcond=None)[0]
+        value[free] = target[free] + a.T @ multipliers
+    elif free.any():
+        value[free] = target[free]
+    feasible = (np.all(value >= low - tolerance) and np.all(value <= high + tolerance)
+                and np.all(rows @ value >= rights - tolerance) and value.sum() <= revenue + tolerance
+                and np.all(np.abs(value - point) <= 1e4 * near))
+    return np.clip(value, low, high) if feasible else point
 
 
 class _QuadraticStepFailed(RuntimeError):
@@ -307,7 +496,7 @@ def _quadratic_step_slsqp(rows: np.ndarray, rights: np.ndarray, low: np.ndarray,
                       constraints=[{"type": "ineq", "fun": lambda p: constraints @ p - rights, "jac": lambda p: constraints}],
                       options={"maxiter": 1000, "ftol": 1e-12})
     if not result.success:
-        raise RuntimeError(f"the quadratic step of core pricing failed in HiGHS and in SLSQP: {result.message}")
+        raise SolverError(f"core pricing: the quadratic step for {n} winners failed in HiGHS and in SLSQP ({result.message})")
     return np.clip(result.x, low, np.maximum(high, low))
 
 
@@ -387,7 +576,7 @@ def clear_auction(bids: pd.DataFrame, supply: Mapping[str, Any] | None = None, r
     -------
     DataFrame
         Indexed like ``bids``: ``bidder``, ``value``, ``won`` (bool) and ``payment``
-        [currency] (0 for a losing bid; rounded to millionths of the currency).  ``attrs`` hold ``welfare`` (value of the winning
+        [currency] (0 for a losing bid; VCG payments are correctly rounded sums of the values, core payments the exact projection on the face HiGHS's QP finds).  ``attrs`` hold ``welfare`` (value of the winning
         bids plus the reserve value of unsold units), ``revenue`` (the payments), ``rule``,
         ``kept`` (units the seller keeps, by lot) and ``core_rounds`` (constraint-generation
         rounds, core rules only).
@@ -395,15 +584,16 @@ def clear_auction(bids: pd.DataFrame, supply: Mapping[str, Any] | None = None, r
     if rule not in PAYMENT_RULES:
         raise OutOfRangeError(f"rule={rule!r} must be one of {', '.join(PAYMENT_RULES)}")
     auction = _validate(bids, supply, reserve)
-    allocation = _solve(auction, auction.values)
+    programme = _Programme(auction)
+    allocation = programme.solve()
     rounds = 0
     if rule == "pay_as_bid":
         payments = np.where(allocation.accepted, auction.values, 0.0)
     else:
-        payments = _vcg(auction, allocation)
+        payments = _vcg(auction, programme, allocation)
         if rule.startswith("core"):
-            payments, rounds = _core(auction, allocation, payments, "vcg" if rule == "core_vcg_nearest" else "bid")
-    payments = np.round(np.where(allocation.accepted, payments, 0.0), PAYMENT_DECIMALS) + 0.0  # no -0.0
+            payments, rounds = _core(auction, programme, allocation, payments, "vcg" if rule == "core_vcg_nearest" else "bid")
+    payments = np.where(allocation.accepted, payments, 0.0) + 0.0  # no -0.0
     result = pd.DataFrame({"bidder": bids["bidder"], "value": auction.values, "won": allocation.accepted,
                            "payment": payments}, index=bids.index)
     result.attrs.update(welfare=allocation.welfare, revenue=float(payments.sum()), rule=rule,
