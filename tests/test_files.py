@@ -1,6 +1,7 @@
 """Nothing the user made is lost: builds never replace a different file, and are atomic."""
 
 import os
+import re
 import signal
 import threading
 import time
@@ -13,7 +14,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
 from xlspectrum.cli import main
-from xlspectrum.files import OutputError, _removed_on_termination, exclusive, same_package, write_file
+from xlspectrum.files import MARKER, OutputError, _removed_on_termination, exclusive, same_package, write_file
 
 
 @pytest.fixture(scope="module")
@@ -116,18 +117,125 @@ def test_two_builds_at_once_never_replace_each_others_different_file(tmp_path):
 
 
 def test_temporary_files_of_a_killed_build_are_removed(tmp_path):
+    """A writer killed with SIGKILL leaves its lock file naming its temporary file: the next writer removes that file."""
+    import subprocess
+    import sys
+
     target = tmp_path / "model.xlsx"
-    stale = tmp_path / ".model.xlsx.99999.tmp"
-    stale.write_bytes(b"half a workbook")
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "import xlspectrum.files as files\n"
+        "def killed(self, data):\n"
+        "    open(self, 'wb').write(data[:10])\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "Path.write_bytes = killed\n"
+        "files.write_file(sys.argv[1], b'x' * 1000)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script, str(target)], capture_output=True, timeout=60)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert len(left) == 2 and any(name.endswith(".lock") for name in left), left  # the lock and half a file
     write_file(target, b"content")
-    assert not stale.exists() and target.read_bytes() == b"content"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.xlsx"] and target.read_bytes() == b"content"
+
+
+@pytest.mark.parametrize("name", [
+    ".model.xlsx.backup.tmp", ".model.xlsx.99999.tmp", ".model.xlsx.1.tmp", ".model.xlsx.lock",
+    f".model.xlsx.{MARKER}-1-0123456789abcdef.tmp",  # our form, but no lock file recorded it
+])
+def test_a_users_file_named_like_a_temporary_file_is_kept(tmp_path, name):
+    target = tmp_path / "model.xlsx"
+    mine = tmp_path / name
+    mine.write_bytes(b"mine")
+    write_file(target, b"content")
+    write_file(target, b"other", force=True)
+    assert mine.read_bytes() == b"mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["model.xlsx", name])
+
+
+def test_a_target_name_with_pattern_characters_touches_no_other_builds_files(tmp_path):
+    """`-o 'local[AB].xlsx'` as a glob also matches `.localA.xlsx...`: nothing of that other file is touched."""
+    other = tmp_path / f".localA.xlsx.{MARKER}-777-0123456789abcdef.tmp"
+    other.write_bytes(b"another build's half-written file")
+    other_lock = tmp_path / f".localA.xlsx.{MARKER}.lock"
+    other_lock.write_text(f"{MARKER} {other.name}\n")
+    for name in ("local[AB].xlsx", "local*.xlsx", "local?.xlsx"):
+        write_file(tmp_path / name, b"content")
+    assert other.read_bytes() == b"another build's half-written file" and other_lock.exists()
+
+
+def test_a_lock_file_naming_anything_else_removes_nothing(tmp_path):
+    """A lock file whose recorded name is not our temporary file of this target (edited, or a path) is ignored."""
+    target = tmp_path / "model.xlsx"
+    keep = [tmp_path / "precious.xlsx", tmp_path / ".model.xlsx.backup.tmp"]
+    for path in keep:
+        path.write_bytes(b"mine")
+    for recorded in ("precious.xlsx", ".model.xlsx.backup.tmp", f"../{tmp_path.name}/precious.xlsx",
+                     f".other.xlsx.{MARKER}-1-0123456789abcdef.tmp"):
+        (tmp_path / f".model.xlsx.{MARKER}.lock").write_text(f"{MARKER} {recorded}\n")
+        write_file(target, recorded.encode(), force=True)
+    assert all(path.read_bytes() == b"mine" for path in keep)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_build_refuses_anything_but_a_regular_file_or_a_new_path_in_one_line(tmp_path, kind):
+    if kind == "fifo":
+        target = tmp_path / "pipe.xlsx"
+        os.mkfifo(target)
+        expected = "is a FIFO (named pipe), not a regular file"
+    elif kind == "device":
+        target = "/dev/full"
+        expected = "/dev/full is a device, not a regular file"
+    else:
+        target = tmp_path
+        expected = "is a folder; give a file name"
+    for model in ("thesis", "interference", "exchange", "local"):
+        run = subprocess_cli(["build", "--model", model, "-o", str(target)])
+        assert run.returncode == 1, (model, run.stderr)
+        assert run.stderr.count("\n") == 1 and expected in run.stderr and run.stdout.count("Wrote") == 0, run.stderr
+    with pytest.raises(OutputError, match=re.escape(expected)):
+        write_file(target, b"x", force=True)
+
+
+def subprocess_cli(arguments, timeout=120):
+    """The command in a process of its own, with a time limit: a hang fails the test instead of stalling it."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "xlspectrum.cli", *arguments], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "1e9", "ten"])
+def test_recalc_timeout_out_of_range_is_one_line_naming_the_option(built, value):
+    run = CliRunner().invoke(main, ["recalc", str(built), "--engine", "formulas", "--timeout", value])
+    assert run.exit_code == 2
+    line = run.output.strip()
+    assert "\n" not in line and "--timeout" in line and "from 1 to 86,400" in line, line
+    assert "convert" not in line and "Overflow" not in line, line
 
 
 def test_sigterm_removes_the_temporary_file(tmp_path):
-    temporary = tmp_path / ".model.xlsx.1.tmp"
+    temporary = tmp_path / f".model.xlsx.{MARKER}-1-0123456789abcdef.tmp"
     temporary.write_bytes(b"partial")
     with pytest.raises(SystemExit):
         with _removed_on_termination(temporary):
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(1)
     assert not temporary.exists()
+
+
+def test_the_cli_and_the_library_allow_the_same_time_limits():
+    from xlspectrum import cli, recalc
+
+    assert (cli._SECONDS.low, cli._SECONDS.high) == recalc.TIMEOUT_LIMITS_S
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 0.5, 1e9])
+def test_recalculate_refuses_a_time_limit_out_of_range(built, value):
+    from xlspectrum.recalc import recalculate
+
+    for engine in ("formulas", "libreoffice"):
+        with pytest.raises(ValueError, match="timeout"):
+            recalculate(built, engine, timeout=value)

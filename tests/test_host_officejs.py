@@ -172,7 +172,7 @@ def test_each_function_links_to_its_section_of_the_reference(monkeypatch):
 
 
 def test_without_the_extras_pyodide_lacks_the_functions_answer_na():
-    """As in Lite without highspy (no wasm build) or itur: one #N/A line naming the extra; vcg still works."""
+    """As in Lite without highspy (no wasm build) or itur: one #N/A line naming the extra."""
     code = ("import sys\nfor m in ('highspy', 'itur'): sys.modules[m] = None\n"
             "import json, xlspectrum.officejs as o\n"
             "b, v, q = [['A'], ['B'], ['AB']], [[8.0], [6.0], [10.0]], [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]\n"
@@ -181,8 +181,8 @@ def test_without_the_extras_pyodide_lacks_the_functions_answer_na():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     core, vcg, gaseous, rain = __import__("json").loads(run.stdout)
-    assert core.startswith("#N/A ") and 'xlspectrum[market]' in core and "\n" not in core and len(core) <= 255
-    assert vcg == GOOD_CALLS["AUCTION_CLEAR"][1]
+    for text in (core, vcg):  # the engine keeps one highspy model per clearing: every rule needs the extra
+        assert text.startswith("#N/A ") and 'xlspectrum[market]' in text and "\n" not in text and len(text) <= 255
     for text in (gaseous, rain):
         assert text.startswith("#N/A ") and '"itu"' in text
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from xlspectrum import (
@@ -39,7 +39,21 @@ def test_fspl_matches_physics_from_wavelength():
 
 @given(d=st.floats(0.001, 1e4), f=st.floats(1, 1e5))
 def test_fspl_adds_20_db_per_decade_of_distance(d, f):
+    assume(d >= 299_792_458.0 / (2 * math.pi * f * 1e6) / 1000)  # the far field
     assert fspl(10 * d, f) - fspl(d, f) == pytest.approx(20.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("d, f", [(1e-9, 900), (5e-5, 900), (0.04, 1), (1e-6, 28_000)])
+def test_fspl_refuses_the_near_field_naming_the_limit(d, f):
+    """FSPL(1e-9, 900) was -88.5 dB: a negative loss, far inside the near field (issue 21, section 5)."""
+    limit_km = 299_792_458.0 / (2 * math.pi * f * 1e6) / 1000
+    with pytest.raises(ValueError, match=f"distance_km={d:.6g} must be >= {limit_km:.3g} km at frequency_mhz={f:g}"):
+        fspl(d, f)
+    assert fspl(limit_km * 1.0001, f) == pytest.approx(20 * math.log10(2) + FSPL_GAP_DB, abs=0.01)
+
+
+# the thesis' constant 32.42 against the exact 32.45: the loss at lambda / (2 pi) is 20 log10(2) less this gap
+FSPL_GAP_DB = 32.42 - 20 * math.log10(4 * math.pi * 1e9 / 299_792_458.0)
 
 
 def test_cost231_against_an_independent_hand_calculation():

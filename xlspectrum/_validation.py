@@ -66,11 +66,17 @@ def as_switch(name: str, value: Any) -> bool:
         return bool(value)
     if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE"):
         return value.strip().upper() == "TRUE"
-    raise WrongTypeError(f"{name}={value!r} must be TRUE or FALSE")
+    if isinstance(value, np.ndarray):
+        raise WrongTypeError(f"{name} is a range of {value.size} cells; give one TRUE or FALSE")
+    shown = repr(value[:40]) if isinstance(value, str) else _fmt(value) if isinstance(value, numbers.Real) else type(value).__name__
+    raise WrongTypeError(f"{name}={shown} must be TRUE or FALSE")
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.6g}"
+    try:
+        return f"{value:.6g}"
+    except OverflowError:  # an integer beyond any float
+        return f"{str(value)[:12]}... ({len(str(value))} digits)"
 
 
 def as_float_array(name: str, value: Any) -> np.ndarray:

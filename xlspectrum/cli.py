@@ -16,6 +16,7 @@ import click
 from ._validation import number_from_text
 from .costmodel.printed import ABSOLUTE_TOLERANCE, COMPARED_NOTE, DEMAND_MEANING, PRINTED, PRINTED_SCENARIO, VALUATION_FORECAST
 from .examples import EXAMPLES
+from .files import to_csv
 from .registry import FUNCTIONS
 
 DEFAULT_WORKBOOK = Path("workbooks") / "xlspectrum_thesis_model.xlsx"
@@ -262,12 +263,16 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
     An existing file is replaced only if it holds exactly what this build would write,
     or with --force: a workbook you edited is never lost.
     """
-    from .files import OutputError, same_package, write_file
+    from .files import OutputError, check_target, same_package, write_file
     from .workbook import workbook_bytes
 
     output = DEFAULT_WORKBOOKS[model] if output is None else output
     if pico_radius != "printed" and model != "thesis":
         raise click.UsageError("--pico-radius is for the thesis model (its 28 GHz pico layer)")
+    try:
+        check_target(output)  # a folder, a device, a FIFO or a missing folder: say so before the work
+    except OutputError as error:
+        raise Failure(str(error)) from error
     if model in ("exchange", "local"):
         if inputs_file is not None:
             raise click.UsageError(f"--inputs is for the thesis and interference models; edit the {model} workbook's blue "
@@ -295,11 +300,6 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
         read = _read_inputs_file(inputs_file, "interference")
         overrides = _with_file(read, _case_overrides(settings))
         locations = tvws.LOCATIONS_KM if read is None or read.locations_km is None else read.locations_km
-    if output.is_dir() or not output.parent.is_dir():
-        try:
-            write_file(output, b"", force=False)  # raises naming what is wrong with the path
-        except OutputError as error:
-            raise Failure(str(error)) from error
     _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
     _echo_overrides(overrides, "xlspectrum inputs" if model == "thesis" else "xlspectrum rights")
     if model == "thesis":
@@ -379,6 +379,27 @@ def _build_exchange(output: Path, force: bool) -> None:
     click.echo("New Zealand 700 MHz: `xlspectrum auction --example nz700` prints Table 3 and the counterfactuals.")
 
 
+class _Seconds(click.ParamType):
+    """A time limit: a finite number of seconds in a range (NaN and infinity refused, naming the option)."""
+
+    name = "seconds"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not (self.low <= number <= self.high):  # NaN fails every comparison
+            self.fail(f"{value!r} must be a number of seconds from {self.low:g} to {self.high:,.0f}", param, ctx)
+        return number
+
+
+_SECONDS = _Seconds(1.0, 86_400.0)
+
+
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--engine", type=click.Choice(["auto", "libreoffice", "formulas"]), default="auto", show_default=True,
@@ -388,7 +409,8 @@ def _build_exchange(output: Path, force: bool) -> None:
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Save the recalculated workbook here (LibreOffice: formulas with cached values; formulas: values only).")
 @click.option("--force", is_flag=True, help="Replace --output even if it exists and differs.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True, help="Time limit in seconds.")
+@click.option("--timeout", type=_SECONDS, default=600, show_default=True,
+              help=f"Time limit in seconds, from {_SECONDS.low:g} to {_SECONDS.high:,.0f} (a day).")
 @click.option("--with-addin", is_flag=True,
               help="LibreOffice: install xlspectrum's functions in the run's fresh profile, so =COST231(...) cells compute.")
 @click.option("--python-env", type=click.Path(path_type=Path), default=None,
@@ -557,7 +579,7 @@ def value(demand_forecast: str | None, output_format: str, settings: tuple[str, 
     demand = demand_forecast or chosen or VALUATION_FORECAST
     table = valuation_table(demand, overrides=overrides)
     if output_format == "csv":
-        click.echo(table.to_csv(index=False), nl=False)
+        click.echo(to_csv(table), nl=False)
         return
     _echo_forecast(demand, "Value of 28 GHz spectrum (2 x 500 MHz, NZ$)")
     _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
@@ -640,7 +662,7 @@ def inputs(model: str, output_format: str | None, output: Path | None, force: bo
         for item in INPUTS.values()
     ])
     if output_format == "csv":
-        click.echo(table.to_csv(index=False), nl=False)
+        click.echo(to_csv(table), nl=False)
         return
     from .costmodel.inputs import INPUTS as ALL
 
@@ -703,7 +725,7 @@ def rights(output_format: str, settings: tuple[str, ...], inputs_file: Path | No
     locations = tvws.LOCATIONS_KM if read is None or read.locations_km is None else read.locations_km
     summary = tvws.case(overrides, locations_km=locations)["summary"]
     if output_format == "csv":
-        click.echo(summary.to_csv(index=False), nl=False)
+        click.echo(to_csv(summary), nl=False)
         return
     _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
     _echo_overrides(overrides, "xlspectrum rights")
@@ -814,7 +836,7 @@ def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correla
     if plot is not None:
         _plot_sensitivity(plot, image_format, force, tornado_table, carlo, base, samples, seed)
     if output_format == "csv":
-        click.echo(_sensitivity_csv(preset_table, tornado_table, carlo, sobol_table).to_csv(index=False), nl=False)
+        click.echo(to_csv(_sensitivity_csv(preset_table, tornado_table, carlo, sobol_table)), nl=False)
         return
     demand = base["demand_forecast"]
     _echo_forecast(demand, "Sensitivity of the value of 28 GHz spectrum, base case")
@@ -927,10 +949,14 @@ def auction(bids_csv: Path | None, example: str | None, rule: str | None, suppli
         _echo_nz700(rule, output_format)
         return
     rule = rule or "vcg"
-    if not bids_csv.is_file():
-        raise Failure(f"{bids_csv}: no such file (a CSV with columns bidder, value and one per lot)")
+    from .files import describe_input
+
+    wrong = describe_input(bids_csv)
+    if wrong is not None:
+        raise Failure(f"{wrong} (give a CSV with columns bidder, value and one per lot)")
     try:
         bids = pd.read_csv(bids_csv)
+        _refuse_duplicate_columns(bids_csv)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise Failure(f"{bids_csv} is not a readable CSV: {' '.join(str(error).split())}") from error
 
@@ -953,7 +979,7 @@ def auction(bids_csv: Path | None, example: str | None, rule: str | None, suppli
     result = clear_auction(bids, {lot: supply.get(lot, 1) for lot in lots} | supply if supply else None,
                            pairs(reserves, "--reserve") or None, rule=rule)
     if output_format == "csv":
-        click.echo(result.to_csv(index=False), nl=False)
+        click.echo(to_csv(result), nl=False)  # names stay text (OWASP)
         return
     click.echo(f"{len(bids)} bids from {bids['bidder'].nunique()} bidders on {len(lots)} lots; rule {rule}; "
                "amounts rounded to the cent")
@@ -978,6 +1004,19 @@ def _auction_table(bids: Any, lots: list[str], result: Any) -> Any:
                          "value": result["value"].map(lambda v: f"{v:,.2f}"),
                          "won": result["won"].map({True: "yes", False: "no"}),
                          "payment": result["payment"].map(lambda v: f"{v:,.2f}")})
+
+
+def _refuse_duplicate_columns(path: Path) -> None:
+    """Refuse a CSV whose header names a column twice (pandas would rename the second ``A.1``: another lot)."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle), [])
+    seen: set[str] = set()
+    for column in (name.strip() for name in header):
+        if column in seen:
+            raise Failure(f"{path}: the column {column!r} appears twice in the header; give each lot one column")
+        seen.add(column)
 
 
 def _lot_file(path: Path, option: str) -> dict[str, float]:
@@ -1014,7 +1053,7 @@ def _echo_nz700(rule: str | None, output_format: str) -> None:
             for name in rules:
                 table = nz700.run(scenario, name).revenue_table().reset_index()
                 tables.append(table.assign(scenario=scenario, rule=name)[["scenario", "rule", *table.columns]])
-        click.echo(pd.concat(tables, ignore_index=True).to_csv(index=False), nl=False)
+        click.echo(to_csv(pd.concat(tables, ignore_index=True)), nl=False)
         return
     click.echo("New Zealand 700 MHz combinatorial clock auction (thesis section 4.5.8, Tables 2-3): nine 2 x 5 MHz lots, "
                "NZ$ 22 M reserve a lot,")

@@ -8,8 +8,19 @@
 * the check and the replacement are one step under an exclusive lock on the target,
   so two builds at once cannot replace each other's different files;
 * it writes to a temporary file beside the target and renames it into place, so a
-  reader never sees half a file; temporary files left by a killed run are removed by
-  the next run, and on SIGTERM/SIGHUP the temporary file is removed before exiting.
+  reader never sees half a file; on SIGTERM/SIGHUP the temporary file is removed before
+  exiting, and one left by a killed run is removed by the next run;
+* it only ever removes files it made: the lock file records the exact name of the
+  temporary file before it is created, and the next holder of the lock removes that
+  name and no other (no pattern built from the user's file name, so ``.m.xlsx.backup.tmp``
+  or another target's temporary file is never touched);
+* it writes only to a regular file or a new path: a folder, a device (``/dev/full``) or a
+  FIFO is refused before anything is read from it.
+
+User text stays text in every file written (OWASP's guidance on CSV injection):
+:func:`csv_text` / :func:`csv_frame` put a single quote before a CSV field that a
+spreadsheet would read as a formula, and :func:`text_cell` makes an xlsx cell a string
+cell whatever its text starts with.
 """
 
 from __future__ import annotations
@@ -18,11 +29,14 @@ import contextlib
 import errno
 import io
 import os
+import re
+import secrets
 import signal
+import stat
 import threading
 import zipfile
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 try:  # POSIX
     import fcntl
@@ -31,21 +45,132 @@ except ImportError:  # pragma: no cover - Windows
     import msvcrt
 
 
+#: First characters that make a spreadsheet read a CSV field as a formula (OWASP, CSV injection), and their
+#: full-width forms, which some spreadsheets also take for them
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_text(value: str) -> str:
+    """A text as a CSV field that stays text: a single quote before a leading formula character.
+
+    As OWASP says, without exception: a name ``-3`` stays the text ``-3``, not the number.
+    """
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def csv_frame(frame: Any) -> Any:
+    """A copy of a pandas table whose text cells and column names are :func:`csv_text` (numbers untouched)."""
+    escaped = frame.rename(columns=lambda name: csv_text(name) if isinstance(name, str) else name)
+    for column in escaped.columns[[dtype == object or str(dtype) in ("string", "str") for dtype in escaped.dtypes]]:
+        escaped[column] = escaped[column].map(lambda cell: csv_text(cell) if isinstance(cell, str) else cell)
+    return escaped
+
+
+def to_csv(frame: Any) -> str:
+    """A pandas table as CSV text for a spreadsheet: no index, text cells escaped by :func:`csv_text`.
+
+    Lines end in ``\\n``; a text holding a carriage return (which the writer would leave
+    unquoted, breaking the row) makes every text field quoted.
+    """
+    import csv
+
+    escaped = csv_frame(frame)
+    texts = [name for name in escaped.columns if isinstance(name, str)]
+    for column in escaped.columns[[dtype == object or str(dtype) in ("string", "str") for dtype in escaped.dtypes]]:
+        texts.extend(cell for cell in escaped[column] if isinstance(cell, str))
+    quoting = csv.QUOTE_NONNUMERIC if any("\r" in text for text in texts) else csv.QUOTE_MINIMAL
+    return escaped.to_csv(index=False, quoting=quoting)
+
+
+def ooxml_text(value: str) -> str:
+    """Text for an xlsx string cell, unchanged by the reader: control characters (a CR that XML would turn into
+    a LF) written as OOXML's ``_xHHHH_`` escapes, and a literal ``_x`` escaped so that it stays itself."""
+    if "_x" not in value and not any(ord(c) < 32 and c not in "\n\t" for c in value):
+        return value
+    value = value.replace("_x", "_x005F_x")
+    return "".join(f"_x{ord(c):04X}_" if ord(c) < 32 and c not in "\n\t" else c for c in value)
+
+
+def text_cell(cell: Any, value: str) -> None:
+    """Put ``value`` in an openpyxl ``cell`` as a string cell: a text that starts with ``=`` is never a formula."""
+    cell.value = value
+    cell.data_type = "s"
+
+
 class OutputError(OSError):
     """A file could not be written, or would replace something the user made."""
 
 
+#: in the name of every lock and temporary file xlspectrum makes, and the first word of a lock file
+MARKER = "xlspectrum-partial"
+
+
 def _lock_path(target: Path) -> Path:
-    return target.with_name(f".{target.name}.lock")
+    return target.with_name(f".{target.name}.{MARKER}.lock")
 
 
-def _temporary_prefix(target: Path) -> str:
-    return f".{target.name}."
+def _temporary_path(target: Path) -> Path:
+    """A new temporary name beside ``target``: the target's name, the marker, the process and a random token."""
+    return target.with_name(f".{target.name}.{MARKER}-{os.getpid()}-{secrets.token_hex(8)}.tmp")
+
+
+def _is_our_temporary(name: str, target: Path) -> bool:
+    """Whether ``name`` (a bare file name) has exactly the form :func:`_temporary_path` gives for ``target``."""
+    return re.fullmatch(re.escape(f".{target.name}.{MARKER}-") + r"[0-9]+-[0-9a-f]{16}\.tmp", name) is not None
+
+
+def check_target(target: str | os.PathLike[str]) -> Path:
+    """Return ``target`` if it is a regular file or a new path in an existing folder; else raise naming what it is.
+
+    Nothing is opened or read: a device (``/dev/full``, ``/dev/zero``) or a FIFO would make
+    reading the existing file hang or never end.
+    """
+    target = Path(target)
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise _explain(exc, target) from exc
+    if mode is not None and not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode):
+            raise OutputError(f"{target} is a folder; give a file name, e.g. {target / 'model.xlsx'}")
+        raise OutputError(f"{target} is {_kind(mode)}, not a regular file; give the name of a file to write")
+    if not target.parent.is_dir():
+        raise OutputError(f"cannot write {target}: the folder {target.parent} does not exist; create it first")
+    return target
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def describe_input(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` cannot be read as an input file (missing, a folder, a FIFO, a device), or None if it is a file."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return f"{path}: no such file"
+    except OSError as exc:
+        return f"{path} cannot be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    return f"{path} is {_kind(mode)}, not a file"
 
 
 @contextlib.contextmanager
-def exclusive(target: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``target`` (a lock file beside it), or fail at once."""
+def exclusive(target: Path) -> Iterator[int]:
+    """Hold an exclusive lock on ``target`` (a lock file beside it), or fail at once; give the lock file's descriptor."""
     lock = _lock_path(target)
     while True:
         try:
@@ -69,11 +194,29 @@ def exclusive(target: Path) -> Iterator[None]:
             break
         os.close(fd)
     try:
-        yield
+        _remove_recorded_temporary(fd, target)
+        yield fd
     finally:
         with contextlib.suppress(OSError):
             lock.unlink()
         os.close(fd)
+
+
+def _remove_recorded_temporary(fd: int, target: Path) -> None:
+    """Remove the temporary file a killed holder of the lock recorded in it (that exact name only)."""
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        os.lseek(fd, 0, os.SEEK_SET)
+        recorded = os.read(fd, 4096).decode("utf-8").split()
+        if len(recorded) == 2 and recorded[0] == MARKER and _is_our_temporary(recorded[1], target):
+            target.with_name(recorded[1]).unlink()
+
+
+def _record_temporary(fd: int, temporary: Path) -> None:
+    """Write the temporary file's name into the lock file we hold, before the temporary file exists."""
+    os.ftruncate(fd, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, f"{MARKER} {temporary.name}\n".encode("utf-8"))
+    os.fsync(fd)
 
 
 def _explain(exc: OSError, target: Path) -> OutputError:
@@ -134,18 +277,12 @@ def write_file(target: str | os.PathLike[str], content: bytes, *, force: bool = 
 
     Returns False, writing nothing, when the file already holds ``content`` (as judged
     by ``same``: byte for byte unless told otherwise, e.g. :func:`same_package`).
-    Raises :class:`OutputError` when the target is a folder, its folder is missing or
-    read-only, or it holds different bytes and ``force`` is false.
+    Raises :class:`OutputError` when the target is a folder, a device or a FIFO, its folder
+    is missing or read-only, or it holds different bytes and ``force`` is false.
     """
-    target = Path(target)
-    if target.is_dir():
-        raise OutputError(f"{target} is a folder; give a file name, e.g. {target / 'model.xlsx'}")
-    if not target.parent.is_dir():
-        raise OutputError(f"cannot write {target}: the folder {target.parent} does not exist; create it first")
-    with exclusive(target):
-        for stale in target.parent.glob(_temporary_prefix(target) + "*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()  # left by a run that was killed: only the lock holder writes these
+    target = check_target(target)
+    with exclusive(target) as lock:
+        check_target(target)  # again under the lock: it may have been replaced meanwhile
         if target.exists():
             try:
                 existing = target.read_bytes()
@@ -158,9 +295,10 @@ def write_file(target: str | os.PathLike[str], content: bytes, *, force: bool = 
                     f"{target} exists and differs from what this would write (edited by hand, another scenario, "
                     "or not an xlspectrum file). Nothing was written. Use --force to replace it, or --output for another file"
                 )
-        temporary = target.with_name(f"{_temporary_prefix(target)}{os.getpid()}.tmp")
+        temporary = _temporary_path(target)
         with _removed_on_termination(temporary):
             try:
+                _record_temporary(lock, temporary)
                 temporary.write_bytes(content)
                 umask = os.umask(0)
                 os.umask(umask)

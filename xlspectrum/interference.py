@@ -435,7 +435,10 @@ def interference_shares(budget_dbm, requests_dbm, *, method="continuous"):
     if method not in INTERFERENCE_SHARE_METHODS:
         choices = ", ".join(map(repr, INTERFERENCE_SHARE_METHODS))
         raise WrongTypeError(f"method={method!r} must be one of {choices}")
-    budget = float(_dbm("budget_dbm", budget_dbm))
+    budget = _dbm("budget_dbm", budget_dbm)
+    if budget.size != 1:
+        raise WrongTypeError(f"budget_dbm is a range of {budget.size} cells; one receiver's budget is one number")
+    budget = float(budget.ravel()[0])
     requests = as_float_array("requests_dbm", requests_dbm)
     shape = requests.shape
     requests = _dbm("requests_dbm", requests).ravel()

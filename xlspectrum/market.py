@@ -32,7 +32,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ._validation import OutOfRangeError, WrongTypeError, check_range
+from ._validation import MissingExtraError, OutOfRangeError, WrongTypeError, check_range
 
 __all__ = ["PAYMENT_RULES", "Lot", "auction_clear", "clear_auction", "lot_table", "winner_determination"]
 
@@ -255,7 +255,7 @@ class _Programme:
     """
 
     def __init__(self, auction: _Auction) -> None:
-        import highspy
+        highspy = _import_highspy()
         from scipy import sparse
 
         self.auction = auction
@@ -500,6 +500,16 @@ def _quadratic_step_slsqp(rows: np.ndarray, rights: np.ndarray, low: np.ndarray,
     return np.clip(result.x, low, np.maximum(high, low))
 
 
+def _import_highspy() -> Any:
+    """highspy, or the error naming the optional extra that brings it (``#N/A`` in a cell)."""
+    try:
+        import highspy
+    except ImportError:
+        raise MissingExtraError('needs HiGHS\'s Python interface of the optional extra "market": '
+                                'pip install "xlspectrum[market]"') from None
+    return highspy
+
+
 def quiet_highs() -> Any:
     """A ``highspy.Highs`` solver that prints nothing: its output is off before HiGHS is first called.
 
@@ -509,10 +519,7 @@ def quiet_highs() -> Any:
     ERGO-Code/HiGHS issue 1702).  The solver here is the extension's own class without
     those Python callbacks (this package uses none), with ``output_flag`` off first.
     """
-    try:
-        import highspy
-    except ImportError as error:  # pragma: no cover - the extra is part of full and test
-        raise ImportError('the exchange\'s solver needs HiGHS\'s Python interface: pip install "xlspectrum[market]"') from error
+    highspy = _import_highspy()
     core = getattr(getattr(highspy, "_core", None), "_Highs", None)
     solver = core() if core is not None else highspy.Highs()  # pragma: no branch - older highspy has no callbacks
     solver.setOptionValue("output_flag", False)
@@ -523,7 +530,7 @@ def _quadratic_step(rows: np.ndarray, rights: np.ndarray, low: np.ndarray, high:
                     revenue: float) -> np.ndarray:
     """min ||p - target||^2 s.t. rows p >= rights, sum(p) <= revenue, low <= p <= high: HiGHS's QP solver."""
     solver = quiet_highs()
-    import highspy
+    highspy = _import_highspy()
 
     n = low.size
     constraints = np.vstack([rows, np.ones(n)])

@@ -34,7 +34,7 @@ from ._validation import (
     model_range,
     shape_like,
 )
-from .sharing import sites_for_area
+from .sharing import sites_for_area  # noqa: F401 - eq. (8), which sites_for_range applies to the range
 
 __all__ = [
     "DOWNLINK_28GHZ",
@@ -288,9 +288,13 @@ def sites_for_range(area_km2, range_m):
     [1] section 5.2.2, eq. (8); Appendix C (cell area 2.6 r^2).
     """
     radius = check_range("range_m", range_m, 0.0, low_inclusive=False, unit="m")
-    isd_km = np.sqrt(3.0) * radius / 1000.0
-    result = sites_for_area(area_km2, isd_km)
-    return shape_like(np.asarray(result, dtype=float), area_km2, range_m)
+    area = check_range("area_km2", area_km2, 0.0, unit="km2")
+    area, radius = broadcast(area_km2=area, range_m=radius)
+    # eq. (8) with ISD = sqrt(3) r, in the range's own name: 2 A / (3 sqrt(3) r^2), r in km
+    radius_km = radius / 1000.0
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        result = 2.0 * area / (3.0 * np.sqrt(3.0) * radius_km * radius_km)
+    return shape_like(result, area_km2, range_m)
 
 
 DOWNLINK_28GHZ = {

@@ -83,6 +83,12 @@ _UMI_FREQUENCY = ("; the thesis applies it at 28 GHz (section 6.2, eq. (15)): se
 #: The constant of the free-space loss with d in km and f in MHz, thesis eq. (3) [dB]:
 #: the thesis prints 32.42, where 20 log10(4 pi 1e9 / c) gives 32.45 (a 0.03 dB difference it keeps).
 FSPL_CONSTANT_DB = 32.42
+#: The speed of light in vacuum [m/s] (exact, SI)
+SPEED_OF_LIGHT_M_S = 299_792_458.0
+#: Free space holds from lambda / (2 pi) on [wavelengths]: nearer is the reactive near field of an antenna
+#: (Wheeler's radiansphere, Proc. IRE 47 (1959) p. 1325), where Friis' formula has no meaning (it would give a
+#: loss under 6 dB, and a negative one below lambda / (4 pi))
+FSPL_NEAREST_WAVELENGTHS = 1.0 / (2.0 * np.pi)
 
 # Reference temperature of the thermal noise floor kTB (ITU-R P.372), K.
 NOISE_TEMPERATURE_K = 290.0
@@ -99,22 +105,34 @@ def fspl(distance_km, frequency_mhz):
     Parameters
     ----------
     distance_km : float or array_like
-        Distance from the transmitter [km], > 0.
+        Distance from the transmitter [km], at least lambda / (2 pi) (5.3 cm at 900 MHz):
+        nearer is the reactive near field [2], where free space does not apply.
     frequency_mhz : float or array_like
         Carrier frequency [MHz], > 0.
 
     Returns
     -------
     float or ndarray
-        Path loss [dB].  Rises 20 dB per decade of distance and of frequency.
+        Path loss [dB], at least 6.0 dB.  Rises 20 dB per decade of distance and of frequency.
 
     References
     ----------
     [1] section 5.2.1, eq. (3).
+    [2] H. A. Wheeler, "The radiansphere around a small antenna", Proc. IRE 47 (1959) p. 1325:
+        the near field reaches to lambda / (2 pi).
     """
     d = check_range("distance_km", distance_km, 0.0, low_inclusive=False, unit="km")
     f = check_range("frequency_mhz", frequency_mhz, 0.0, low_inclusive=False, unit="MHz")
     d, f = broadcast(distance_km=d, frequency_mhz=f)
+    nearest_km = FSPL_NEAREST_WAVELENGTHS * SPEED_OF_LIGHT_M_S / (f * 1e6) / 1000.0
+    near = d < nearest_km
+    if near.any():
+        i = int(np.flatnonzero(near)[0])
+        where = "" if near.ndim == 0 else f" (element {i})"
+        raise OutOfRangeError(
+            f"distance_km={d.ravel()[i]:.6g}{where} must be >= {nearest_km.ravel()[i]:.3g} km at "
+            f"frequency_mhz={f.ravel()[i]:.6g}: nearer than lambda/(2 pi) is an antenna's near field "
+            "(Wheeler 1959), where free-space loss has no meaning")
     return shape_like(FSPL_CONSTANT_DB + 20.0 * np.log10(d) + 20.0 * np.log10(f), distance_km, frequency_mhz)
 
 

@@ -30,9 +30,12 @@ from typing import Any, Callable, Iterator
 from openpyxl import load_workbook
 
 from . import libreoffice
+from ._validation import check_range
 
 #: How long either engine may take before it is stopped [s].
 DEFAULT_TIMEOUT_S = 600.0
+#: The time limits allowed [s]: at least a second, at most a day (``--timeout`` gives the same range).
+TIMEOUT_LIMITS_S = (1.0, 86_400.0)
 
 # Calc settings: always recalculate Excel 2007+ and ODF files on load; never run macros
 # (security level 3 = very high: only macros from trusted locations, of which there are none).
@@ -81,11 +84,16 @@ class Recalculated:
 
 def check_workbook_file(path: str | os.PathLike[str]) -> Path:
     """Return ``path`` if it is an .xlsx/.xlsm workbook openpyxl can read; else raise naming what it is."""
+    from .files import describe_input
+
     source = Path(path)
     if source.is_dir():
         raise RecalculationError(f"{source} is a folder, not a workbook")
     if not source.exists():
         raise RecalculationError(f"{source} does not exist")
+    wrong = describe_input(source)  # a FIFO or a device: opening it could wait for ever
+    if wrong is not None:
+        raise RecalculationError(f"{wrong}, not a workbook")
     if source.stat().st_size == 0:
         raise RecalculationError(f"{source} is empty (0 bytes), not a workbook")
     if not zipfile.is_zipfile(source):
@@ -119,7 +127,9 @@ def _read_cells(path: Path, data_only: bool) -> Iterator[tuple[str, Any, str]]:
 
 
 def _formula_cells(path: Path) -> list[str]:
-    return [key for key, value, _ in _read_cells(path, False) if isinstance(value, str) and value.startswith("=")]
+    """Formula cells, by ``Sheet!A1``: a text cell whose text starts with ``=`` is text, not a formula."""
+    return [key for key, value, data_type in _read_cells(path, False)
+            if data_type == "f" and isinstance(value, str) and value.startswith("=")]
 
 
 def soffice_path() -> str | None:
@@ -148,6 +158,7 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
     profile first, so cells calling ``=COST231(...)`` compute; ``python_env`` is the
     environment LibreOffice's Python uses (default: ``XLSPECTRUM_LO_PYTHON_ENV``).
     """
+    timeout = _checked_timeout(timeout)
     source = check_workbook_file(path).resolve()
     soffice = soffice_path()
     if soffice is None:
@@ -190,6 +201,11 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
         progress(f"LibreOffice: done in {time.monotonic() - started:.1f} s")
     return Recalculated("libreoffice" + (" with the xlspectrum add-in" if with_addin else ""), values, formula_cells,
                         errors, xlsx)
+
+
+def _checked_timeout(timeout: Any) -> float:
+    """``timeout`` as a finite number of seconds within :data:`TIMEOUT_LIMITS_S`, or a ValueError naming it."""
+    return float(check_range("timeout", timeout, *TIMEOUT_LIMITS_S, unit="s"))
 
 
 def _addin_python_env(python_env: Any, workbook: Path | None = None,
@@ -255,6 +271,7 @@ def recalculate_formulas(path: str | os.PathLike[str], timeout: float = DEFAULT_
     """
     from .formulas_engine import calculate
 
+    timeout = _checked_timeout(timeout)
     source = check_workbook_file(path).resolve()
     formula_cells = _formula_cells(source)
     titles = {key.split("!")[0].upper(): key.split("!")[0] for key in formula_cells}
@@ -301,10 +318,22 @@ def recalculate(path: str | os.PathLike[str], engine: str = "auto", timeout: flo
 
 
 def values_only_workbook(path: str | os.PathLike[str], recalculated: Recalculated) -> bytes:
-    """The workbook at ``path`` with each formula replaced by its recalculated value (for ``formulas``)."""
+    """The workbook at ``path`` with each formula replaced by its recalculated value (for ``formulas``).
+
+    Text stays text: a text cell is left as it is, and a formula whose value is a text that
+    starts with ``=`` (``=HYPERLINK(...)``) becomes a string cell, never a live formula.
+    """
     import io
 
     from openpyxl.worksheet.formula import ArrayFormula
+
+    from .files import text_cell
+
+    def put(cell: Any, value: Any) -> None:
+        if isinstance(value, str):
+            text_cell(cell, value)
+        else:
+            cell.value = value
 
     book = load_workbook(path)
     for ws in book.worksheets:
@@ -313,12 +342,12 @@ def values_only_workbook(path: str | os.PathLike[str], recalculated: Recalculate
             for cell in row:
                 if isinstance(cell.value, ArrayFormula):
                     arrays.append(cell.value.ref)
-                elif isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.value = recalculated.values.get(f"{ws.title}!{cell.coordinate}")
+                elif cell.data_type == "f" and isinstance(cell.value, str) and cell.value.startswith("="):
+                    put(cell, recalculated.values.get(f"{ws.title}!{cell.coordinate}"))
         for ref in arrays:  # every cell an array formula fills gets its own value
             for row in ws[ref]:
                 for cell in row:
-                    cell.value = recalculated.values.get(f"{ws.title}!{cell.coordinate}")
+                    put(cell, recalculated.values.get(f"{ws.title}!{cell.coordinate}"))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

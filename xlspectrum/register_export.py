@@ -17,13 +17,12 @@ import pandas as pd
 from openpyxl import Workbook
 
 from . import sheets
+from .files import FORMULA_STARTS, csv_text, ooxml_text, text_cell
 from .register.canonical import decimal_text
 from .workbook import FIXED_DATE
 
 __all__ = ["FORMULA_STARTS", "csv_text", "holdings_csv", "holdings_xlsx", "ooxml_text"]
 
-#: First characters that make a spreadsheet read a CSV field as a formula (OWASP, CSV injection)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: The columns written, with their headers
 COLUMNS = {"token": "token", "holder": "holder", "user": "user at the time", "band_low_mhz": "band low [MHz]",
            "band_high_mhz": "band high [MHz]", "paired_offset_mhz": "paired offset [MHz]", "mhz": "spectrum [MHz]",
@@ -31,20 +30,6 @@ COLUMNS = {"token": "token", "holder": "holder", "user": "user at the time", "ba
            "start_h": "start [h]", "end_h": "end [h]", "limit_dbm_per_mhz": "limit [dBm/MHz]", "exclusive": "exclusive",
            "area_name": "area", "licences": "licences", "since_entry": "since entry"}
 TEXT_COLUMNS = ("token", "holder", "user", "area_name", "licences")
-
-
-def csv_text(value: str) -> str:
-    """A user's text as a CSV field that stays text: a quote before a leading formula character."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def ooxml_text(value: str) -> str:
-    """Text for an xlsx string cell, unchanged by the reader: control characters (a CR that XML would turn into
-    a LF) written as OOXML's ``_xHHHH_`` escapes, and a literal ``_x`` escaped so that it stays itself."""
-    if "_x" not in value and not any(ord(c) < 32 and c not in "\n\t" for c in value):
-        return value
-    value = value.replace("_x", "_x005F_x")
-    return "".join(f"_x{ord(c):04X}_" if ord(c) < 32 and c not in "\n\t" else c for c in value)
 
 
 def _csv_cell(column: str, value: Any) -> str:
@@ -91,8 +76,7 @@ def holdings_xlsx(table: pd.DataFrame, *, register_id: str, head_seq: int, head_
             elif isinstance(value, (bool, int, float)):
                 cell.value = value
             else:
-                cell.value = ooxml_text(str(value))
-                cell.data_type = "s"  # a string cell even when it starts with "=": never a formula
+                text_cell(cell, ooxml_text(str(value)))  # a string cell even when it starts with "=": never a formula
     for c, width in enumerate([66, 14, 14] + [11] * 12 + [14, 24, 28, 10], 1):
         ws.column_dimensions[ws.cell(first, c).column_letter].width = width
     ws.freeze_panes = ws.cell(first, 2)

@@ -86,7 +86,8 @@ def ssd_from_lsr(load_symmetry, ssd_symmetric):
     load_symmetry : load symmetry ratio, LSR [-], 0-1 (two operators always give 0.5-1).  Named
         ``load_symmetry``, not ``lsr``: Excel's VBA ignores case, so an argument ``lsr`` would
         clash with the add-in function ``LSR``.
-    ssd_symmetric : dividend with symmetric loads (LSR = 1) [-], at most 1.
+    ssd_symmetric : dividend with symmetric loads (LSR = 1) [-], 0-1: a fraction of the sites saved, eq. (9)
+        with the sharing ISD no shorter than the ISD without sharing (symmetric loads never need more sites).
 
     Returns
     -------
@@ -98,7 +99,8 @@ def ssd_from_lsr(load_symmetry, ssd_symmetric):
     B. Shaw, thesis (see :mod:`xlspectrum`), section 5.2.2, eqs. (9)-(12), Figure 19.
     """
     ratio = check_range("load_symmetry", load_symmetry, 0.0, 1.0)
-    sym = check_range("ssd_symmetric", ssd_symmetric, None, 1.0)
+    sym = check_range("ssd_symmetric", ssd_symmetric, 0.0, 1.0,
+                      hint=": a fraction of the sites saved with symmetric loads (eq. 9 with ISD_SH >= ISD_NSH)")
     ratio, sym = broadcast(load_symmetry=ratio, ssd_symmetric=sym)
     return shape_like((1.0 - ratio) + ratio * sym, load_symmetry, ssd_symmetric)
 

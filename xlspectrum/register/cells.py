@@ -35,11 +35,15 @@ def _name(name: str, value: Any) -> str:
     if isinstance(value, (bool, np.bool_)):
         raise WrongTypeError(f"{name}={value!r} is a logical value; give a text")
     if isinstance(value, numbers.Real):
-        if not np.isfinite(float(value)):
-            raise OutOfRangeError(f"{name}={value!r} is not a text or a finite number")
-        return f"{float(value):g}"
+        try:
+            number = float(value)
+        except OverflowError:
+            number = float("inf")
+        if not np.isfinite(number):
+            raise OutOfRangeError(f"{name}={str(value)[:20]} is not a text or a finite number")
+        return f"{number:g}"
     if not isinstance(value, str):
-        raise WrongTypeError(f"{name}={value!r} must be a text")
+        raise WrongTypeError(f"{name} must be a text, not {type(value).__name__}")
     return value.strip()
 
 
@@ -57,10 +61,18 @@ def _number(value: Decimal | None) -> Any:
     return "" if value is None else float(value)
 
 
+def _one(name: str, value: Any, *args: Any, **kwargs: Any) -> float:
+    """One number (one cell), checked by :func:`check_range` under ``name``."""
+    array = check_range(name, value, *args, **kwargs)
+    if array.size != 1:
+        raise WrongTypeError(f"{name} is a range of {array.size} cells; give one cell")
+    return float(array.ravel()[0])
+
+
 def _at(at_h: Any) -> float | None:
     if at_h is None:
         return None
-    return float(check_range("at_h", at_h, 0, unit="h"))
+    return _one("at_h", at_h, 0, unit="h")
 
 
 def register_holdings(register: Any, holder: Any, at_h: Any = None) -> np.ndarray:
@@ -138,8 +150,8 @@ def register_holder(register: Any, frequency_mhz: Any, x_km: Any, y_km: Any, at_
         window contain the point (lower edges in, upper edges out); user is the lessee
         during a lease.
     """
-    f = float(check_range("frequency_mhz", frequency_mhz, 0, low_inclusive=False, unit="MHz"))
-    x, y = float(check_range("x_km", x_km, unit="km")), float(check_range("y_km", y_km, unit="km"))
+    f = _one("frequency_mhz", frequency_mhz, 0, low_inclusive=False, unit="MHz")
+    x, y = _one("x_km", x_km, unit="km"), _one("y_km", y_km, unit="km")
     when = _at(at_h)
     with _open(register) as reg:
         table = reg.holders_at(f, x, y, when)
