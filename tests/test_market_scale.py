@@ -52,7 +52,9 @@ def test_results_scale_with_the_values(instance, scale, rule):
     scaled = clear_auction(scaled_bids, supply, scaled_reserve, rule=rule)
     assert scaled.attrs["welfare"] == pytest.approx(base.attrs["welfare"] * scale, rel=1e-12, abs=1e-300)
     if (scaled["won"] == base["won"]).all():
-        assert scaled["payment"].to_numpy() == pytest.approx(base["payment"].to_numpy() * scale, rel=1e-9, abs=1e-9 * scale * 40)
+        # VCG payments are exact sums; a core point is HiGHS's QP answer, within its tolerance of the largest value
+        tolerance = 1e-9 * scale * 40 if rule == "vcg" else 1e-7 * largest
+        assert scaled["payment"].to_numpy() == pytest.approx(base["payment"].to_numpy() * scale, rel=1e-9, abs=tolerance)
     else:  # two allocations of equal welfare (integer values tie often): both efficient, each priced by its own rule
         assert scaled.attrs["welfare"] == pytest.approx(base.attrs["welfare"] * scale, rel=1e-12)
 
