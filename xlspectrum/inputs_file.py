@@ -167,7 +167,6 @@ def template_csv(kind: str, overrides: Mapping[str, Any] | None = None) -> bytes
 def template_workbook(kind: str, overrides: Mapping[str, Any] | None = None) -> bytes:
     """``kind``'s template as an xlsx file in the workbooks' input style, with data validation."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .sheets import BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, NOTE_FONT, name_fonts
@@ -214,8 +213,6 @@ def template_workbook(kind: str, overrides: Mapping[str, Any] | None = None) -> 
                                         error=f"{item.key}: {item.valid_range} {item.unit}".strip())
             ws.add_data_validation(validation)
             validation.add(cell)
-        for column in (6, 7):
-            ws.cell(row, column).alignment = Alignment(wrap_text=False)
     for letter, width in zip("ABCDEFG", (36, 9, 16, 14, 22, 60, 30), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = f"A{TEMPLATE_HEADER_ROW + 1}"
