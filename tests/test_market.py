@@ -242,3 +242,12 @@ def test_a_stalled_quadratic_step_falls_back_to_slsqp(monkeypatch):
     # by hand: VCG charges A 10 - 6 = 4 and B 10 - 8 = 2; the core needs pA + pB >= 10, and the point
     # of that line nearest (4, 2) is (6, 4)
     assert fallback["payment"].tolist() == pytest.approx([6.0, 4.0, 0.0], abs=1e-6)
+
+
+def test_an_equal_losing_bid_sets_the_vcg_and_core_price():
+    """Found by the hypothesis suite: with warm starts HiGHS priced b1 at 0 although b2 bid as much."""
+    bids = pd.DataFrame({"bidder": ["b0", "b0", "b0", "b1", "b2"], "value": [0.0, 0, 0, 1, 1],
+                         "l0": [0, 1, 0, 1, 1], "l1": [2, 0, 1, 0, 0]})
+    for rule in ("vcg", "core_vcg_nearest", "core_bid_nearest"):
+        result = clear_auction(bids, {"l0": 1, "l1": 2}, None, rule=rule)
+        assert result.loc[result["won"], "payment"].sum() == pytest.approx(1.0), rule

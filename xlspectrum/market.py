@@ -250,8 +250,7 @@ class _Programme:
     The costs are the values divided by a power of two (exact in floating point) that puts
     the largest at most 1, where HiGHS's tolerances are relative to the values: bids of
     1e-6 and of 1e12 give the same programme.  VCG's sub-problems fix the excluded bidder's
-    columns at 0; core separation changes the costs; each solve starts from a feasible
-    allocation given by the caller (the seller keeping everything is always one).
+    columns at 0; core separation changes the costs.
     """
 
     def __init__(self, auction: _Auction) -> None:
@@ -289,13 +288,7 @@ class _Programme:
         self.bidders_of_bids = [np.flatnonzero(auction.bidder_of == b) for b in range(n_bidders)]
         self._highspy = highspy
 
-    def start(self, accepted: np.ndarray) -> np.ndarray:
-        """The feasible column values of accepting ``accepted`` bids, the seller keeping the rest."""
-        sold = np.asarray(self.auction.matrix[accepted].sum(axis=0)).ravel()
-        return np.concatenate([accepted.astype(float), self.auction.supply - sold])
-
-    def solve(self, values: np.ndarray | None = None, excluded: int | None = None,
-              start: np.ndarray | None = None) -> _Allocation:
+    def solve(self, values: np.ndarray | None = None, excluded: int | None = None) -> _Allocation:
         """The allocation of greatest value under ``values`` (default the bids), without bidder ``excluded``.
 
         The allocation's ``welfare`` is always at the bids' own values.
@@ -309,8 +302,6 @@ class _Programme:
         if columns.size:
             self.solver.changeColsBounds(columns.size, columns.astype(np.int32), np.zeros(columns.size), np.zeros(columns.size))
         try:
-            if start is not None:
-                self.solver.setSolution(start.size, np.arange(start.size, dtype=np.int32), start.astype(float))
             self.solver.run()
             status = self.solver.getModelStatus()
             if status != self._highspy.HighsModelStatus.kOptimal:
@@ -347,8 +338,7 @@ def winner_determination(bids: pd.DataFrame, supply: Mapping[str, Any] | None = 
 def _vcg(auction: _Auction, programme: _Programme, allocation: _Allocation) -> np.ndarray:
     """VCG payment per bid [currency]: the welfare the others lose because the bidder is there [1].
 
-    Each sub-problem (the auction without one winner) starts from the winning allocation
-    without that winner, which is feasible; the payment is one correctly rounded sum of the
+    Each sub-problem is the auction without one winner; the payment is one correctly rounded sum of the
     values involved, so it is exact for values that are exact in floating point.
     """
     payments = np.zeros(len(auction.values))
@@ -357,13 +347,15 @@ def _vcg(auction: _Auction, programme: _Programme, allocation: _Allocation) -> n
         bidder = int(auction.bidder_of[bid])
         rest = allocation.accepted.copy()
         rest[bid] = False
-        without = programme.solve(excluded=bidder, start=programme.start(rest))
+        # no warm start: HiGHS given the winning allocation without the bidder as a start returned
+        # it as optimal where another bidder's equal bid was better (a VCG payment of 0 for 1)
+        without = programme.solve(excluded=bidder)
         payment = math.fsum([*auction.values[without.accepted], *(auction.reserve * without.kept),
                              *(-auction.values[rest]), *(-v for v in others_kept)])
         if payment > auction.values[bid] * (1 + 1e-12):  # the others did better without the bidder than with it
             raise SolverError(f"HiGHS's winner determination for {programme.n_bids:,} bids on {programme.n_lots:,} lots "
                               f"was not optimal: without bidder {auction.bidders[bidder]!r} the others get more")
-        payments[bid] = max(payment, 0.0)  # the start is feasible: never below the winning allocation without the bid
+        payments[bid] = max(payment, 0.0)  # the winning allocation without the bid is feasible: never below it
     return payments
 
 
@@ -383,15 +375,12 @@ def _core(auction: _Auction, programme: _Programme, allocation: _Allocation, vcg
     payments = low.copy()
     winner_of_bidder = {auction.bidder_of[w]: k for k, w in enumerate(winners)}
     winner_bids = [programme.bidders_of_bids[auction.bidder_of[w]] for w in winners]
-    start = programme.start(allocation.accepted)
     for rounds in range(1, MAX_CORE_ROUNDS + 1):
         # separation: the coalition that could offer the seller most against the current payments
         surplus = np.zeros(len(auction.values))
         for k, columns in enumerate(winner_bids):
             surplus[columns] = bids[k] - payments[k]
-        # warm start: the last blocking coalition's allocation (or the winning one), feasible for every cost
-        blocking = programme.solve(auction.values - surplus, start=start)
-        start = programme.start(blocking.accepted)
+        blocking = programme.solve(auction.values - surplus)
         offered = blocking.welfare - math.fsum(surplus[blocking.accepted])
         if offered <= payments.sum() + kept_value + tolerance:
             return _spread(auction, winners, payments), rounds - 1
