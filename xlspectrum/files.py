@@ -17,6 +17,10 @@
 * it writes only to a regular file or a new path: a folder, a device (``/dev/full``) or a
   FIFO is refused before anything is read from it.
 
+:func:`check_archive` refuses a workbook (a zip package) that would unpack beyond
+:data:`MAX_UNPACKED_MB` or holds more than :data:`MAX_ENTRIES` parts, before LibreOffice,
+openpyxl or ``formulas`` opens it (a 2 MB "zip bomb" once took LibreOffice to 13 GB).
+
 User text stays text in every file written (OWASP's guidance on CSV injection):
 :func:`csv_text` / :func:`csv_frame` put a single quote before a CSV field that a
 spreadsheet would read as a formula, and :func:`text_cell` makes an xlsx cell a string
@@ -33,8 +37,10 @@ import re
 import secrets
 import signal
 import stat
+import struct
 import threading
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -251,6 +257,114 @@ def _removed_on_termination(path: Path) -> Iterator[None]:
     finally:
         for number, old in previous.items():
             signal.signal(number, old)
+
+
+class Terminated(SystemExit):
+    """SIGTERM or SIGHUP arrived (exit code 128 + the signal's number); raised by :func:`exit_on_termination`."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signal_name = signal.Signals(signum).name
+
+
+@contextlib.contextmanager
+def exit_on_termination() -> Iterator[None]:
+    """While the block runs, SIGTERM and SIGHUP raise SystemExit (main thread only), so ``finally``
+    clauses and ``with`` blocks run: a child process is ended and a temporary folder removed,
+    where the default action would end this process and leave both behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, handler)
+    try:
+        yield
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, old)
+
+
+#: Largest total size the parts of a workbook may unpack to [MB] before it is refused unopened
+#: (``recalc --max-unpacked-mb`` raises it). The committed workbooks unpack to under 2 MB; Excel's
+#: largest sheets (1,048,576 rows) unpack to a few hundred MB.
+MAX_UNPACKED_MB = 500.0
+#: The range ``--max-unpacked-mb`` allows [MB]: from 1 MB to 1 TB.
+UNPACKED_MB_LIMITS = (1.0, 1_000_000.0)
+#: Most parts (zip entries) a workbook may hold; Excel writes a handful per sheet.
+MAX_ENTRIES = 10_000
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # the zip format's local file header (APPNOTE 4.3.7)
+_INFLATE_STEP = 1 << 20  # bytes inflated per step, so a bomb is stopped within a step of the limit
+
+
+class ArchiveError(ValueError):
+    """A workbook's zip package is too large unpacked, has too many parts, or is damaged."""
+
+
+def check_archive(path: str | os.PathLike[str], max_unpacked_mb: float = MAX_UNPACKED_MB) -> None:
+    """Refuse the zip package at ``path`` if it unpacks beyond ``max_unpacked_mb`` [MB] or holds
+    more than :data:`MAX_ENTRIES` parts, or if a part does not read back (size or CRC-32).
+
+    Sizes are measured by inflating every part with a running total that stops at the limit,
+    not taken from the headers, which a crafted file can understate. Raises
+    :class:`ArchiveError` naming the file, the part and the limit; returns None for a sound package.
+    """
+    path = Path(path)
+    limit = int(max_unpacked_mb * 1e6)
+    with zipfile.ZipFile(path) as package:
+        parts = package.infolist()
+    if len(parts) > MAX_ENTRIES:
+        raise ArchiveError(f"{path} holds {len(parts):,} parts, more than the {MAX_ENTRIES:,} a workbook may hold")
+    too_large = lambda size: ArchiveError(  # noqa: E731
+        f"{path} unpacks to more than {max_unpacked_mb:,.0f} MB (at least {size / 1e6:,.0f} MB): refused unopened; "
+        f"if you trust it, raise the limit with --max-unpacked-mb (Python: max_unpacked_mb=)")
+    declared = sum(part.file_size for part in parts)
+    if declared > limit:
+        raise too_large(declared)
+    total = 0
+    with path.open("rb") as raw:
+        for part in parts:
+            if part.flag_bits & 0x1:
+                raise ArchiveError(f"{path} is encrypted (part {part.filename}); save it without a password first")
+            if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise ArchiveError(f"{path}: part {part.filename} uses zip compression method {part.compress_type}, "
+                                   "which Excel workbooks do not use")
+            raw.seek(part.header_offset)
+            header = raw.read(_LOCAL_HEADER.size)
+            if len(header) != _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+                raise ArchiveError(f"{path} is a damaged workbook: {part.filename} does not read back")
+            fields = _LOCAL_HEADER.unpack(header)
+            raw.seek(fields[-2] + fields[-1], os.SEEK_CUR)  # the part's name and extra field
+            inflater = zlib.decompressobj(-zlib.MAX_WBITS) if part.compress_type == zipfile.ZIP_DEFLATED else None
+            size, crc, left = 0, 0, part.compress_size
+            while left > 0:
+                data = raw.read(min(left, _INFLATE_STEP))
+                if not data:
+                    break
+                left -= len(data)
+                while data:
+                    out = inflater.decompress(data, _INFLATE_STEP) if inflater else data
+                    data = inflater.unconsumed_tail if inflater else b""
+                    size += len(out)
+                    crc = zlib.crc32(out, crc)
+                    if total + size > limit:
+                        raise too_large(total + size)
+            if inflater is not None:
+                out = inflater.flush()
+                size += len(out)
+                crc = zlib.crc32(out, crc)
+            if left or size != part.file_size or crc != part.CRC:
+                raise ArchiveError(f"{path} is a damaged workbook: {part.filename} does not read back")
+            total += size
+            if total > limit:
+                raise too_large(total)
 
 
 def same_package(existing: bytes, new: bytes) -> bool:

@@ -33,6 +33,8 @@ def _plain_cell(value: Any) -> Any:
 
     if value is schedula.EMPTY:
         return None
+    if isinstance(value, str) and type(value) is not str:  # formulas' XlError is a str subclass
+        return str(value)
     if isinstance(value, (bool, int, float, str, type(None))):
         return value
     if isinstance(value, np.generic):

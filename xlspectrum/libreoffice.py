@@ -410,10 +410,38 @@ def _read_stamp(folder: Path) -> dict:
         return {}
 
 
+def run_process_group(command: list[str], timeout: float, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``command`` in a process group of its own and return its result; at the time limit,
+    or when this process is interrupted or told to stop (``SystemExit``), end the whole group
+    and wait for it before re-raising (``subprocess.TimeoutExpired``, ...).
+
+    ``soffice`` and ``unopkg`` are launchers: the office they start (``soffice.bin``) runs on
+    if only the launcher is killed, holding the profile and its memory.
+    """
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               start_new_session=hasattr(os, "killpg"))
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except BaseException:
+        end_process_group(process)
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def end_process_group(process: subprocess.Popen) -> None:
+    """Kill ``process`` and every process of its group (it leads one: :func:`run_process_group`), then reap it."""
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(process.pid, 9)  # the group still exists: its leader is not reaped yet
+        except (ProcessLookupError, PermissionError):
+            pass
+    process.kill()
+    process.communicate()
+
+
 def _run(command: list[str], timeout: float, what: str) -> None:
     try:
-        run = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                             env=process_environment(Path.home()))
+        run = run_process_group(command, timeout, process_environment(Path.home()))
     except subprocess.TimeoutExpired as exc:
         raise AddinError(f"{what} did not finish within {timeout:.0f} s") from exc
     if run.returncode != 0:
@@ -499,8 +527,7 @@ def install_into_profile(profile: Path, oxt: Path, timeout: float = 300,
         raise AddinError("unopkg (LibreOffice's extension manager) is not installed: apt-get install libreoffice-calc-nogui")
     command = [unopkg, "add", "--shared", "--suppress-license", *profile_environment(profile), str(oxt)]
     try:
-        run = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                             env=process_environment(profile, python_env))
+        run = run_process_group(command, timeout, process_environment(profile, python_env))
     except subprocess.TimeoutExpired as exc:
         raise AddinError(f"unopkg did not finish within {timeout:.0f} s") from exc
     if run.returncode != 0:

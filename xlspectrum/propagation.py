@@ -124,7 +124,8 @@ def fspl(distance_km, frequency_mhz):
     d = check_range("distance_km", distance_km, 0.0, low_inclusive=False, unit="km")
     f = check_range("frequency_mhz", frequency_mhz, 0.0, low_inclusive=False, unit="MHz")
     d, f = broadcast(distance_km=d, frequency_mhz=f)
-    nearest_km = FSPL_NEAREST_WAVELENGTHS * SPEED_OF_LIGHT_M_S / (f * 1e6) / 1000.0
+    with np.errstate(over="ignore"):  # a subnormal frequency: the near field reaches everywhere (inf km)
+        nearest_km = FSPL_NEAREST_WAVELENGTHS * SPEED_OF_LIGHT_M_S / (f * 1e6) / 1000.0
     near = d < nearest_km
     if near.any():
         i = int(np.flatnonzero(near)[0])
