@@ -15,9 +15,7 @@ import click
 
 from ._validation import number_from_text
 from .costmodel.printed import ABSOLUTE_TOLERANCE, COMPARED_NOTE, DEMAND_MEANING, PRINTED, PRINTED_SCENARIO, VALUATION_FORECAST
-from .examples import EXAMPLES
 from .files import MAX_UNPACKED_MB, UNPACKED_MB_LIMITS, Terminated, to_csv
-from .registry import FUNCTIONS
 
 DEFAULT_WORKBOOK = Path("workbooks") / "xlspectrum_thesis_model.xlsx"
 #: the file each model builds to by default
@@ -1105,6 +1103,7 @@ def addin_libreoffice(output: Path, python_env: Path | None, basic: Path | None,
     """Write the LibreOffice extension (.oxt) with every Excel function, from the registry."""
     from . import libreoffice
     from .files import OutputError, write_file
+    from .registry import FUNCTIONS
 
     try:
         env = libreoffice.python_env(python_env)
@@ -1125,7 +1124,7 @@ def addin_libreoffice(output: Path, python_env: Path | None, basic: Path | None,
               help="markdown: the function reference as docs/functions.md holds it.")
 def functions(output_format: str) -> None:
     """List the Excel functions with their arguments, help and source."""
-    from .registry import reference_markdown
+    from .registry import FUNCTIONS, reference_markdown
 
     if output_format == "markdown":
         click.echo(reference_markdown(), nl=False)
@@ -1140,6 +1139,8 @@ def functions(output_format: str) -> None:
 @main.command()
 def examples() -> None:
     """Recompute the worked examples: the thesis' printed figures and independent checks."""
+    from .examples import EXAMPLES
+
     click.echo(f"{'example':52} {'origin':11} {'source':24} {'figure':>28} {'computed':>14}  ok")
     notes = []
     for example in EXAMPLES:

@@ -25,7 +25,7 @@ import inspect
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtri  # the standard normal quantile, as scipy.stats.norm.ppf, without its import
+from ._normal import ndtri  # the standard normal quantile (scipy.special.ndtri, imported on first use)
 
 from ._validation import (
     NonFiniteResultError,

@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
+from ._normal import ndtr, ndtri
 
 from ._validation import MissingExtraError, OutOfRangeError
 from .costmodel.inputs import INPUTS, Input, resolve

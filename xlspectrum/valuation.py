@@ -10,7 +10,7 @@ times in years, bandwidths in MHz, populations in people.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr  # the standard normal CDF, as scipy.stats.norm.cdf, without its import
+from ._normal import ndtr  # the standard normal CDF (scipy.special.ndtr, imported on first use)
 
 from ._validation import NonFiniteResultError, WrongTypeError, broadcast, check_range, shape_like
 

@@ -11,10 +11,30 @@ The models are objects: :data:`APPENDIX_C` (the 28 GHz + 700 MHz network) and
 :data:`UHF_700` (the 700 MHz-only network of chapter 8), both :class:`Model`.
 """
 
-from .engine import APPENDIX_C, CostModelResult, Model, ScenarioError, evaluation_order, run
-from .inputs import INPUTS, YEARS
-from .lineitems import BY_KEY, ITEMS, SHEETS
-from .networks import MODELS, NETWORK_NOTES, UHF_700, UHF_OVERRIDES
+import importlib
+
+#: Where each exported name lives; modules load on first use (PEP 562), so reading a constant of
+#: a light module (``costmodel.printed``, ``costmodel.inputs``) does not build the engine.
+_EXPORTS = {
+    "APPENDIX_C": "engine", "CostModelResult": "engine", "Model": "engine", "ScenarioError": "engine",
+    "evaluation_order": "engine", "run": "engine",
+    "INPUTS": "inputs", "YEARS": "inputs",
+    "BY_KEY": "lineitems", "ITEMS": "lineitems", "SHEETS": "lineitems",
+    "MODELS": "networks", "NETWORK_NOTES": "networks", "UHF_700": "networks", "UHF_OVERRIDES": "networks",
+}
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __all__ = ["APPENDIX_C", "BY_KEY", "INPUTS", "ITEMS", "MODELS", "NETWORK_NOTES", "SHEETS", "UHF_700", "UHF_OVERRIDES",
            "YEARS", "CostModelResult", "Model", "ScenarioError", "evaluation_order", "run"]

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
-from scipy.special import ndtr
+from .._normal import ndtr
 
 
 class ExpressionError(ValueError):

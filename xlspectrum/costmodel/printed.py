@@ -11,7 +11,6 @@ import csv
 from dataclasses import dataclass
 from importlib import resources
 
-from .engine import APPENDIX_C
 
 #: A printed figure reproduces when the model is within this many units of it: the sheet
 #: prints values rounded to whole units and sums rounded parts (Appendix C, 10.3.8.6).
@@ -54,6 +53,8 @@ class PrintedFigure:
     def depends_on_demand(self) -> bool:
         """Whether the figure moves with the demand forecast: then it is printed for
         :data:`PRINTED_SCENARIO`'s forecast only."""
+        from .engine import APPENDIX_C  # here, not at the top: the CLI reads this module's constants for --help
+
         return "demand_forecast" in APPENDIX_C.uses(self.key)
 
     def applies_to(self, demand_forecast: str) -> bool:
