@@ -24,6 +24,7 @@ from xlspectrum.registry import BY_EXCEL_NAME, FUNCTIONS
 from xlspectrum.workbook import build_workbook, save_atomically, valuation_cell
 
 from test_excel import GOOD_CALLS
+from _host_cases import empty_middle_calls, wrong_choice_calls, wrong_choice_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -186,16 +187,18 @@ class Sheet:
         last = f"{get_column_letter(column + len(values[0]) - 1)}{len(values)}"
         return f"{first}:{last}", [list(row) for row in values]
 
-    def literal(self, value):
+    def literal(self, value, missing=None):
         if value is None:
-            return "", None
+            return "", missing
         if isinstance(value, bool):
             return ("TRUE" if value else "FALSE"), value
         if isinstance(value, str):
             return f'"{value}"', value
         return repr(float(value)), float(value)
 
-    def add(self, name, args, what):
+    def add(self, name, args, what, missing=None):
+        """A cell calling ``name``; ``missing``: what the function receives for an argument left
+        empty between commas (None: its default, as Python and the other hosts)."""
         texts, python = [], []
         for value in args:
             if isinstance(value, list):
@@ -203,10 +206,10 @@ class Sheet:
             elif value == "empty cell":
                 text, received = "Z999", None
             else:
-                text, received = self.literal(value)
+                text, received = self.literal(value, missing)
             texts.append(text)
             python.append(received)
-        while texts and texts[-1] == "" and python[-1] is None:
+        while texts and texts[-1] == "" and python[-1] is missing:
             texts.pop(), python.pop()
         formula = f"={name}({','.join(texts)})"
         address = f"A{self.row}"
@@ -220,6 +223,13 @@ class Sheet:
             self.row += 1
         self.ws.cell(self.row - 1, 8, what)
         self.cases.append((address, name, what, expected))
+
+
+#: Calc passes an argument left empty between commas to a Basic function as the number 0
+#: (ScInterpreter::ScMacro: GetStackType() reads a missing argument as a double, GetDouble() as 0),
+#: so a Basic function cannot tell it from a typed 0: docs/hosts.md says so; the test pins it
+BETWEEN_COMMAS = "optionals left empty between commas, last given: Calc passes 0"
+WRONG_CHOICE = "a wrong choice"
 
 
 def build_cases():
@@ -241,6 +251,11 @@ def build_cases():
     bidders, values, quantities = GOOD_CALLS["AUCTION_CLEAR"][0]
     sheet.add("AUCTION_CLEAR", [bidders, values, quantities, [[1.0, 1.0]], 5, "core_vcg_nearest"], "core, reserve 5")
     sheet.add("BLACK_SCHOLES_OPTION", [42, 40, 0.5, 0.1, 0.2, "put"], "put (Hull's example)")
+    for name, arguments, _ in empty_middle_calls():
+        sheet.add(name, ["empty cell" if a is None else a for a in arguments], "optionals as empty cells, last given")
+        sheet.add(name, arguments, BETWEEN_COMMAS, missing=0.0)
+    name, arguments = wrong_choice_calls()[0]
+    sheet.add(name, arguments, WRONG_CHOICE)
     return sheet
 
 
@@ -288,3 +303,17 @@ for _test in (test_every_function_in_calc_equals_python, test_thesis_workbook_cr
               test_the_addin_installs_with_another_python3_first_on_path):
     for _mark in needs_addin:
         _test.pytestmark = [*getattr(_test, "pytestmark", []), _mark]
+
+
+def test_the_cases_in_calc_are_the_registrys():
+    """Every function with an optional argument before another, as empty cells (their defaults) and between
+    commas (0 in Calc); one wrong choice with the registry's line: all in the one recalculated workbook."""
+    names = [name for _, name, what, _ in CASES if what == "optionals as empty cells, last given"]
+    assert names == [name for name, _, _ in empty_middle_calls()]
+    assert [name for _, name, what, _ in CASES if what == BETWEEN_COMMAS] == names
+    ((_, name, _, expected),) = [case for case in CASES if case[2] == WRONG_CHOICE]
+    assert expected == wrong_choice_text(*wrong_choice_calls()[0]) and expected.startswith("#VALUE! ")
+    by_name = {name: (arguments, typed) for name, arguments, typed in empty_middle_calls()}
+    for _, name, what, expected in CASES:
+        if what == "optionals as empty cells, last given":
+            assert expected == excel.call_excel_function(BY_EXCEL_NAME[name], *by_name[name][1])

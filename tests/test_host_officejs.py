@@ -14,11 +14,13 @@ import tomllib
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
+import numpy as np
 import pytest
 
 from xlspectrum import excel, officejs
-from xlspectrum.registry import FUNCTIONS
+from xlspectrum.registry import BY_EXCEL_NAME, CHOICES, FUNCTIONS
 
+from _host_cases import WRONG_CHOICE, empty_middle_calls, wrong_choice_calls, wrong_choice_text
 from test_excel import GOOD_CALLS, approx, as_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,3 +198,65 @@ def test_the_extras_named_for_functions_are_the_projects():
     hosts = (ROOT / "docs/hosts.md").read_text()
     assert f"xlwings>={officejs.MIN_XLWINGS}" in hosts and f"xlwings >= {officejs.MIN_XLWINGS}" in hosts
     assert "Pyodide (xlwings Lite) provides" not in (ROOT / "pyproject.toml").read_text()
+
+
+# ------------------------------------------------ the same arguments and choices in every host (issue 23, 5)
+
+
+def as_office_js(arguments):
+    """Arguments as Office.js hands them to xlwings: ranges and numbers as 2-D lists, an empty argument as None
+    (xlwings passes a choice argument, declared without ndim, as the text itself)."""
+    return [a if isinstance(a, (list, str)) or a is None else [[a]] for a in arguments]
+
+
+def test_the_empty_middle_cases_are_every_function_with_an_optional_before_another():
+    names = [name for name, _, _ in empty_middle_calls()]
+    assert {"AUCTION_CLEAR", "LINK_BUDGET", "HATA"} <= set(names) and len(names) >= 10
+    for name, arguments, typed in empty_middle_calls():
+        spec = BY_EXCEL_NAME[name]
+        assert len(arguments) == len(spec.arguments) and None in arguments
+        assert arguments[-1] != spec.arguments[-1].default, name
+
+
+@pytest.mark.parametrize("name, arguments, typed", empty_middle_calls(), ids=lambda v: v if isinstance(v, str) else "")
+def test_office_js_empty_optional_arguments_mean_their_defaults(name, arguments, typed):
+    """Office.js passes an argument left empty between commas as null: xlwings gives None."""
+    got = getattr(officejs, name)(*as_office_js(arguments))
+    assert got == excel.call_excel_function(BY_EXCEL_NAME[name], *typed)
+    assert not (isinstance(got, str) and got.startswith("#")), got
+
+
+def test_office_js_a_wrong_choice_gets_the_registrys_one_line():
+    name, arguments = wrong_choice_calls()[0]
+    got = getattr(officejs, name)(*as_office_js(arguments))
+    assert got == wrong_choice_text(name, arguments)
+
+
+@pytest.mark.parametrize("name, arguments", wrong_choice_calls(), ids=lambda v: v if isinstance(v, str) else "")
+def test_a_wrong_choice_is_one_line_naming_every_choice(name, arguments):
+    argument = BY_EXCEL_NAME[name].arguments[len(arguments) - 1]
+    text = wrong_choice_text(name, arguments)
+    assert excel.call_excel_function(BY_EXCEL_NAME[name], *arguments) == text
+    assert text == f"#VALUE! {argument.name}={WRONG_CHOICE!r} must be one of {', '.join(map(repr, argument.choices))}"
+    assert len(text) <= 255
+    # the formula itself says the same to a Python user
+    python_arguments = [a.default if v is None else v for a, v in zip(BY_EXCEL_NAME[name].arguments, arguments)]
+    keywords = {a.name: v for a, v in zip(BY_EXCEL_NAME[name].arguments, python_arguments)
+                if a.name in BY_EXCEL_NAME[name].keyword_only}
+    positional = [v for a, v in zip(BY_EXCEL_NAME[name].arguments, python_arguments) if a.name not in keywords]
+    with pytest.raises(ValueError) as raised:
+        BY_EXCEL_NAME[name].python(*positional, **keywords)
+    assert excel.excel_error_text(raised.value) == text
+
+
+def test_where_there_is_no_drop_down_the_help_lists_the_choices_and_the_default():
+    """Classic xlwings and LibreOffice show only the help text: it names every choice, no other, and the default."""
+    seen = set()
+    for spec in FUNCTIONS:
+        for argument in spec.arguments:
+            if argument.choices:
+                seen.add(argument.name)
+                quoted = re.findall(r'"([a-z_]+)"', argument.help)
+                assert set(quoted) == set(argument.choices), (spec.excel_name, argument.name, quoted)
+                assert re.search(rf'"{argument.default}" \(default', argument.help), (spec.excel_name, argument.help)
+    assert seen == set(CHOICES)

@@ -17,9 +17,10 @@ import pytest
 import xlwings
 
 from xlspectrum import excel
-from xlspectrum.registry import CATEGORY, FUNCTIONS
+from xlspectrum.registry import BY_EXCEL_NAME as BY_NAME, CATEGORY, FUNCTIONS
 
 from test_excel import GOOD_CALLS
+from _host_cases import empty_middle_calls, wrong_choice_calls, wrong_choice_text
 
 REPLAY = Path(__file__).with_name("xlwings_classic_replay.py")
 VBA_KEYWORDS = {
@@ -53,6 +54,11 @@ def calls():
                 bad_args[index] = [[1.0], [bad]] if argument.name in ("cashflows", "profile_1", "profile_2") else bad
                 found.append((spec.excel_name, bad_args, f"{argument.name} {kind}"))
     found.append(("FSPL", [[[1.0], [2.0], [5.0]], 1800], "a range spills"))
+    # Excel passes an argument left empty between commas to the VBA wrapper as Missing
+    for name, arguments, _ in empty_middle_calls():
+        found.append((name, [MISSING if a is None else a for a in arguments], "optionals left empty, last given"))
+    name, arguments = wrong_choice_calls()[0]
+    found.append((name, [MISSING if a is None else a for a in arguments], "a wrong choice"))
     return found
 
 
@@ -131,3 +137,21 @@ def test_cells_get_what_the_direct_call_returns(replay, index):
     if isinstance(direct, str):
         # one cell reads like one value: no "(element 0)" for a single cell
         assert "(element 0)" not in direct and len(direct) <= 255
+
+
+TYPED = {name: typed for name, _, typed in empty_middle_calls()}
+
+
+@pytest.mark.parametrize("index", [i for i, (_, _, what) in enumerate(CALLS) if what == "optionals left empty, last given"],
+                         ids=lambda i: CALLS[i][0])
+def test_an_empty_optional_argument_means_its_default(replay, index):
+    name, _, _ = CALLS[index]
+    typed = excel.call_excel_function(BY_NAME[name], *TYPED[name])
+    assert replay["results"][index] == as_cells(typed)
+    assert not (isinstance(typed, str) and typed.startswith("#")), typed
+
+
+def test_a_wrong_choice_gets_the_registrys_one_line(replay):
+    (index,) = [i for i, (_, _, what) in enumerate(CALLS) if what == "a wrong choice"]
+    name, arguments = wrong_choice_calls()[0]
+    assert replay["results"][index] == [[wrong_choice_text(name, arguments)]]

@@ -89,7 +89,7 @@ def test_bad_supply_reserve_and_rule_are_named():
         clear_auction(LOCAL_GLOBAL, supply={"x": 1, "y": 1, "z": 1})
     with pytest.raises(ValueError, match="reserve\\['x'\\]=-1 must be >= 0"):
         clear_auction(LOCAL_GLOBAL, reserve={"x": -1})
-    with pytest.raises(ValueError, match="rule='second_price' must be one of pay_as_bid, vcg"):
+    with pytest.raises(ValueError, match="rule='second_price' must be one of 'pay_as_bid', 'vcg'"):
         clear_auction(LOCAL_GLOBAL, rule="second_price")
     with pytest.raises(ValueError, match="supply has no quantity for lot 'y'"):
         clear_auction(LOCAL_GLOBAL, supply={"x": 1})

@@ -262,7 +262,7 @@ def test_hata_large_city_gap_needs_extrapolate():
     below = okumura_hata(300, 5, 30, 3, environment="large_city", extrapolate=True)
     above = okumura_hata(301, 5, 30, 3, environment="large_city", extrapolate=True)
     assert below != above  # the two forms meet only near hm = 1.5 m
-    with pytest.raises(ValueError, match="environment='city' must be one of urban, large_city, suburban, open"):
+    with pytest.raises(ValueError, match="environment='city' must be one of 'urban', 'large_city', 'suburban', 'open'"):
         okumura_hata(900, 5, 30, 1.5, environment="city")
     assert okumura_hata(900, 5, 30, 1.5, environment="Large City") == okumura_hata(900, 5, 30, 1.5, environment="large_city")
 

@@ -192,13 +192,13 @@ def test_the_departures_from_weiss_and_cui_are_listed_and_disclosed_where_the_mo
 
 # ------------------------------------------------------------------ interference_shares
 def test_interference_shares_methods_are_what_the_prose_and_the_hosts_say():
-    from xlspectrum import interference, officejs
+    from xlspectrum import interference, registry
     from xlspectrum.registry import BY_EXCEL_NAME
 
     spec = BY_EXCEL_NAME["INTERFERENCE_SHARE"]
     method = {a.name: a for a in spec.arguments}["method"]
     assert method.default == "continuous" and interference.INTERFERENCE_SHARE_METHODS == ("continuous", "winnforum")
-    assert officejs.CHOICES["method"] == interference.INTERFERENCE_SHARE_METHODS
+    assert registry.CHOICES["method"] == interference.INTERFERENCE_SHARE_METHODS
     assert '`method="continuous"` (the default)' in PROSE and '`method="winnforum"` reproduces' in PROSE
     assert "every capped request gets the equal share exactly, the budget is used up" in PROSE
     assert "commit 928c3150" in PROSE

@@ -72,6 +72,19 @@ def as_switch(name: str, value: Any) -> bool:
     raise WrongTypeError(f"{name}={shown} must be TRUE or FALSE")
 
 
+def one_of(name: str, value: Any, choices: tuple[str, ...], given: Any = None) -> str:
+    """A text argument that must be one of a few choices (``rule``, ``kind``, ...): the value itself.
+
+    Every formula and every spreadsheet host refuses a wrong choice with this one line,
+    ``name='value' must be one of 'a', 'b'`` (:class:`WrongTypeError`, ``#VALUE!`` in a cell);
+    ``given`` is what the user typed when ``value`` is its normalised form.
+    """
+    if value not in choices:
+        shown = value if given is None else given
+        raise WrongTypeError(f"{name}={shown!r} must be one of {', '.join(map(repr, choices))}")
+    return value
+
+
 def _fmt(value: float) -> str:
     try:
         return f"{value:.6g}"

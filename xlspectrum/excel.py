@@ -192,7 +192,7 @@ def _call(spec: ExcelFunction, *args: Any) -> Any:
             elif isinstance(argument.default, bool):
                 value = as_switch(argument.name, value)
             elif isinstance(argument.default, str):
-                value = str(np.asarray(value, dtype=object).ravel()[0]).strip().lower()
+                value = argument.choice(np.asarray(value, dtype=object).ravel()[0])
             elif argument.name in spec.series_arguments and isinstance(value, np.ndarray):
                 value = value.ravel()
             if argument.name in spec.keyword_only:

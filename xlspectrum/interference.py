@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import (
+    one_of,
     NonFiniteResultError,
     OutOfRangeError,
     WrongTypeError,
@@ -432,9 +433,7 @@ def interference_shares(budget_dbm, requests_dbm, *, method="continuous"):
     [5] Wireless-Innovation-Forum/Spectrum-Access-System, ``src/harness/reference_models/
         iap/iap.py``, function ``iapPointConstraint`` (tested against commit 928c3150).
     """
-    if method not in INTERFERENCE_SHARE_METHODS:
-        choices = ", ".join(map(repr, INTERFERENCE_SHARE_METHODS))
-        raise WrongTypeError(f"method={method!r} must be one of {choices}")
+    one_of("method", method, INTERFERENCE_SHARE_METHODS)
     budget = _dbm("budget_dbm", budget_dbm)
     if budget.size != 1:
         raise WrongTypeError(f"budget_dbm is a range of {budget.size} cells; one receiver's budget is one number")

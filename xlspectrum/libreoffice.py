@@ -97,9 +97,12 @@ def _basic_function(spec: ExcelFunction) -> str:
     names = [a.name for a in spec.arguments]
     parameters = ", ".join(f"Optional {name} As Variant" for name in names)
     forwarded = ", ".join(f"XlsArg({name})" for name in names)
+    # Calc has no drop-down or argument help for a Basic function: the comments name each argument's choices
+    helps = "".join(f"    ' {a.name}: {' '.join(a.full_help.split())}\n" for a in spec.arguments)
     return (
         f"Function {spec.excel_name}({parameters}) As Variant\n"
         f"    ' {spec.description}\n"
+        f"{helps}"
         f"    On Error GoTo failed\n"
         f'    {spec.excel_name} = XlsCall("{spec.excel_name}", Array({forwarded}))\n'
         f"    Exit Function\n"

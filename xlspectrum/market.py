@@ -32,7 +32,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ._validation import MissingExtraError, OutOfRangeError, WrongTypeError, check_range
+from ._validation import MissingExtraError, OutOfRangeError, WrongTypeError, check_range, one_of
 
 __all__ = ["PAYMENT_RULES", "Lot", "auction_clear", "clear_auction", "lot_table", "winner_determination"]
 
@@ -577,8 +577,7 @@ def clear_auction(bids: pd.DataFrame, supply: Mapping[str, Any] | None = None, r
         ``kept`` (units the seller keeps, by lot) and ``core_rounds`` (constraint-generation
         rounds, core rules only).
     """
-    if rule not in PAYMENT_RULES:
-        raise OutOfRangeError(f"rule={rule!r} must be one of {', '.join(PAYMENT_RULES)}")
+    one_of("rule", rule, PAYMENT_RULES)
     auction = _validate(bids, supply, reserve)
     programme = _Programme(auction)
     allocation = programme.solve()

@@ -33,16 +33,10 @@ import sys
 from typing import Any, Callable, Literal
 
 from .excel import call_excel_function
-from .interference import INTERFERENCE_SHARE_METHODS
-from .market import PAYMENT_RULES
-from .propagation import HATA_ENVIRONMENTS
 from .registry import FUNCTIONS, ExcelFunction
 
 #: Excel shows the functions as XLSPECTRUM.<NAME>
 NAMESPACE = "XLSPECTRUM"
-#: arguments whose value is one of a few texts: drop-downs in Office.js
-CHOICES: dict[str, tuple[str, ...]] = {"kind": ("call", "put"), "rule": PAYMENT_RULES, "timing": ("end", "start"),
-                                       "environment": HATA_ENVIRONMENTS, "method": INTERFERENCE_SHARE_METHODS}
 #: Office.js limits a custom function's name to letters, digits, periods and underscores, 128 characters
 NAME_LIMIT = 128
 #: the first xlwings whose Office.js functions turn a ``typing.Literal`` argument into a drop-down
@@ -65,7 +59,7 @@ def declarations() -> list[dict[str, Any]]:
                     "name": argument.name,
                     "description": argument.help,
                     "optional": argument.optional,
-                    "choices": CHOICES.get(argument.name),
+                    "choices": argument.choices,
                 }
                 for argument in spec.arguments
             ],
@@ -151,13 +145,12 @@ def _make(spec: ExcelFunction, decorators: tuple[Callable[..., Any], Callable[..
             for a in spec.arguments
         ]
     )
-    function.__annotations__ = {name: Literal[choices] for name, choices in CHOICES.items()
-                                if name in {a.name for a in spec.arguments}}
+    function.__annotations__ = {a.name: Literal[a.choices] for a in spec.arguments if a.choices}
     if decorators is None:
         return function
     func, arg = decorators
     for argument in spec.arguments:
-        if argument.name in CHOICES:
+        if argument.choices:
             function = arg(argument.name, doc=argument.help)(function)
         else:
             function = arg(argument.name, ndim=2, err_to_str=True, doc=argument.help)(function)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import OutOfRangeError, WrongTypeError, broadcast, check_range, shape_like
+from ._validation import OutOfRangeError, WrongTypeError, broadcast, check_range, one_of, shape_like
 
 __all__ = ["annualise", "bnetza_local_fee", "lsp_price", "msp_annual_charge", "ofcom_shared_access_fee",
            "shared_spectrum_price"]
 
+#: when each payment of an annuity falls (ANNUALISE's ``timing``): end of each year or start (in advance)
+ANNUITY_TIMINGS = ("end", "start")
 #: c of the MSP resource rental: average price per MHz of a 20-year right in Auction No. 9 [NZ$/MHz] (thesis 4.5.15)
 MSP_AUCTION9_PRICE_PER_MHZ = 20_346.0
 #: MSP management charge per base transmitter, and its cap [NZ$/year] (thesis 4.5.15)
@@ -315,8 +317,7 @@ def annualise(price, rate, years, timing="end"):
     >>> round(float(annualise(1000, 0.05, 10)), 2)
     129.5
     """
-    if timing not in ("end", "start"):
-        raise WrongTypeError(f"timing={timing!r} must be 'end' or 'start'")
+    one_of("timing", timing, ANNUITY_TIMINGS)
     lump = check_range("price", price, 0.0)
     r = check_range("rate", rate, -1.0, low_inclusive=False)
     n = check_range("years", years, 0.0, low_inclusive=False, unit="years")

@@ -28,6 +28,7 @@ import numpy as np
 from ._normal import ndtri  # the standard normal quantile (scipy.special.ndtri, imported on first use)
 
 from ._validation import (
+    one_of,
     NonFiniteResultError,
     OutOfRangeError,
     WrongTypeError,
@@ -154,9 +155,7 @@ def _hata_environment(environment) -> str:
     if isinstance(environment, np.ndarray) and environment.size == 1:
         environment = environment.ravel()[0]
     text = environment.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(environment, str) else None
-    if text not in HATA_ENVIRONMENTS:
-        raise WrongTypeError(f"environment={environment!r} must be one of {', '.join(HATA_ENVIRONMENTS)}")
-    return text
+    return one_of("environment", text, HATA_ENVIRONMENTS, given=environment)
 
 
 def okumura_hata(frequency_mhz, distance_km, base_height_m, mobile_height_m, *, extrapolate=False, environment="urban"):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import atmosphere, interference, market, mmwave, pricing, propagation, sharing, valuation
+from ._validation import one_of
 from .register import cells as register_cells
 
 CATEGORY = "xlspectrum"
@@ -141,6 +142,17 @@ ARGUMENT_HELP: dict[str, str] = {
     "y_km": "Place: y in the register's grid [km]",
 }
 
+#: Arguments whose value is one of a few texts, by name: the lists the formulas check, read here once.
+#: Office.js shows them as drop-downs; elsewhere the argument's help names them (a test checks);
+#: a text that is none of them gets the same one line in every host (:meth:`ExcelArgument.choice`).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "kind": valuation.OPTION_KINDS,
+    "rule": market.PAYMENT_RULES,
+    "timing": pricing.ANNUITY_TIMINGS,
+    "environment": propagation.HATA_ENVIRONMENTS,
+    "method": interference.INTERFERENCE_SHARE_METHODS,
+}
+
 #: Where one function's argument means something else than ARGUMENT_HELP says, by function.
 ARGUMENT_HELP_BY_FUNCTION: dict[str, dict[str, str]] = {
     "SHANNON_CAPACITY": {"sinr_db": "Signal to interference plus noise ratio [dB]"},
@@ -177,10 +189,25 @@ class ExcelArgument:
     name: str
     help: str
     default: Any = inspect.Parameter.empty
+    #: the texts the argument accepts (:data:`CHOICES`), None for any other argument
+    choices: tuple[str, ...] | None = None
 
     @property
     def optional(self) -> bool:
         return self.default is not inspect.Parameter.empty
+
+    def choice(self, value: Any) -> str:
+        """A cell's value for a choice argument: the choice it names (case and spaces ignored).
+
+        Raises
+        ------
+        WrongTypeError
+            ``name='value' must be one of 'a', 'b'``: the one line every host shows.
+        """
+        text = " ".join(str(value).split()).lower()
+        if self.choices and text not in self.choices:
+            text = text.replace("-", "_").replace(" ", "_")  # "large city", "pay-as-bid"
+        return one_of(self.name, text, self.choices, given=value) if self.choices else text
 
     @property
     def full_help(self) -> str:
@@ -212,7 +239,8 @@ class ExcelFunction:
         object.__setattr__(
             self,
             "arguments",
-            tuple(ExcelArgument(p.name, overrides.get(p.name, ARGUMENT_HELP[p.name]), p.default) for p in ordered),
+            tuple(ExcelArgument(p.name, overrides.get(p.name, ARGUMENT_HELP[p.name]), p.default, CHOICES.get(p.name))
+                  for p in ordered),
         )
 
     @property

@@ -12,7 +12,10 @@ from __future__ import annotations
 import numpy as np
 from ._normal import ndtr  # the standard normal CDF (scipy.special.ndtr, imported on first use)
 
-from ._validation import NonFiniteResultError, WrongTypeError, broadcast, check_range, shape_like
+from ._validation import NonFiniteResultError, WrongTypeError, broadcast, check_range, one_of, shape_like
+
+#: the two kinds of option BLACK_SCHOLES_OPTION values (the ``kind`` argument)
+OPTION_KINDS = ("call", "put")
 
 __all__ = [
     "npv",
@@ -123,8 +126,7 @@ def black_scholes_option(underlying_value, exercise_price, years, risk_free_rate
     >>> round(black_scholes_option(1038, 1289, 5, 0.0364, 0.376))
     326
     """
-    if kind not in ("call", "put"):
-        raise WrongTypeError(f"kind={kind!r} must be 'call' or 'put'")
+    one_of("kind", kind, OPTION_KINDS)
     terms = black_scholes_terms(underlying_value, exercise_price, years, risk_free_rate, volatility)
     s = np.asarray(underlying_value, dtype=float)
     d1, d2 = np.asarray(terms["d1"]), np.asarray(terms["d2"])
