@@ -561,9 +561,12 @@ def _compare_thesis_model(path: Path, recalculated: Any, compare: bool) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override an input for both networks (repeatable).")
 @_inputs_option
+@click.option("--scenarios", "scenarios_file", type=click.Path(path_type=Path), default=None, metavar="FILE.csv",
+              help="Run many scenarios at once: a CSV with a scenario column of names and one column per input key, "
+                   "one row per scenario, on top of --inputs; --format csv writes one row of results per scenario.")
 @_pico_radius_options
 def value(demand_forecast: str | None, output_format: str, settings: tuple[str, ...], inputs_file: Path | None,
-          pico_radius: str, edge_dbm: float) -> None:
+          scenarios_file: Path | None, pico_radius: str, edge_dbm: float) -> None:
     """Value the 28 GHz spectrum four ways (thesis chapter 8): thesis inputs beside this model."""
     import pandas as pd
 
@@ -572,11 +575,15 @@ def value(demand_forecast: str | None, output_format: str, settings: tuple[str, 
 
     read = _read_inputs_file(inputs_file, "thesis")
     overrides = _with_file(read, _overrides(settings))
+    scenarios = _read_scenarios_file(scenarios_file, overrides, settings, pico_radius)
     _apply_pico_radius(overrides, pico_radius, edge_dbm)
     chosen = overrides.pop("demand_forecast", None)
     if chosen is not None and demand_forecast is not None and chosen != demand_forecast:
         raise Failure(f"--demand {demand_forecast} and --set demand_forecast={chosen} disagree; give one")
     demand = demand_forecast or chosen or VALUATION_FORECAST
+    if scenarios is not None:
+        _value_scenarios(scenarios, overrides, demand, output_format, read, settings)
+        return
     table = valuation_table(demand, overrides=overrides)
     if output_format == "csv":
         click.echo(to_csv(table), nl=False)
@@ -601,6 +608,63 @@ def value(demand_forecast: str | None, output_format: str, settings: tuple[str, 
     if table["note"].astype(bool).any():
         click.echo("\nnot printed: the thesis prints no figures for this forecast (it values Cisco VNI in Tables 8-11 "
                    "and prints the deprival costs for 10 x Cisco VNI in Table 10)")
+
+
+def _read_scenarios_file(path: Path | None, overrides: dict[str, Any], settings: tuple[str, ...],
+                         pico_radius: str) -> Any:
+    """The scenarios of ``path`` (None without --scenarios), put on top of ``overrides`` (the file's and --set's)."""
+    if path is None:
+        return None
+    from .inputs_file import read_scenarios
+
+    try:
+        scenarios = read_scenarios(path)
+    except ValueError as error:
+        raise Failure(f"--scenarios {error}") from error
+    set_keys = {text.split("=", 1)[0].strip() for text in settings}
+    for key, column in scenarios.columns.items():
+        if key in set_keys:
+            raise Failure(f"--scenarios {scenarios.path.name}, column {column}: {key} is also given by --set; give it in "
+                          "one place")
+        if key == "radius_pico_km" and pico_radius != "printed":
+            raise Failure(f"--scenarios {scenarios.path.name}, column {column}: --pico-radius also sets the pico radius; "
+                          "give one")
+    overrides.update(scenarios.overrides)
+    return scenarios
+
+
+def _value_scenarios(scenarios: Any, overrides: dict[str, Any], demand: str, output_format: str, read: Any,
+                     settings: tuple[str, ...]) -> None:
+    """``value --scenarios``: every scenario in one run of the cost models' scenario axis, one row each."""
+    import re
+
+    import pandas as pd
+
+    from .chapter8 import scenario_columns, valuation_table
+
+    try:
+        table = valuation_table(demand, overrides=overrides)
+    except ValueError as error:  # a scenario the model cannot value: name its row, not the axis' index
+        message = re.sub(r"scenario (\d+)", lambda m: scenarios.where(int(m.group(1))), " ".join(str(error).split()))
+        raise Failure(f"--scenarios {message}") from error
+    wide = scenario_columns(table)
+    wide.insert(0, "scenario", scenarios.names)
+    if output_format == "csv":
+        click.echo(to_csv(wide), nl=False)
+        return
+    count = len(scenarios.names)
+    _echo_forecast(demand, f"Value of 28 GHz spectrum (2 x 500 MHz, NZ$), {count} scenario{'' if count == 1 else 's'} "
+                           f"from {scenarios.path.name}")
+    _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
+    base = {k: v for k, v in overrides.items() if k not in scenarios.overrides}
+    _echo_overrides(base)
+    click.echo("Scenario inputs: " + ", ".join(f"{key} (column {column.split()[0]})"
+                                              for key, column in scenarios.columns.items()))
+    values = wide[[c for c in wide.columns if c.endswith("_nzd")]] / 1e6
+    values.index = pd.Index(scenarios.names, name="NZ$ M")
+    click.echo(values.T.round(1).to_string())
+    click.echo("Columns: t11/t12 = Table 11 / Table 12 (forward 5 years); thesis = thesis inputs, model = this model; "
+               "--format csv adds NZ$ per MHz per pop")
 
 
 def _echo_real_options(valuation: Any) -> None:

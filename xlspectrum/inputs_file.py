@@ -599,3 +599,142 @@ def _assemble(kind: str, path: Path, cells: list[_Cell]) -> InputsRead:
             read.locations_km = locations
             read.sources["locations_km"] = _span(group)
     return read
+
+
+# --------------------------------------------------------------------------------- scenarios
+#: the column of a scenario file that names each scenario (the other columns are input keys)
+SCENARIO_COLUMN = "scenario"
+
+
+@dataclass
+class ScenariosRead:
+    """A file of scenarios: one name per scenario and, per input key, its value in each scenario."""
+
+    path: Path
+    #: the scenario names, in file order (the user's text, kept as given)
+    names: list[str]
+    #: what the cost model's scenario axis takes: a number input as one value per scenario (a float
+    #: array of ``len(names)``), a choice or switch as its one value (it cannot vary by scenario)
+    overrides: dict[str, Any] = field(default_factory=dict)
+    #: the file row of each scenario (for messages)
+    rows: list[int] = field(default_factory=list)
+    #: the column of each key: ``"C (wacc)"``
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def where(self, scenario: int) -> str:
+        """Where scenario ``scenario`` (0-based) is: ``"case.csv, row 3 (scenario 'high')"``."""
+        return f"{self.path.name}, row {self.rows[scenario]} (scenario {self.names[scenario]!r})"
+
+
+def read_scenarios(path: str | os.PathLike[str]) -> ScenariosRead:
+    """The scenarios of a CSV file: a ``scenario`` column of names, then one column per thesis input key.
+
+    Each row is one scenario; a cell is what ``--set KEY=VALUE`` would take for that scenario
+    (``9%`` reads as 0.09). Number inputs vary by scenario and run on the cost model's scenario
+    axis (:mod:`xlspectrum.costmodel.engine`) in one call; a choice or switch input
+    (``demand_forecast``, ...) must be the same in every row, as the engine runs one at a time;
+    a series input (one value per model year) is not a column: give it with ``--inputs`` or ``--set``.
+
+    Parameters
+    ----------
+    path : a UTF-8 CSV file, one header row.
+
+    Returns
+    -------
+    ScenariosRead
+        The names and, by key, the values of every scenario.
+
+    Raises
+    ------
+    InputsFileError
+        Naming the file, the row and the column, the value and what is allowed; an unknown or
+        repeated column, an empty or repeated scenario name, an empty cell, or a file with no
+        scenario is refused.
+    """
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    if not path.exists():
+        raise InputsFileError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputsFileError(f"{path} is {'a folder' if path.is_dir() else 'not a regular file'}, not a file of scenarios")
+    if path.suffix.lower() != ".csv":
+        raise InputsFileError(f"{path.name}: a file of scenarios is CSV (a {SCENARIO_COLUMN} column, then one column per "
+                              "input key)")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputsFileError(f"{path.name} is not UTF-8 text: {error.reason} at byte {error.start}") from None
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    while header and header[-1] == "":
+        header.pop()
+    name = path.name
+    if not header:
+        raise InputsFileError(f"{name} is empty: it needs a header row of {SCENARIO_COLUMN} and input keys")
+    if SCENARIO_COLUMN not in header:
+        raise InputsFileError(f"{name}: no {SCENARIO_COLUMN!r} column; a file of scenarios needs one (the names), then "
+                              "input keys")
+    letters = {h: f"{get_column_letter(i + 1)} ({h})" for i, h in enumerate(header)}
+    for i, key in enumerate(header):
+        if header.index(key) < i:
+            raise InputsFileError(f"{name}, column {get_column_letter(i + 1)}: column {key!r} appears twice (first in "
+                                  f"column {get_column_letter(header.index(key) + 1)})")
+        if key == SCENARIO_COLUMN:
+            continue
+        where = f"{name}, column {get_column_letter(i + 1)}"
+        if not key:
+            raise InputsFileError(f"{where}: a column with no name; name it by an input key")
+        if key not in INPUTS:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(INPUTS), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else "; `xlspectrum inputs` lists the keys"
+            raise InputsFileError(f"{where}: unknown input {key!r}{hint}")
+        if INPUTS[key].kind == "series":
+            raise InputsFileError(f"{where}: {key} is a series (one value per model year) and cannot be a column of "
+                                  "scenarios; give it with --inputs or --set")
+    keys = [h for h in header if h != SCENARIO_COLUMN]
+    if not keys:
+        raise InputsFileError(f"{name}: no input columns; after {SCENARIO_COLUMN}, give one column per input key")
+    names: list[str] = []
+    rows: list[int] = []
+    values: dict[str, list[Any]] = {key: [] for key in keys}
+    first_row: dict[str, int] = {}
+    for number, row in enumerate(reader, start=2):
+        if all(not cell.strip() for cell in row):
+            continue
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+            raise InputsFileError(f"{name}, row {number}: {len(row)} cells under a header of {len(header)} columns")
+        row = row + [""] * (len(header) - len(row))
+        cells = dict(zip(header, row))
+        scenario = cells[SCENARIO_COLUMN]
+        if not scenario.strip():
+            raise InputsFileError(f"{name}, row {number}, column {letters[SCENARIO_COLUMN]}: no scenario name")
+        if scenario in names:
+            raise InputsFileError(f"{name}, row {number}, column {letters[SCENARIO_COLUMN]}: scenario {scenario!r} is "
+                                  f"given again (first at row {rows[names.index(scenario)]})")
+        names.append(scenario)
+        rows.append(number)
+        for key in keys:
+            item = INPUTS[key]
+            cell = _Cell(key, None, cells[key] if cells[key].strip() else None,
+                         f"{name}, row {number}, column {letters[key]}")
+            value = _thesis_value(item, [cell])
+            try:
+                coerced = item.coerce(value)
+            except ValueError as error:
+                raise InputsFileError(f"{cell.where}: {error}") from None
+            if item.kind in ("choice", "switch") and values[key] and coerced != values[key][0]:
+                raise InputsFileError(f"{cell.where}: {key}={cell.value!r} differs from row {first_row[key]}'s "
+                                      f"{values[key][0]!r}; a {item.kind} cannot vary by scenario (the cost model runs "
+                                      "one at a time): run one file per value")
+            first_row.setdefault(key, number)
+            values[key].append(coerced)
+    if not names:
+        raise InputsFileError(f"{name}: no scenarios; give one row per scenario under the header")
+    read = ScenariosRead(path, names, rows=rows, columns={key: letters[key] for key in keys})
+    for key in keys:
+        item = INPUTS[key]
+        read.overrides[key] = values[key][0] if item.kind in ("choice", "switch") else np.array(values[key], dtype=float)
+    return read
