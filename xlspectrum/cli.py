@@ -274,13 +274,16 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
     except OutputError as error:
         raise Failure(str(error)) from error
     if model in ("exchange", "local"):
-        if inputs_file is not None:
-            raise click.UsageError(f"--inputs is for the thesis and interference models; edit the {model} workbook's blue "
-                                   "cells instead")
+        if inputs_file is not None and model == "local":
+            raise click.UsageError(f"--inputs is for the thesis, interference and exchange models; edit the {model} "
+                                   "workbook's blue cells instead")
         if settings:
             raise click.UsageError(f"--set is for the thesis and interference models; edit the {model} workbook's blue "
-                                   "cells instead")
-        (_build_exchange if model == "exchange" else _build_local)(output, force)
+                                   "cells instead" + (" or give --inputs FILE" if model == "exchange" else ""))
+        if model == "exchange":
+            _build_exchange(output, force, _read_exchange_file(inputs_file))
+        else:
+            _build_local(output, force)
         return
     if model == "thesis":
         from . import chapter8
@@ -359,21 +362,40 @@ def _compare_local_model(path: Path, recalculated: Any, compare: bool) -> None:
         raise Failure("the workbook's master check fails: see its Checks sheet")
 
 
-def _build_exchange(output: Path, force: bool) -> None:
+def _read_exchange_file(path: Path | None) -> Any:
+    """The exchange's lots and bids of ``path`` (None without --inputs); a bad file is one line naming its cell."""
+    if path is None:
+        return None
+    from .inputs_file import read_exchange
+
+    try:
+        read = read_exchange(path)
+    except ValueError as error:
+        raise Failure(f"--inputs {error}") from error
+    click.echo(f"Inputs from {read.path.name}: " + "; ".join(read.describe()[:2]))
+    for line in read.describe()[2:]:
+        click.echo(f"  {line}")
+    return read
+
+
+def _build_exchange(output: Path, force: bool, read: Any = None) -> None:
     from . import rights_market
     from .exchange_workbook import build_workbook
     from .files import OutputError, same_package, write_file
     from .market import PAYMENT_RULES
     from .workbook import workbook_bytes
 
+    lots, bids = (None, None) if read is None else (read.lots, read.bids)
     try:
-        written = write_file(output, workbook_bytes(build_workbook()), force=force, same=same_package)
+        written = write_file(output, workbook_bytes(build_workbook(lots, bids)), force=force, same=same_package)
     except OutputError as error:
         raise Failure(str(error)) from error
     click.echo(f"{'Wrote' if written else 'Up to date:'} {output} (live formulas; AUCTION_CLEAR needs the add-in)")
-    click.echo("Rights market (three interference rights, five package bids), revenue by payment rule [US$]:")
+    shown = ("three interference rights, five package bids" if read is None else
+             f"{len(lots)} interference rights, {len(bids)} package bids")
+    click.echo(f"Rights market ({shown}), revenue by payment rule [US$]:")
     for rule in PAYMENT_RULES:
-        result = rights_market.clear(rule)
+        result = rights_market.clear(rule, bids, lots)
         winners = ", ".join(str(i) for i in result.index[result["won"]])
         click.echo(f"  {rule:17s} {result.attrs['revenue']:>12,.0f}   winners: {winners}")
     click.echo("New Zealand 700 MHz: `xlspectrum auction --example nz700` prints Table 3 and the counterfactuals.")
@@ -686,8 +708,9 @@ def _echo_real_options(valuation: Any) -> None:
 
 
 @main.command()
-@click.option("--model", type=click.Choice(["thesis", "interference"]), default="thesis", show_default=True,
-              help="Whose inputs: the thesis cost model and valuation, or the interference (TV white-space) case.")
+@click.option("--model", type=click.Choice(["thesis", "interference", "exchange"]), default="thesis", show_default=True,
+              help="Whose inputs: the thesis cost model and valuation, the interference (TV white-space) case, or the "
+                   "exchange's lots and bids (csv: the bids as `auction` reads them; xlsx: lots and bids).")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "xlsx"]), default=None,
               help="table: a listing; csv or xlsx: an editable template for --inputs [default: table, or by -o's suffix].")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="FILE",
@@ -696,8 +719,8 @@ def _echo_real_options(valuation: Any) -> None:
 def inputs(model: str, output_format: str | None, output: Path | None, force: bool) -> None:
     """List every input of a model (key, value, unit, valid range, source), or write it as an editable template.
 
-    Edit the template's values in a spreadsheet, then give it to build, value, sensitivity or
-    rights with --inputs FILE.
+    Edit the template's values in a spreadsheet, then give it to build, value, sensitivity,
+    rights or auction with --inputs FILE.
     """
     import pandas as pd
 
@@ -745,6 +768,38 @@ def inputs(model: str, output_format: str | None, output: Path | None, force: bo
     click.echo("--format csv gives every column in full; -o FILE.xlsx writes an editable template for --inputs.")
 
 
+def _write_exchange_template(output_format: str, output: Path | None, force: bool) -> None:
+    """``inputs --model exchange``: the bids as ``auction`` reads them (CSV), or the lots and bids (xlsx)."""
+    from . import rights_market
+    from .files import OutputError, write_file
+    from .inputs_file import exchange_template_csv, exchange_template_workbook
+
+    if output is None:
+        if output_format == "xlsx":
+            raise Failure("--format xlsx needs -o FILE.xlsx: a workbook is not written to the terminal")
+        if output_format == "csv":
+            click.echo(exchange_template_csv().decode("utf-8"), nl=False)
+            return
+        click.echo("The exchange's lots (Register; the reserve is eq. (12) of the primary's inputs) [US$]:")
+        click.echo(rights_market.register().reset_index().to_string(index=False))
+        click.echo("\nIts package bids (Bids; the value is eq. (14), floored at 0) [US$]:")
+        click.echo(rights_market.bids().reset_index().to_string(index=False))
+        click.echo("\n-o FILE.xlsx writes the lots and bids as an editable template for auction --inputs and build "
+                   "--model exchange --inputs; -o FILE.csv the bids as `xlspectrum auction FILE.csv` reads them.")
+        return
+    content = exchange_template_csv() if output_format == "csv" else exchange_template_workbook()
+    try:
+        written = write_file(output, content, force=force)
+    except OutputError as error:
+        raise Failure(str(error)) from error
+    if output_format == "csv":
+        click.echo(f"{'Wrote' if written else 'Up to date:'} {output}: the exchange's bids (bidder, value, units of each "
+                   "lot); `xlspectrum auction FILE.csv --supply ... --reserve ...` clears it")
+    else:
+        click.echo(f"{'Wrote' if written else 'Up to date:'} {output}: the exchange's lots and bids; edit the blue cells, "
+                   "then give it to auction or build --model exchange with --inputs")
+
+
 def _write_template(model: str, output_format: str, output: Path | None, force: bool) -> None:
     """``inputs -o FILE``: the template of ``model``, as CSV or xlsx; without -o, CSV or a listing on stdout."""
     from .files import OutputError, write_file
@@ -752,6 +807,9 @@ def _write_template(model: str, output_format: str, output: Path | None, force: 
 
     if output_format not in ("table", "csv", "xlsx"):
         raise Failure(f"-o {output}: the file name must end in .csv or .xlsx (or give --format csv|xlsx)")
+    if model == "exchange":
+        _write_exchange_template(output_format, output, force)
+        return
     if output is None:
         if output_format == "xlsx":
             raise Failure("--format xlsx needs -o FILE.xlsx: a workbook is not written to the terminal")
@@ -992,9 +1050,12 @@ def _sensitivity_csv(presets: Any, tornado: Any, carlo: Any, sobol: Any) -> Any:
               help="Units offered of a lot, or a CSV of lot,units rows (default 1 each).")
 @click.option("--reserve", "reserves", multiple=True, metavar="LOT=PRICE|FILE",
               help="Reserve price per unit of a lot, or a CSV of lot,price rows (default 0).")
+@click.option("--inputs", "inputs_file", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="Instead of a CSV: the exchange's lots and bids, from its template (`xlspectrum inputs --model "
+                   "exchange -o FILE.xlsx`) or an exchange workbook xlspectrum built and you edited.")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 def auction(bids_csv: Path | None, example: str | None, rule: str | None, supplies: tuple[str, ...],
-            reserves: tuple[str, ...], output_format: str) -> None:
+            reserves: tuple[str, ...], inputs_file: Path | None, output_format: str) -> None:
     """Clear a combinatorial auction from a CSV of bids (columns bidder, value, one per lot).
 
     Each row is one all-or-nothing bid; a bidder's rows are exclusive. Prints each bid with
@@ -1005,8 +1066,13 @@ def auction(bids_csv: Path | None, example: str | None, rule: str | None, suppli
 
     from .market import clear_auction
 
-    if (bids_csv is None) == (example is None):
-        raise click.UsageError("give either a CSV of bids or --example nz700, not both or neither")
+    if sum(x is not None for x in (bids_csv, example, inputs_file)) != 1:
+        raise click.UsageError("give one of a CSV of bids, --inputs FILE or --example nz700")
+    if inputs_file is not None:
+        if supplies or reserves:
+            raise click.UsageError("--supply and --reserve apply to a CSV of bids; with --inputs the lots give them")
+        _auction_exchange(inputs_file, rule or "vcg", output_format)
+        return
     if example is not None:
         if supplies or reserves:
             raise click.UsageError("--supply and --reserve apply to a CSV of bids, not to --example")
@@ -1048,6 +1114,38 @@ def auction(bids_csv: Path | None, example: str | None, rule: str | None, suppli
     click.echo(f"{len(bids)} bids from {bids['bidder'].nunique()} bidders on {len(lots)} lots; rule {rule}; "
                "amounts rounded to the cent")
     click.echo(_auction_table(bids, lots, result).to_string(index=False))
+    kept = [f"{lot} x {units}" for lot, units in result.attrs["kept"].items() if units]
+    click.echo(f"Welfare (winning bids plus reserve value of unsold units): {result.attrs['welfare']:,.2f}; "
+               f"revenue: {result.attrs['revenue']:,.2f}")
+    click.echo(f"Units the seller keeps (unsold): {', '.join(kept) if kept else 'none'}")
+
+
+def _auction_exchange(path: Path, rule: str, output_format: str) -> None:
+    """``auction --inputs FILE``: the exchange's lots (units, eq. (12) reserves) and bids (eq. (14) values), cleared."""
+    from . import rights_market
+
+    if output_format == "csv":
+        from .inputs_file import read_exchange
+
+        try:
+            read = read_exchange(path)
+        except ValueError as error:
+            raise Failure(f"--inputs {error}") from error
+    else:
+        read = _read_exchange_file(path)
+    lots, bids = read.lots, read.bids
+    result = rights_market.clear(rule, bids, lots)
+    if output_format == "csv":
+        click.echo(to_csv(result.reset_index()), nl=False)  # names stay text (OWASP)
+        return
+    lot_ids = list(lots.index)
+    click.echo(f"{len(bids)} bids from {bids['bidder'].nunique()} bidders on {len(lots)} lots; rule {rule}; "
+               "amounts rounded to the cent")
+    click.echo("Reserves (eq. (12), per unit): " + ", ".join(f"{lot} {lots.loc[lot, 'reserve_price']:,.2f} x "
+                                                             f"{lots.loc[lot, 'quantity']}" for lot in lot_ids))
+    table = _auction_table(bids.reset_index(drop=True), lot_ids, result.reset_index(drop=True))
+    table.insert(0, "bid", [str(b) for b in bids.index])
+    click.echo(table.to_string(index=False))
     kept = [f"{lot} x {units}" for lot, units in result.attrs["kept"].items() if units]
     click.echo(f"Welfare (winning bids plus reserve value of unsold units): {result.attrs['welfare']:,.2f}; "
                f"revenue: {result.attrs['revenue']:,.2f}")

@@ -269,9 +269,13 @@ def detect_kind(path: str | os.PathLike[str]) -> tuple[str, str]:
         keywords = book.properties.keywords or ""
     finally:
         book.close()
-    for kind in KINDS:
+    for kind in (*KINDS, "exchange"):
         if keywords == TEMPLATE_MARKER.format(kind=kind):
             return kind, "template"
+    from .exchange_workbook import is_exchange_model
+
+    if is_exchange_model(path):
+        return "exchange", "workbook"
     if is_thesis_model(path):
         return "thesis", "workbook"
     if is_rights_model(path):
@@ -738,3 +742,381 @@ def read_scenarios(path: str | os.PathLike[str]) -> ScenariosRead:
         item = INPUTS[key]
         read.overrides[key] = values[key][0] if item.kind in ("choice", "switch") else np.array(values[key], dtype=float)
     return read
+
+
+# ---------------------------------------------------------------------------------- exchange
+#: the exchange template's sheets: the lots on offer (the Register's columns) and the package bids
+EXCHANGE_LOTS_SHEET, EXCHANGE_BIDS_SHEET = "Lots", "Bids"
+#: text columns of a lot (the rest are numbers)
+LOT_TEXT = ("lot_id", "band", "area", "window", "owner")
+
+
+def _lot_columns() -> list[tuple[str, str, str, str]]:
+    from .exchange_workbook import REGISTER_COLUMNS
+
+    return list(REGISTER_COLUMNS)
+
+
+def _bid_inputs() -> list[tuple[str, str, str, str]]:
+    from .exchange_workbook import BID_INPUTS
+
+    return list(BID_INPUTS)
+
+
+@dataclass
+class ExchangeRead:
+    """The exchange's inputs a file holds: the lots (Register) and the package bids (Bids), as
+    :func:`xlspectrum.rights_market.register` and :func:`~xlspectrum.rights_market.bids` give them."""
+
+    path: Path
+    lots: Any
+    bids: Any
+    #: where each table was read: ``{"lots": "case.xlsx, Register!A6:M8", "bids": ...}``
+    sources: dict[str, str] = field(default_factory=dict)
+    #: the cells that differ from the built-in example (``b1 capacity = 50000 (from case.xlsx, Bids!G6)``)
+    changes: list[str] = field(default_factory=list)
+
+    def describe(self) -> list[str]:
+        """One line per table read, then one per input that differs from the built-in example."""
+        return ([f"{len(self.lots)} lots (from {self.sources['lots']})", f"{len(self.bids)} bids (from {self.sources['bids']})"]
+                + self.changes)
+
+
+def exchange_template_csv(lots: Any = None, bids: Any = None) -> bytes:
+    """The exchange's bids in the CSV format ``xlspectrum auction FILE.csv`` reads: ``bidder``, ``value`` [US$]
+    (eq. (14), floored at 0), then the units of each lot; the bid names stay text (files.csv_text)."""
+    from . import rights_market
+    from .files import to_csv
+
+    lots = rights_market.register() if lots is None else lots
+    bids = rights_market.bids() if bids is None else bids
+    return to_csv(bids[["bidder", "value", *lots.index]]).encode("utf-8")
+
+
+def exchange_template_workbook(lots: Any = None, bids: Any = None) -> bytes:
+    """The exchange's lots and bids as an xlsx template (sheets Lots and Bids) in the workbooks' input style."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from . import rights_market
+    from .sheets import BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, NOTE_FONT, name_fonts
+    from .workbook import FIXED_DATE, workbook_bytes
+
+    lots = rights_market.register() if lots is None else lots
+    bids = rights_market.bids() if bids is None else bids
+    wb = Workbook()
+    lot_sheet = wb.active
+    lot_sheet.title = EXCHANGE_LOTS_SHEET
+    bid_sheet = wb.create_sheet(EXCHANGE_BIDS_SHEET)
+    lot_ids = list(lots.index)
+    lot_header = [key for key, *_ in _lot_columns()]
+    bid_header = ["bid", "bidder", *lot_ids, *(key for key, *_ in _bid_inputs())]
+    units = {key: unit for key, _, unit, _ in _lot_columns() + _bid_inputs()}
+    lows = {"quantity": 1, "penetration": 0}
+    highs = {"penetration": 1}
+    for ws, title, how, header, table, formats in (
+            (lot_sheet, "xlspectrum inputs: exchange model, the lots on offer (one right each; eq. (12) sets the reserve)",
+             "Change the blue cells; add a lot as a row (and a column of its units on the Bids sheet). Give this file "
+             "to xlspectrum auction --inputs FILE or xlspectrum build --model exchange --inputs FILE.", lot_header, lots,
+             {key: fmt for key, _, _, fmt in _lot_columns()}),
+            (bid_sheet, "xlspectrum inputs: exchange model, the package bids (a bidder wins at most one of its bids)",
+             "One row per all-or-nothing bid: the units of each lot it wants, and the eq. (14) inputs of its value "
+             "(e C r - C_b, floored at 0). Penetration is a fraction (30 % is 0.3).", bid_header, bids,
+             {**{lot: "0" for lot in lot_ids}, **{key: fmt for key, _, _, fmt in _bid_inputs()}})):
+        ws["A1"], ws["A2"] = title, how
+        ws["A1"].font, ws["A2"].font = BOLD, NOTE_FONT
+        for column, name in enumerate(header, start=1):
+            cell = ws.cell(TEMPLATE_HEADER_ROW - 1, column, f"[{units[name]}]" if units.get(name) else "")
+            cell.font = NOTE_FONT
+            cell = ws.cell(TEMPLATE_HEADER_ROW, column, name)
+            cell.font, cell.fill = BOLD, HEADER_FILL
+        last_row = TEMPLATE_HEADER_ROW + len(table)
+        for row, (identifier, record) in enumerate(table.iterrows(), start=TEMPLATE_HEADER_ROW + 1):
+            for column, name in enumerate(header, start=1):
+                value = identifier if column == 1 else record[name]
+                cell = ws.cell(row, column, _plain(value) if not isinstance(value, str) else value)
+                cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+                if name in formats:
+                    cell.number_format = formats[name]
+        for column, name in enumerate(header, start=1):
+            if column == 1 or name in LOT_TEXT or name == "bidder":
+                continue
+            whole = name == "quantity" or name in lot_ids
+            low, high = lows.get(name, 0), highs.get(name)
+            validation = DataValidation(type="whole" if whole else "decimal",
+                                        operator="between" if high is not None else "greaterThanOrEqual",
+                                        formula1=repr(low), formula2=None if high is None else repr(high),
+                                        showErrorMessage=True, errorTitle="Outside the valid range",
+                                        error=f"{name}: {'a whole number ' if whole else ''}{low}"
+                                              f"{f' to {high}' if high is not None else ' or more'}")
+            ws.add_data_validation(validation)
+            letter = _letter(column)
+            validation.add(f"{letter}{TEMPLATE_HEADER_ROW + 1}:{letter}{max(last_row, TEMPLATE_HEADER_ROW + 1) + 50}")
+        for column in range(1, len(header) + 1):
+            ws.column_dimensions[_letter(column)].width = 36 if header[column - 1] in ("band", "area") else 14
+        ws.freeze_panes = f"B{TEMPLATE_HEADER_ROW + 1}"
+    name_fonts(wb)
+    wb.properties.created = wb.properties.modified = FIXED_DATE
+    wb.properties.creator = "xlspectrum"
+    wb.properties.keywords = TEMPLATE_MARKER.format(kind="exchange")
+    return workbook_bytes(wb)
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
+
+
+def read_exchange(path: str | os.PathLike[str]) -> ExchangeRead:
+    """The lots and bids of an exchange template (xlsx) or of an exchange workbook xlspectrum built and the user edited.
+
+    In a built workbook the tables are where its layout put them
+    (:data:`xlspectrum.exchange_workbook.FIRST_ROW`, the columns of
+    :data:`~xlspectrum.exchange_workbook.REGISTER_COLUMNS` and
+    :data:`~xlspectrum.exchange_workbook.BID_INPUTS`): a table runs down to its first empty
+    identifier, and a header that is not the one the build wrote (a column moved, inserted or
+    deleted) is refused.
+
+    Parameters
+    ----------
+    path : an xlsx file from :func:`exchange_template_workbook`, or an exchange workbook.
+
+    Returns
+    -------
+    ExchangeRead
+        The lots (reserve [US$] by eq. (12)) and bids (value [US$] by eq. (14), floored at 0),
+        and where each was read.
+
+    Raises
+    ------
+    InputsFileError
+        Naming the file, sheet and cell, the value and what is allowed; a CSV of bids (it has
+        values, not the eq. (14) inputs: ``xlspectrum auction FILE.csv`` reads it) is refused.
+    """
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    if not path.exists():
+        raise InputsFileError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputsFileError(f"{path} is {'a folder' if path.is_dir() else 'not a regular file'}, not a file of inputs")
+    if path.suffix.lower() == ".csv":
+        raise InputsFileError(f"{path.name}: a CSV of bids holds their values, not the lots and the eq. (14) inputs the "
+                              "exchange needs: `xlspectrum auction FILE.csv` clears it; for the exchange give the xlsx "
+                              "template (`xlspectrum inputs --model exchange -o FILE.xlsx`) or an exchange workbook")
+    found, form = detect_kind(path)
+    if found != "exchange":
+        raise InputsFileError(f"{path.name} holds the {found} model's inputs, not the exchange's")
+    book = load_workbook(path, data_only=False)
+    if form == "template":
+        for sheet in (EXCHANGE_LOTS_SHEET, EXCHANGE_BIDS_SHEET):
+            if sheet not in book.sheetnames:
+                raise InputsFileError(f"{path.name} has no {sheet} sheet")
+        lot_sheet, bid_sheet = book[EXCHANGE_LOTS_SHEET], book[EXCHANGE_BIDS_SHEET]
+        header_row, lot_names, bid_names = TEMPLATE_HEADER_ROW, None, None
+    else:
+        from .exchange_workbook import FIRST_ROW, _labelled
+
+        if not _nz_defaults(path):
+            raise InputsFileError(f"{path.name}, NZ inputs: the New Zealand 700 MHz inputs were changed; --inputs carries "
+                                  "the Register and Bids sheets only, so a workbook built from it would lose that edit: "
+                                  "set them back, or keep working in this workbook (xlspectrum recalc checks it)")
+        lot_sheet, bid_sheet = book["Register"], book["Bids"]
+        header_row = FIRST_ROW - 1
+        lot_names = [_labelled(label, unit) for _, label, unit, _ in _lot_columns()]
+        bid_names = {key: _labelled(label, unit) for key, label, unit, _ in _bid_inputs()}
+    lots, lot_where = _read_lots(path.name, lot_sheet, header_row, lot_names)
+    bids, bid_where = _read_bids(path.name, bid_sheet, header_row, list(lots.index), bid_names)
+    read = ExchangeRead(path, lots, bids, {"lots": lot_where, "bids": bid_where})
+    read.changes = _exchange_changes(lots, bids, path.name, lot_sheet.title, bid_sheet.title, header_row)
+    return read
+
+
+def _nz_defaults(path: Path) -> bool:
+    from .exchange_workbook import _nz_inputs_are_defaults
+
+    return _nz_inputs_are_defaults(path)
+
+
+def _header_of(name: str, ws: Any, row: int, expected: list[str] | None, what: str) -> list[str]:
+    """The header row of a table: in a built workbook, the build's own (else refused); in a template, column keys."""
+    header = []
+    for column in range(1, ws.max_column + 1):
+        value = ws.cell(row, column).value
+        header.append("" if value is None else str(value).strip())
+    while header and header[-1] == "":
+        header.pop()
+    if expected is not None:
+        for column, want in enumerate(expected, start=1):
+            got = header[column - 1] if column <= len(header) else ""
+            if got != want:
+                raise InputsFileError(f"{name}, {ws.title}!{_letter(column)}{row}: the header reads {got!r} where the build "
+                                      f"wrote {want!r}: the {what} table's columns were moved, inserted or deleted; put "
+                                      "them back (the commands read the cells where the build placed them)")
+    return header
+
+
+def _text_id(name: str, ws: Any, row: int, column: int, what: str) -> str | None:
+    value = ws.cell(row, column).value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InputsFileError(f"{name}, {ws.title}!{_letter(column)}{row}: {what} {value!r} must be a name")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise InputsFileError(f"{name}, {ws.title}!{_letter(column)}{row}: {what} {value!r} must be a name, not a "
+                                  "fraction")
+        value = int(value)
+    return str(value).strip()
+
+
+def _cell_number(name: str, ws: Any, row: int, column: int, key: str, unit: str, low: float, high: float | None,
+                 whole: bool = False) -> float:
+    where = f"{name}, {ws.title}!{_letter(column)}{row}"
+    value = _number(_Cell(key, None, ws.cell(row, column).value, where), unit or "-")
+    allowed = f"{'a whole number ' if whole else ''}{low:g}{f' to {high:g}' if high is not None else ' or more'}"
+    if not np.isfinite(value) or value < low or (high is not None and value > high) or (whole and not value.is_integer()):
+        raise InputsFileError(f"{where}: {key}={ws.cell(row, column).value!r} must be {allowed}{f' {unit}' if unit else ''}")
+    return value
+
+
+def _table_rows(ws: Any, first: int) -> list[int]:
+    """The rows of a table: from ``first`` down to the first row with no identifier."""
+    rows = []
+    row = first
+    while ws.cell(row, 1).value is not None and not (isinstance(ws.cell(row, 1).value, str)
+                                                     and not ws.cell(row, 1).value.strip()):
+        rows.append(row)
+        row += 1
+    return rows
+
+
+def _read_lots(name: str, ws: Any, header_row: int, expected: list[str] | None) -> tuple[Any, str]:
+    import pandas as pd
+
+    from .interference import reservation_price_ir
+
+    columns = _lot_columns()
+    keys = [key for key, *_ in columns]
+    header = _header_of(name, ws, header_row, expected, "lots")
+    if expected is None:
+        _check_template_header(name, ws.title, header_row, header, keys)
+    rows = _table_rows(ws, header_row + 1)
+    if not rows:
+        raise InputsFileError(f"{name}, {ws.title}!A{header_row + 1}: no lots; give one row per lot")
+    records = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        lot_id = _text_id(name, ws, row, 1, "lot")
+        assert lot_id is not None
+        if lot_id in seen:
+            raise InputsFileError(f"{name}, {ws.title}!A{row}: lot {lot_id!r} is given again (first in row {seen[lot_id]})")
+        if lot_id in ("bidder", "value"):
+            raise InputsFileError(f"{name}, {ws.title}!A{row}: a lot cannot be named {lot_id!r} (a column of the bids)")
+        seen[lot_id] = row
+        record: dict[str, Any] = {"lot_id": lot_id}
+        for column, (key, _, unit, _) in enumerate(columns, start=1):
+            if key == "lot_id":
+                continue
+            if key in LOT_TEXT:
+                value = ws.cell(row, column).value
+                record[key] = "" if value is None else str(value)
+            else:
+                record[key] = _cell_number(name, ws, row, column, key, unit, 1 if key == "quantity" else 0, None,
+                                           whole=key == "quantity")
+        record["quantity"] = int(record["quantity"])
+        try:
+            record["reserve_price"] = float(reservation_price_ir(
+                record["viewers_before"], record["viewers_after"], record["income_per_viewer"], record["energy_cost_per_kwh"],
+                record["duration_h"], record["power_before_kw"], record["power_after_kw"]))
+        except ValueError as error:
+            raise InputsFileError(f"{name}, {ws.title}!A{row}:{_letter(len(columns))}{row} (lot {lot_id}): {error}") from None
+        records.append(record)
+    table = pd.DataFrame(records).set_index("lot_id")
+    return table, f"{name}, {ws.title}!A{rows[0]}:{_letter(len(columns))}{rows[-1]}"
+
+
+def _check_template_header(name: str, sheet: str, row: int, header: list[str], keys: list[str]) -> None:
+    for column, key in enumerate(header, start=1):
+        if key not in keys:
+            raise InputsFileError(f"{name}, {sheet}!{_letter(column)}{row}: unknown column {key!r}; the columns are "
+                                  f"{', '.join(keys)}")
+        if header.index(key) < column - 1:
+            raise InputsFileError(f"{name}, {sheet}!{_letter(column)}{row}: column {key!r} appears twice")
+    if header != keys:
+        missing = [key for key in keys if key not in header]
+        if missing:
+            raise InputsFileError(f"{name}, {sheet}: no {missing[0]!r} column; the columns are {', '.join(keys)}")
+        raise InputsFileError(f"{name}, {sheet}!A{row}: the columns must be in the template's order: {', '.join(keys)}")
+
+
+def _read_bids(name: str, ws: Any, header_row: int, lot_ids: list[str], expected: dict[str, str] | None) -> tuple[Any, str]:
+    import pandas as pd
+
+    from .interference import secondary_value
+
+    inputs = _bid_inputs()
+    keys = ["bid", "bidder", *lot_ids, *(key for key, *_ in inputs)]
+    if expected is None:
+        header = _header_of(name, ws, header_row, None, "bids")
+        _check_template_header(name, ws.title, header_row, header, keys)
+    else:
+        _header_of(name, ws, header_row, ["Bid", "Bidder", *[f"{lot} [units]" for lot in lot_ids], *expected.values()],
+                   "bids (one units column per lot of the Register)")
+    rows = _table_rows(ws, header_row + 1)
+    if not rows:
+        raise InputsFileError(f"{name}, {ws.title}!A{header_row + 1}: no bids; give one row per bid")
+    highs = {"penetration": 1.0}
+    records = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        bid = _text_id(name, ws, row, 1, "bid")
+        assert bid is not None
+        if bid in seen:
+            raise InputsFileError(f"{name}, {ws.title}!A{row}: bid {bid!r} is given again (first in row {seen[bid]})")
+        seen[bid] = row
+        bidder = _text_id(name, ws, row, 2, "bidder")
+        if bidder is None:
+            raise InputsFileError(f"{name}, {ws.title}!B{row}: bid {bid} has no bidder")
+        record: dict[str, Any] = {"bid": bid, "bidder": bidder}
+        for j, lot in enumerate(lot_ids):
+            record[lot] = int(_cell_number(name, ws, row, 3 + j, f"units of {lot}", "units", 0, None, whole=True))
+        if not any(record[lot] for lot in lot_ids):
+            raise InputsFileError(f"{name}, {ws.title}!C{row}:{_letter(2 + len(lot_ids))}{row}: bid {bid} wants no units "
+                                  "of any lot; give at least one")
+        for i, (key, _, unit, _) in enumerate(inputs):
+            record[key] = _cell_number(name, ws, row, 3 + len(lot_ids) + i, key, unit, 0, highs.get(key))
+        records.append(record)
+    table = pd.DataFrame(records).set_index("bid")
+    worth = secondary_value(table["penetration"], table["capacity"], table["revenue_per_unit"], table["operating_cost"])
+    table["value"] = worth.clip(lower=0.0)
+    last = _letter(2 + len(lot_ids) + len(inputs))
+    return table, f"{name}, {ws.title}!A{rows[0]}:{last}{rows[-1]}"
+
+
+def _exchange_changes(lots: Any, bids: Any, name: str, lot_sheet: str, bid_sheet: str, header_row: int) -> list[str]:
+    """The inputs that differ from the built-in example, each with its cell; lots and bids added or removed."""
+    from . import rights_market
+
+    default_lots, default_bids = rights_market.register(), rights_market.bids()
+    lines = []
+    for table, default, sheet, keys, what in (
+            (lots, default_lots, lot_sheet, [key for key, *_ in _lot_columns()][1:], "lot"),
+            (bids, default_bids, bid_sheet, ["bidder", *lots.index, *(key for key, *_ in _bid_inputs())], "bid")):
+        for k, (identifier, record) in enumerate(table.iterrows()):
+            row = header_row + 1 + k
+            if identifier not in default.index:
+                lines.append(f"{what} {identifier} added (from {name}, {sheet}!A{row})")
+                continue
+            for column, key in enumerate(keys, start=2):
+                if key not in default.columns:
+                    continue
+                new, old = record[key], default.loc[identifier, key]
+                if new != old and not (isinstance(new, float) and isinstance(old, float) and np.isclose(new, old, rtol=1e-12,
+                                                                                                    atol=0)):
+                    lines.append(f"{what} {identifier} {key} = {_shown(new)} (from {name}, {sheet}!{_letter(column)}{row})")
+        for identifier in default.index:
+            if identifier not in table.index:
+                lines.append(f"{what} {identifier} removed (not in {name}, {sheet})")
+    return lines
