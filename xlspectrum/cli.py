@@ -274,16 +274,15 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
     except OutputError as error:
         raise Failure(str(error)) from error
     if model in ("exchange", "local"):
-        if inputs_file is not None and model == "local":
-            raise click.UsageError(f"--inputs is for the thesis, interference and exchange models; edit the {model} "
-                                   "workbook's blue cells instead")
         if settings:
             raise click.UsageError(f"--set is for the thesis and interference models; edit the {model} workbook's blue "
                                    "cells instead" + (" or give --inputs FILE" if model == "exchange" else ""))
         if model == "exchange":
             _build_exchange(output, force, _read_exchange_file(inputs_file))
         else:
-            _build_local(output, force)
+            read = _read_inputs_file(inputs_file, "local")
+            _echo_sources(read, set())
+            _build_local(output, force, read)
         return
     if model == "thesis":
         from . import chapter8
@@ -323,25 +322,29 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
         _echo_case_summary(tables["summary"])
 
 
-def _build_local(output: Path, force: bool) -> None:
+def _build_local(output: Path, force: bool, read: Any = None) -> None:
     from . import local_workbook
     from .files import OutputError, same_package, write_file
+    from .inputs_file import local_inputs
     from .workbook import workbook_bytes
 
+    inputs = local_inputs(None if read is None else read.overrides)
     try:
-        written = write_file(output, workbook_bytes(local_workbook.build_workbook()), force=force, same=same_package)
+        written = write_file(output, workbook_bytes(local_workbook.build_workbook(inputs)), force=force, same=same_package)
     except OutputError as error:
         raise Failure(str(error)) from error
     click.echo(f"{'Wrote' if written else 'Up to date:'} {output} (live formulas; the cross-check columns need the add-in)")
-    expected = local_workbook.expected_cells()
+    expected = local_workbook.expected_cells(inputs)
     price = lambda key, site: expected[f"Pricing!{local_workbook.pricing_cell(key, site, absolute=False)}"]  # noqa: E731
     cover = lambda key: expected[f"Coverage!{local_workbook.coverage_cell(key, absolute=False)}"]  # noqa: E731
     click.echo("Local licences, a year:   rural site   campus")
     for key, label in (("lsp", "LSP (NZ$)"), ("msp", "MSP (NZ$)"), ("bnetza_year", "BNetzA (EUR)"), ("ofcom", "Ofcom (GBP)")):
         click.echo(f"  {label:22s} {price(key, 'rural'):>10,.0f} {price(key, 'campus'):>8,.0f}")
-    click.echo(f"28 GHz at a -105 dBm edge ({cover('mapl'):.0f} dB): range {cover('range_eq15'):,.0f} m by eq. (15), "
-               f"{cover('range_38901_nlos'):,.0f} m by TR 38.901 NLOS; {cover('sites_eq15'):,.0f} and "
-               f"{cover('sites_38901'):,.0f} sites for 100 km2 (Appendix C: 795 at 0.22 km)")
+    budget = inputs["budget"]
+    click.echo(f"28 GHz at a {budget['signal_threshold_dbm']:g} dBm edge ({cover('mapl'):.0f} dB): range "
+               f"{cover('range_eq15'):,.0f} m by eq. (15), {cover('range_38901_nlos'):,.0f} m by TR 38.901 NLOS; "
+               f"{cover('sites_eq15'):,.0f} and {cover('sites_38901'):,.0f} sites for {budget['area_km2']:g} km2 "
+               "(Appendix C: 795 at 0.22 km for 100 km2)")
 
 
 def _compare_local_model(path: Path, recalculated: Any, compare: bool) -> None:
@@ -708,9 +711,11 @@ def _echo_real_options(valuation: Any) -> None:
 
 
 @main.command()
-@click.option("--model", type=click.Choice(["thesis", "interference", "exchange"]), default="thesis", show_default=True,
-              help="Whose inputs: the thesis cost model and valuation, the interference (TV white-space) case, or the "
-                   "exchange's lots and bids (csv: the bids as `auction` reads them; xlsx: lots and bids).")
+@click.option("--model", type=click.Choice(["thesis", "interference", "exchange", "local"]), default="thesis",
+              show_default=True,
+              help="Whose inputs: the thesis cost model and valuation, the interference (TV white-space) case, the "
+                   "exchange's lots and bids (csv: the bids as `auction` reads them; xlsx: lots and bids), or the local "
+                   "licence workbook's sites, regimes and 28 GHz budget.")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "xlsx"]), default=None,
               help="table: a listing; csv or xlsx: an editable template for --inputs [default: table, or by -o's suffix].")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="FILE",
@@ -821,7 +826,8 @@ def _write_template(model: str, output_format: str, output: Path | None, force: 
             key = row["key"] + (f"[{row['position']}]" if row["position"] != "" else "")
             click.echo(f"  {key:<30} {row['value']!s:>12} {row['unit']:<8} {row['valid_range']:<18} {row['source']}")
         click.echo(f"\nChange one with --set KEY=VALUE on `build --model {model}` and `rights`; "
-                   "-o FILE.xlsx writes an editable template for --inputs.")
+                   "-o FILE.xlsx writes an editable template for --inputs." if model == "interference" else
+                   "\n-o FILE.xlsx (or .csv) writes an editable template for build --model local --inputs.")
         return
     content = template_csv(model) if output_format == "csv" else template_workbook(model)
     try:
@@ -829,8 +835,8 @@ def _write_template(model: str, output_format: str, output: Path | None, force: 
     except OutputError as error:
         raise Failure(str(error)) from error
     click.echo(f"{'Wrote' if written else 'Up to date:'} {output}: every input of the {model} model; edit the values, "
-               f"then give it to {'build, value or sensitivity' if model == 'thesis' else 'build --model interference or rights'}"
-               " with --inputs")
+               "then give it to " + {"thesis": "build, value or sensitivity", "interference": "build --model interference "
+                                     "or rights", "local": "build --model local"}[model] + " with --inputs")
 
 
 @main.command()

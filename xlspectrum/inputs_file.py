@@ -32,7 +32,10 @@ from ._validation import XlSpectrumError, number_from_text
 from .costmodel.inputs import INPUTS, YEARS, Input
 
 #: the model kinds that have a template
-KINDS = ("thesis", "interference")
+KINDS = ("thesis", "interference", "local")
+#: the local licence workbook's Figure 26 signal levels, a series of one value per level
+LOCAL_LEVELS_KEY = "signal_level_dbm"
+LOCAL_SITES = ("rural", "campus")
 
 #: the template's columns, in order; ``key``, ``position`` and ``value`` are read, the rest describe
 COLUMNS = ("key", "position", "value", "unit", "valid_range", "label", "source")
@@ -47,6 +50,7 @@ TEMPLATE_HEADER_ROW = 4
 POSITION_MEANING = {
     "thesis": "the model year of a series input (1 = first_year); empty for one value",
     "interference": "the location (1-4) of locations_km; empty for one value",
+    "local": "the site of a site input (1 = rural, 2 = campus) or the level of signal_level_dbm (1-8); empty for one value",
 }
 
 
@@ -134,6 +138,8 @@ def template_fields(kind: str, overrides: Mapping[str, Any] | None = None) -> li
                 fields.append(Field(item.key, None, _plain(values[item.key]), item.unit, item.range_text(), item.label,
                                     item.source))
         return fields
+    if kind == "local":
+        return _local_fields(overrides)
     from . import tvws
 
     values = tvws.validate({k: v for k, v in (overrides or {}).items() if k != "locations_km"})
@@ -178,8 +184,9 @@ def template_workbook(kind: str, overrides: Mapping[str, Any] | None = None) -> 
     ws.title = TEMPLATE_SHEET
     ws["A1"] = f"xlspectrum inputs: {kind} model"
     ws["A1"].font = BOLD
+    command = {"thesis": "value", "interference": "rights", "local": "build --model local"}[kind]
     ws["A2"] = (f"Change the blue values, then give this file to a command with --inputs FILE (e.g. xlspectrum "
-                f"{'value' if kind == 'thesis' else 'rights'} --inputs FILE). position: {POSITION_MEANING[kind]}. "
+                f"{command} --inputs FILE). position: {POSITION_MEANING[kind]}. "
                 "Rates are fractions (9 % is 0.09).")
     ws["A2"].font = NOTE_FONT
     for column, name in enumerate(COLUMNS, start=1):
@@ -192,6 +199,8 @@ def template_workbook(kind: str, overrides: Mapping[str, Any] | None = None) -> 
             ws.cell(row, column, "" if value is None else value)
         cell = ws.cell(row, 3)
         cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+        if kind == "local":  # no ranges of their own: the pricing and coverage formulas check them when read
+            continue
         spec = INPUTS.get(item.key) if kind == "thesis" else None
         if spec is not None and spec.is_rate:
             cell.number_format = "0.0%"
@@ -276,6 +285,10 @@ def detect_kind(path: str | os.PathLike[str]) -> tuple[str, str]:
 
     if is_exchange_model(path):
         return "exchange", "workbook"
+    from .local_workbook import is_local_model
+
+    if is_local_model(path):
+        return "local", "workbook"
     if is_thesis_model(path):
         return "thesis", "workbook"
     if is_rights_model(path):
@@ -321,6 +334,8 @@ def read_inputs(path: str | os.PathLike[str], kind: str | None = None) -> Inputs
         cells = list(_template_cells(path))
     elif kind == "thesis":
         cells = list(_thesis_workbook_cells(path))
+    elif kind == "local":
+        cells = list(_local_workbook_cells(path))
     else:
         cells = list(_rights_workbook_cells(path))
     return _assemble(kind, path, cells)
@@ -450,6 +465,8 @@ def _rights_workbook_cells(path: Path) -> Iterator[_Cell]:
 def _keys(kind: str) -> list[str]:
     if kind == "thesis":
         return list(INPUTS)
+    if kind == "local":
+        return list(_local_known())
     from . import tvws
 
     return [*tvws.ASSUMPTIONS, "locations_km"]
@@ -567,6 +584,8 @@ def _assemble(kind: str, path: Path, cells: list[_Cell]) -> InputsRead:
         except ValueError as error:  # checks across inputs
             raise InputsFileError(f"{path.name}: {error}") from None
         return read
+    if kind == "local":
+        return _assemble_local(path, cells, read)
     from . import tvws
 
     known = {key: "number" for key in tvws.ASSUMPTIONS} | {"locations_km": "series"}
@@ -1120,3 +1139,117 @@ def _exchange_changes(lots: Any, bids: Any, name: str, lot_sheet: str, bid_sheet
             if identifier not in table.index:
                 lines.append(f"{what} {identifier} removed (not in {name}, {sheet})")
     return lines
+
+
+# ------------------------------------------------------------------------------------- local
+def _local_known() -> dict[str, str]:
+    """The local workbook's inputs by key: ``series`` (one per site, or per level) or ``number``."""
+    from .local_workbook import BUDGET_INPUTS, COMMON_INPUTS, SITE_INPUTS
+
+    return ({item.key: "series" for item, *_ in SITE_INPUTS} | {item.key: "number" for item, _ in COMMON_INPUTS}
+            | {item.key: "number" for item, _ in BUDGET_INPUTS} | {LOCAL_LEVELS_KEY: "series"})
+
+
+def local_inputs(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The local workbook's inputs (:func:`xlspectrum.local_workbook.default_inputs`' form) with ``overrides``:
+    a site input as ``[rural, campus]``, ``signal_level_dbm`` as one value per level, the rest one value each."""
+    from .local_workbook import SITE_INPUTS, default_inputs
+
+    inputs = default_inputs()
+    site_keys = {item.key for item, *_ in SITE_INPUTS}
+    for key, value in (overrides or {}).items():
+        if key == LOCAL_LEVELS_KEY:
+            inputs["levels"] = [float(v) for v in value]
+        elif key in site_keys:
+            for site, number in zip(LOCAL_SITES, value, strict=True):
+                inputs["sites"][site][key] = float(number)
+        elif key in inputs["common"]:
+            inputs["common"][key] = float(value)
+        else:
+            inputs["budget"][key] = float(value)
+    return inputs
+
+
+def _local_fields(overrides: Mapping[str, Any] | None) -> list[Field]:
+    from .local_workbook import BUDGET_INPUTS, COMMON_INPUTS, SITE_INPUTS, SITE_TITLES
+
+    values = local_inputs(overrides)
+    fields: list[Field] = []
+    anything = "a number (the pricing and coverage formulas check it)"
+    for item, *_ in SITE_INPUTS:
+        for position, site in enumerate(LOCAL_SITES, start=1):
+            fields.append(Field(item.key, position, _plain(values["sites"][site][item.key]), item.unit, anything,
+                                f"{item.label} ({SITE_TITLES[site]})", item.source))
+    for rows, block in ((COMMON_INPUTS, "common"), (BUDGET_INPUTS, "budget")):
+        for item, _ in rows:
+            fields.append(Field(item.key, None, _plain(values[block][item.key]), item.unit, anything, item.label,
+                                item.source))
+    for position, level in enumerate(values["levels"], start=1):
+        fields.append(Field(LOCAL_LEVELS_KEY, position, _plain(level), "dBm", anything,
+                            "Signal level of Figure 26 (the coverage legend)", "thesis 6.2, Figure 26"))
+    return fields
+
+
+def _local_workbook_cells(path: Path) -> Iterator[_Cell]:
+    """The local workbook's blue cells, where its layout placed them."""
+    from openpyxl import load_workbook
+
+    from . import mmwave
+    from .local_workbook import BUDGET_INPUTS, COMMON_INPUTS, SITE_INPUTS, coverage_cell, level_cell, pricing_cell
+
+    book = load_workbook(path)
+    pricing, coverage = book["Pricing"], book["Coverage"]
+    for item, *_ in SITE_INPUTS:
+        for position, site in enumerate(LOCAL_SITES, start=1):
+            address = pricing_cell(item.key, site, absolute=False)
+            yield _Cell(item.key, position, pricing[address].value, f"{path.name}, Pricing!{address}")
+    for item, _ in COMMON_INPUTS:
+        address = pricing_cell(item.key, absolute=False)
+        yield _Cell(item.key, None, pricing[address].value, f"{path.name}, Pricing!{address}")
+    for item, _ in BUDGET_INPUTS:
+        address = coverage_cell(item.key, absolute=False)
+        yield _Cell(item.key, None, coverage[address].value, f"{path.name}, Coverage!{address}")
+    for i in range(len(mmwave.SIGNAL_LEVELS_DBM)):
+        address = level_cell("level", i)
+        yield _Cell(LOCAL_LEVELS_KEY, i + 1, coverage[address].value, f"{path.name}, Coverage!{address}")
+
+
+def _assemble_local(path: Path, cells: list[_Cell], read: InputsRead) -> InputsRead:
+    from . import mmwave
+    from .local_workbook import default_inputs, expected_cells
+
+    known = _local_known()
+    grouped = _grouped(cells, known)
+    defaults = default_inputs()
+    flat: dict[str, Any] = {LOCAL_LEVELS_KEY: defaults["levels"]}
+    for site_values in zip(*(defaults["sites"][site].items() for site in LOCAL_SITES), strict=True):
+        flat[site_values[0][0]] = [value for _, value in site_values]
+    flat.update(defaults["common"])
+    flat.update(defaults["budget"])
+    for key, group in grouped.items():
+        unit = "dBm" if key == LOCAL_LEVELS_KEY else ""
+        if known[key] == "series":
+            count = len(mmwave.SIGNAL_LEVELS_DBM) if key == LOCAL_LEVELS_KEY else len(LOCAL_SITES)
+            group = sorted(group, key=lambda c: c.position or 0)
+            expected = list(range(1, count + 1))
+            if [c.position for c in group] != expected:
+                what = "levels" if key == LOCAL_LEVELS_KEY else "sites (1 = rural, 2 = campus)"
+                raise InputsFileError(f"{_span(group)}: {key} needs positions 1-{count}, one each (the {count} {what})")
+            value: Any = [_number(c, unit or "a number") for c in group]
+        else:
+            (cell,) = group
+            value = _number(cell, "a number")
+        if isinstance(value, list):
+            bad = next((c for c, v in zip(group, value, strict=True) if not np.isfinite(v)), None)
+        else:
+            bad = group[0] if not np.isfinite(value) else None
+        if bad is not None:
+            raise InputsFileError(f"{bad.where}: {key}={bad.value!r} must be a finite number")
+        if value != flat[key]:
+            read.overrides[key] = value
+            read.sources[key] = _span(group)
+    try:
+        expected_cells(local_inputs(read.overrides))  # the pricing and coverage functions' own checks
+    except (ValueError, ZeroDivisionError) as error:
+        raise InputsFileError(f"{path.name}: {' '.join(str(error).split()) or type(error).__name__}") from None
+    return read
