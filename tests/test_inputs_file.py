@@ -302,9 +302,12 @@ def test_a_template_of_one_model_given_for_the_other_is_refused(tmp_path):
     assert result.exit_code == 1 and "interference model's inputs" in result.stderr
 
 
-def test_exchange_and_local_builds_say_inputs_is_not_theirs(tmp_path):
+def test_the_exchange_and_local_builds_take_inputs_but_not_set(tmp_path):
     result = invoke("build", "--model", "local", "--inputs", tmp_path / "x.csv", "-o", tmp_path / "l.xlsx", ok=False)
-    assert result.exit_code != 0 and "--inputs is for the thesis and interference models" in result.output + result.stderr
+    assert result.exit_code == 1 and "x.csv: no such file" in result.stderr
+    for model in ("exchange", "local"):
+        result = invoke("build", "--model", model, "--set", "a=1", "-o", tmp_path / "l.xlsx", ok=False)
+        assert result.exit_code == 2 and "--set is for the thesis and interference models" in result.output
 
 
 def test_series_years_written_are_the_series_read(tmp_path):

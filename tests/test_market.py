@@ -200,7 +200,7 @@ def test_auction_command(tmp_path):
     from_files = runner.invoke(main, ["auction", str(path), "--reserve", str(tmp_path / "reserve.csv"),
                                       "--supply", str(tmp_path / "supply.csv"), "--format", "csv"])
     assert from_files.output.splitlines()[1:3] == ["A,8.0,True,5.0", "B,6.0,True,5.0"], from_files.output + from_files.stderr
-    for arguments, message in ((["auction"], "either a CSV of bids or --example nz700"),
+    for arguments, message in ((["auction"], "give one of a CSV of bids, --inputs FILE or --example nz700"),
                                (["auction", str(path), "--reserve", str(tmp_path / "bad.csv")], "must have two columns"),
                                (["auction", "--example", "nz700", "--reserve", "x=1"], "--supply and --reserve apply")):
         failed = runner.invoke(main, arguments)

@@ -353,7 +353,42 @@ def valuation_table(demand_forecast: str = "cisco_vni_linear", include_forward: 
                                 ("Real options: project value (NPV + option value)", "t12_real_options"),
                                 ("Deprival", "t12_deprival"))
         ]
-        table12 = pd.concat([pd.DataFrame(thesis_rows), model[model["method"] != "Benchmarking"]], ignore_index=True)
+        thesis_frame = pd.DataFrame(thesis_rows)
+        if forward.scenarios is not None:  # one row per scenario, as Valuation.table() gives them
+            thesis_frame.insert(0, "scenario", [np.arange(forward.scenarios)] * len(thesis_frame))
+            thesis_frame = thesis_frame.explode(["scenario", "value_nzd", "nzd_per_mhz_pop"]).astype(
+                {"scenario": int, "value_nzd": float, "nzd_per_mhz_pop": float})
+        table12 = pd.concat([thesis_frame, model[model["method"] != "Benchmarking"]], ignore_index=True)
         table12.insert(0, "table", "Table 12 (forward 5 years)")
         frames.append(table12)
     return pd.concat(frames, ignore_index=True)
+
+
+def scenario_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`valuation_table` run with N scenarios as one row per scenario: ``scenario``, then per row a column.
+
+    Each row of the tidy table gives two columns, ``<table>_<key>_<basis>_nzd`` [NZ$] and
+    ``<table>_<key>_<basis>_nzd_per_mhz_pop`` [NZ$/MHz/pop], where ``<table>`` is ``t11`` or
+    ``t12`` (Tables 11 and 12), ``<key>`` the row's valuation key (:data:`TABLE11`; ``t12_*`` for
+    the thesis' printed Table 12 rows) and ``<basis>`` ``thesis`` or ``model``. The rows whose
+    thesis figures are not printed for the selected forecast (NaN, with a note) are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scenario (the ``scenario`` column is its index, 0 to N - 1).
+    """
+    keys = {method: key for method, key, _ in TABLE11}
+    t12_thesis = {"Discounted cash flow": "t12_dcf", "Real options: project value (NPV + option value)": "t12_real_options",
+                  "Deprival": "t12_deprival"}
+    bases = {label: basis for basis, label in BASIS_LABELS.items()}
+    kept = table[table["note"] == ""]
+    columns: dict[str, Any] = {}
+    for (name, method, basis), group in kept.groupby(["table", "method", "basis"], sort=False):
+        short = "t11" if name.startswith("Table 11") else "t12"
+        key = t12_thesis[method] if short == "t12" and bases[basis] == "thesis" else keys[method]
+        stem = f"{short}_{key.removeprefix('t12_')}_{bases[basis]}"
+        ordered = group.sort_values("scenario")
+        columns[f"{stem}_nzd"] = ordered["value_nzd"].to_numpy()
+        columns[f"{stem}_nzd_per_mhz_pop"] = ordered["nzd_per_mhz_pop"].to_numpy()
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(next(iter(columns.values()))), name="scenario"))

@@ -275,13 +275,15 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
     except OutputError as error:
         raise Failure(str(error)) from error
     if model in ("exchange", "local"):
-        if inputs_file is not None:
-            raise click.UsageError(f"--inputs is for the thesis and interference models; edit the {model} workbook's blue "
-                                   "cells instead")
         if settings:
             raise click.UsageError(f"--set is for the thesis and interference models; edit the {model} workbook's blue "
-                                   "cells instead")
-        (_build_exchange if model == "exchange" else _build_local)(output, force)
+                                   "cells instead" + (" or give --inputs FILE" if model == "exchange" else ""))
+        if model == "exchange":
+            _build_exchange(output, force, _read_exchange_file(inputs_file))
+        else:
+            read = _read_inputs_file(inputs_file, "local")
+            _echo_sources(read, set())
+            _build_local(output, force, read)
         return
     if model == "thesis":
         from . import chapter8
@@ -321,25 +323,29 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
         _echo_case_summary(tables["summary"])
 
 
-def _build_local(output: Path, force: bool) -> None:
+def _build_local(output: Path, force: bool, read: Any = None) -> None:
     from . import local_workbook
     from .files import OutputError, same_package, write_file
+    from .inputs_file import local_inputs
     from .workbook import workbook_bytes
 
+    inputs = local_inputs(None if read is None else read.overrides)
     try:
-        written = write_file(output, workbook_bytes(local_workbook.build_workbook()), force=force, same=same_package)
+        written = write_file(output, workbook_bytes(local_workbook.build_workbook(inputs)), force=force, same=same_package)
     except OutputError as error:
         raise Failure(str(error)) from error
     click.echo(f"{'Wrote' if written else 'Up to date:'} {output} (live formulas; the cross-check columns need the add-in)")
-    expected = local_workbook.expected_cells()
+    expected = local_workbook.expected_cells(inputs)
     price = lambda key, site: expected[f"Pricing!{local_workbook.pricing_cell(key, site, absolute=False)}"]  # noqa: E731
     cover = lambda key: expected[f"Coverage!{local_workbook.coverage_cell(key, absolute=False)}"]  # noqa: E731
     click.echo("Local licences, a year:   rural site   campus")
     for key, label in (("lsp", "LSP (NZ$)"), ("msp", "MSP (NZ$)"), ("bnetza_year", "BNetzA (EUR)"), ("ofcom", "Ofcom (GBP)")):
         click.echo(f"  {label:22s} {price(key, 'rural'):>10,.0f} {price(key, 'campus'):>8,.0f}")
-    click.echo(f"28 GHz at a -105 dBm edge ({cover('mapl'):.0f} dB): range {cover('range_eq15'):,.0f} m by eq. (15), "
-               f"{cover('range_38901_nlos'):,.0f} m by TR 38.901 NLOS; {cover('sites_eq15'):,.0f} and "
-               f"{cover('sites_38901'):,.0f} sites for 100 km2 (Appendix C: 795 at 0.22 km)")
+    budget = inputs["budget"]
+    click.echo(f"28 GHz at a {budget['signal_threshold_dbm']:g} dBm edge ({cover('mapl'):.0f} dB): range "
+               f"{cover('range_eq15'):,.0f} m by eq. (15), {cover('range_38901_nlos'):,.0f} m by TR 38.901 NLOS; "
+               f"{cover('sites_eq15'):,.0f} and {cover('sites_38901'):,.0f} sites for {budget['area_km2']:g} km2 "
+               "(Appendix C: 795 at 0.22 km for 100 km2)")
 
 
 def _compare_local_model(path: Path, recalculated: Any, compare: bool) -> None:
@@ -360,21 +366,40 @@ def _compare_local_model(path: Path, recalculated: Any, compare: bool) -> None:
         raise Failure("the workbook's master check fails: see its Checks sheet")
 
 
-def _build_exchange(output: Path, force: bool) -> None:
+def _read_exchange_file(path: Path | None) -> Any:
+    """The exchange's lots and bids of ``path`` (None without --inputs); a bad file is one line naming its cell."""
+    if path is None:
+        return None
+    from .inputs_file import read_exchange
+
+    try:
+        read = read_exchange(path)
+    except ValueError as error:
+        raise Failure(f"--inputs {error}") from error
+    click.echo(f"Inputs from {read.path.name}: " + "; ".join(read.describe()[:2]))
+    for line in read.describe()[2:]:
+        click.echo(f"  {line}")
+    return read
+
+
+def _build_exchange(output: Path, force: bool, read: Any = None) -> None:
     from . import rights_market
     from .exchange_workbook import build_workbook
     from .files import OutputError, same_package, write_file
     from .market import PAYMENT_RULES
     from .workbook import workbook_bytes
 
+    lots, bids = (None, None) if read is None else (read.lots, read.bids)
     try:
-        written = write_file(output, workbook_bytes(build_workbook()), force=force, same=same_package)
+        written = write_file(output, workbook_bytes(build_workbook(lots, bids)), force=force, same=same_package)
     except OutputError as error:
         raise Failure(str(error)) from error
     click.echo(f"{'Wrote' if written else 'Up to date:'} {output} (live formulas; AUCTION_CLEAR needs the add-in)")
-    click.echo("Rights market (three interference rights, five package bids), revenue by payment rule [US$]:")
+    shown = ("three interference rights, five package bids" if read is None else
+             f"{len(lots)} interference rights, {len(bids)} package bids")
+    click.echo(f"Rights market ({shown}), revenue by payment rule [US$]:")
     for rule in PAYMENT_RULES:
-        result = rights_market.clear(rule)
+        result = rights_market.clear(rule, bids, lots)
         winners = ", ".join(str(i) for i in result.index[result["won"]])
         click.echo(f"  {rule:17s} {result.attrs['revenue']:>12,.0f}   winners: {winners}")
     click.echo("New Zealand 700 MHz: `xlspectrum auction --example nz700` prints Table 3 and the counterfactuals.")
@@ -567,9 +592,12 @@ def _compare_thesis_model(path: Path, recalculated: Any, compare: bool) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override an input for both networks (repeatable).")
 @_inputs_option
+@click.option("--scenarios", "scenarios_file", type=click.Path(path_type=Path), default=None, metavar="FILE.csv",
+              help="Run many scenarios at once: a CSV with a scenario column of names and one column per input key, "
+                   "one row per scenario, on top of --inputs; --format csv writes one row of results per scenario.")
 @_pico_radius_options
 def value(demand_forecast: str | None, output_format: str, settings: tuple[str, ...], inputs_file: Path | None,
-          pico_radius: str, edge_dbm: float) -> None:
+          scenarios_file: Path | None, pico_radius: str, edge_dbm: float) -> None:
     """Value the 28 GHz spectrum four ways (thesis chapter 8): thesis inputs beside this model."""
     import pandas as pd
 
@@ -578,11 +606,15 @@ def value(demand_forecast: str | None, output_format: str, settings: tuple[str, 
 
     read = _read_inputs_file(inputs_file, "thesis")
     overrides = _with_file(read, _overrides(settings))
+    scenarios = _read_scenarios_file(scenarios_file, overrides, settings, pico_radius)
     _apply_pico_radius(overrides, pico_radius, edge_dbm)
     chosen = overrides.pop("demand_forecast", None)
     if chosen is not None and demand_forecast is not None and chosen != demand_forecast:
         raise Failure(f"--demand {demand_forecast} and --set demand_forecast={chosen} disagree; give one")
     demand = demand_forecast or chosen or VALUATION_FORECAST
+    if scenarios is not None:
+        _value_scenarios(scenarios, overrides, demand, output_format, read, settings)
+        return
     table = valuation_table(demand, overrides=overrides)
     if output_format == "csv":
         click.echo(to_csv(table), nl=False)
@@ -609,6 +641,63 @@ def value(demand_forecast: str | None, output_format: str, settings: tuple[str, 
                    "and prints the deprival costs for 10 x Cisco VNI in Table 10)")
 
 
+def _read_scenarios_file(path: Path | None, overrides: dict[str, Any], settings: tuple[str, ...],
+                         pico_radius: str) -> Any:
+    """The scenarios of ``path`` (None without --scenarios), put on top of ``overrides`` (the file's and --set's)."""
+    if path is None:
+        return None
+    from .inputs_file import read_scenarios
+
+    try:
+        scenarios = read_scenarios(path)
+    except ValueError as error:
+        raise Failure(f"--scenarios {error}") from error
+    set_keys = {text.split("=", 1)[0].strip() for text in settings}
+    for key, column in scenarios.columns.items():
+        if key in set_keys:
+            raise Failure(f"--scenarios {scenarios.path.name}, column {column}: {key} is also given by --set; give it in "
+                          "one place")
+        if key == "radius_pico_km" and pico_radius != "printed":
+            raise Failure(f"--scenarios {scenarios.path.name}, column {column}: --pico-radius also sets the pico radius; "
+                          "give one")
+    overrides.update(scenarios.overrides)
+    return scenarios
+
+
+def _value_scenarios(scenarios: Any, overrides: dict[str, Any], demand: str, output_format: str, read: Any,
+                     settings: tuple[str, ...]) -> None:
+    """``value --scenarios``: every scenario in one run of the cost models' scenario axis, one row each."""
+    import re
+
+    import pandas as pd
+
+    from .chapter8 import scenario_columns, valuation_table
+
+    try:
+        table = valuation_table(demand, overrides=overrides)
+    except ValueError as error:  # a scenario the model cannot value: name its row, not the axis' index
+        message = re.sub(r"scenario (\d+)", lambda m: scenarios.where(int(m.group(1))), " ".join(str(error).split()))
+        raise Failure(f"--scenarios {message}") from error
+    wide = scenario_columns(table)
+    wide.insert(0, "scenario", scenarios.names)
+    if output_format == "csv":
+        click.echo(to_csv(wide), nl=False)
+        return
+    count = len(scenarios.names)
+    _echo_forecast(demand, f"Value of 28 GHz spectrum (2 x 500 MHz, NZ$), {count} scenario{'' if count == 1 else 's'} "
+                           f"from {scenarios.path.name}")
+    _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
+    base = {k: v for k, v in overrides.items() if k not in scenarios.overrides}
+    _echo_overrides(base)
+    click.echo("Scenario inputs: " + ", ".join(f"{key} (column {column.split()[0]})"
+                                              for key, column in scenarios.columns.items()))
+    values = wide[[c for c in wide.columns if c.endswith("_nzd")]] / 1e6
+    values.index = pd.Index(scenarios.names, name="NZ$ M")
+    click.echo(values.T.round(1).to_string())
+    click.echo("Columns: t11/t12 = Table 11 / Table 12 (forward 5 years); thesis = thesis inputs, model = this model; "
+               "--format csv adds NZ$ per MHz per pop")
+
+
 def _echo_real_options(valuation: Any) -> None:
     """Table 9's inputs and eqs. (17)-(20) step by step, both bases."""
     inputs = valuation.mmwave.inputs
@@ -628,8 +717,11 @@ def _echo_real_options(valuation: Any) -> None:
 
 
 @main.command()
-@click.option("--model", type=click.Choice(["thesis", "interference"]), default="thesis", show_default=True,
-              help="Whose inputs: the thesis cost model and valuation, or the interference (TV white-space) case.")
+@click.option("--model", type=click.Choice(["thesis", "interference", "exchange", "local"]), default="thesis",
+              show_default=True,
+              help="Whose inputs: the thesis cost model and valuation, the interference (TV white-space) case, the "
+                   "exchange's lots and bids (csv: the bids as `auction` reads them; xlsx: lots and bids), or the local "
+                   "licence workbook's sites, regimes and 28 GHz budget.")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "xlsx"]), default=None,
               help="table: a listing; csv or xlsx: an editable template for --inputs [default: table, or by -o's suffix].")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="FILE",
@@ -638,8 +730,8 @@ def _echo_real_options(valuation: Any) -> None:
 def inputs(model: str, output_format: str | None, output: Path | None, force: bool) -> None:
     """List every input of a model (key, value, unit, valid range, source), or write it as an editable template.
 
-    Edit the template's values in a spreadsheet, then give it to build, value, sensitivity or
-    rights with --inputs FILE.
+    Edit the template's values in a spreadsheet, then give it to build, value, sensitivity,
+    rights or auction with --inputs FILE.
     """
     import pandas as pd
 
@@ -687,6 +779,38 @@ def inputs(model: str, output_format: str | None, output: Path | None, force: bo
     click.echo("--format csv gives every column in full; -o FILE.xlsx writes an editable template for --inputs.")
 
 
+def _write_exchange_template(output_format: str, output: Path | None, force: bool) -> None:
+    """``inputs --model exchange``: the bids as ``auction`` reads them (CSV), or the lots and bids (xlsx)."""
+    from . import rights_market
+    from .files import OutputError, write_file
+    from .inputs_file import exchange_template_csv, exchange_template_workbook
+
+    if output is None:
+        if output_format == "xlsx":
+            raise Failure("--format xlsx needs -o FILE.xlsx: a workbook is not written to the terminal")
+        if output_format == "csv":
+            click.echo(exchange_template_csv().decode("utf-8"), nl=False)
+            return
+        click.echo("The exchange's lots (Register; the reserve is eq. (12) of the primary's inputs) [US$]:")
+        click.echo(rights_market.register().reset_index().to_string(index=False))
+        click.echo("\nIts package bids (Bids; the value is eq. (14), floored at 0) [US$]:")
+        click.echo(rights_market.bids().reset_index().to_string(index=False))
+        click.echo("\n-o FILE.xlsx writes the lots and bids as an editable template for auction --inputs and build "
+                   "--model exchange --inputs; -o FILE.csv the bids as `xlspectrum auction FILE.csv` reads them.")
+        return
+    content = exchange_template_csv() if output_format == "csv" else exchange_template_workbook()
+    try:
+        written = write_file(output, content, force=force)
+    except OutputError as error:
+        raise Failure(str(error)) from error
+    if output_format == "csv":
+        click.echo(f"{'Wrote' if written else 'Up to date:'} {output}: the exchange's bids (bidder, value, units of each "
+                   "lot); `xlspectrum auction FILE.csv --supply ... --reserve ...` clears it")
+    else:
+        click.echo(f"{'Wrote' if written else 'Up to date:'} {output}: the exchange's lots and bids; edit the blue cells, "
+                   "then give it to auction or build --model exchange with --inputs")
+
+
 def _write_template(model: str, output_format: str, output: Path | None, force: bool) -> None:
     """``inputs -o FILE``: the template of ``model``, as CSV or xlsx; without -o, CSV or a listing on stdout."""
     from .files import OutputError, write_file
@@ -694,6 +818,9 @@ def _write_template(model: str, output_format: str, output: Path | None, force: 
 
     if output_format not in ("table", "csv", "xlsx"):
         raise Failure(f"-o {output}: the file name must end in .csv or .xlsx (or give --format csv|xlsx)")
+    if model == "exchange":
+        _write_exchange_template(output_format, output, force)
+        return
     if output is None:
         if output_format == "xlsx":
             raise Failure("--format xlsx needs -o FILE.xlsx: a workbook is not written to the terminal")
@@ -705,7 +832,8 @@ def _write_template(model: str, output_format: str, output: Path | None, force: 
             key = row["key"] + (f"[{row['position']}]" if row["position"] != "" else "")
             click.echo(f"  {key:<30} {row['value']!s:>12} {row['unit']:<8} {row['valid_range']:<18} {row['source']}")
         click.echo(f"\nChange one with --set KEY=VALUE on `build --model {model}` and `rights`; "
-                   "-o FILE.xlsx writes an editable template for --inputs.")
+                   "-o FILE.xlsx writes an editable template for --inputs." if model == "interference" else
+                   "\n-o FILE.xlsx (or .csv) writes an editable template for build --model local --inputs.")
         return
     content = template_csv(model) if output_format == "csv" else template_workbook(model)
     try:
@@ -713,8 +841,8 @@ def _write_template(model: str, output_format: str, output: Path | None, force: 
     except OutputError as error:
         raise Failure(str(error)) from error
     click.echo(f"{'Wrote' if written else 'Up to date:'} {output}: every input of the {model} model; edit the values, "
-               f"then give it to {'build, value or sensitivity' if model == 'thesis' else 'build --model interference or rights'}"
-               " with --inputs")
+               "then give it to " + {"thesis": "build, value or sensitivity", "interference": "build --model interference "
+                                     "or rights", "local": "build --model local"}[model] + " with --inputs")
 
 
 @main.command()
@@ -934,9 +1062,12 @@ def _sensitivity_csv(presets: Any, tornado: Any, carlo: Any, sobol: Any) -> Any:
               help="Units offered of a lot, or a CSV of lot,units rows (default 1 each).")
 @click.option("--reserve", "reserves", multiple=True, metavar="LOT=PRICE|FILE",
               help="Reserve price per unit of a lot, or a CSV of lot,price rows (default 0).")
+@click.option("--inputs", "inputs_file", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="Instead of a CSV: the exchange's lots and bids, from its template (`xlspectrum inputs --model "
+                   "exchange -o FILE.xlsx`) or an exchange workbook xlspectrum built and you edited.")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 def auction(bids_csv: Path | None, example: str | None, rule: str | None, supplies: tuple[str, ...],
-            reserves: tuple[str, ...], output_format: str) -> None:
+            reserves: tuple[str, ...], inputs_file: Path | None, output_format: str) -> None:
     """Clear a combinatorial auction from a CSV of bids (columns bidder, value, one per lot).
 
     Each row is one all-or-nothing bid; a bidder's rows are exclusive. Prints each bid with
@@ -947,8 +1078,13 @@ def auction(bids_csv: Path | None, example: str | None, rule: str | None, suppli
 
     from .market import clear_auction
 
-    if (bids_csv is None) == (example is None):
-        raise click.UsageError("give either a CSV of bids or --example nz700, not both or neither")
+    if sum(x is not None for x in (bids_csv, example, inputs_file)) != 1:
+        raise click.UsageError("give one of a CSV of bids, --inputs FILE or --example nz700")
+    if inputs_file is not None:
+        if supplies or reserves:
+            raise click.UsageError("--supply and --reserve apply to a CSV of bids; with --inputs the lots give them")
+        _auction_exchange(inputs_file, rule or "vcg", output_format)
+        return
     if example is not None:
         if supplies or reserves:
             raise click.UsageError("--supply and --reserve apply to a CSV of bids, not to --example")
@@ -990,6 +1126,38 @@ def auction(bids_csv: Path | None, example: str | None, rule: str | None, suppli
     click.echo(f"{len(bids)} bids from {bids['bidder'].nunique()} bidders on {len(lots)} lots; rule {rule}; "
                "amounts rounded to the cent")
     click.echo(_auction_table(bids, lots, result).to_string(index=False))
+    kept = [f"{lot} x {units}" for lot, units in result.attrs["kept"].items() if units]
+    click.echo(f"Welfare (winning bids plus reserve value of unsold units): {result.attrs['welfare']:,.2f}; "
+               f"revenue: {result.attrs['revenue']:,.2f}")
+    click.echo(f"Units the seller keeps (unsold): {', '.join(kept) if kept else 'none'}")
+
+
+def _auction_exchange(path: Path, rule: str, output_format: str) -> None:
+    """``auction --inputs FILE``: the exchange's lots (units, eq. (12) reserves) and bids (eq. (14) values), cleared."""
+    from . import rights_market
+
+    if output_format == "csv":
+        from .inputs_file import read_exchange
+
+        try:
+            read = read_exchange(path)
+        except ValueError as error:
+            raise Failure(f"--inputs {error}") from error
+    else:
+        read = _read_exchange_file(path)
+    lots, bids = read.lots, read.bids
+    result = rights_market.clear(rule, bids, lots)
+    if output_format == "csv":
+        click.echo(to_csv(result.reset_index()), nl=False)  # names stay text (OWASP)
+        return
+    lot_ids = list(lots.index)
+    click.echo(f"{len(bids)} bids from {bids['bidder'].nunique()} bidders on {len(lots)} lots; rule {rule}; "
+               "amounts rounded to the cent")
+    click.echo("Reserves (eq. (12), per unit): " + ", ".join(f"{lot} {lots.loc[lot, 'reserve_price']:,.2f} x "
+                                                             f"{lots.loc[lot, 'quantity']}" for lot in lot_ids))
+    table = _auction_table(bids.reset_index(drop=True), lot_ids, result.reset_index(drop=True))
+    table.insert(0, "bid", [str(b) for b in bids.index])
+    click.echo(table.to_string(index=False))
     kept = [f"{lot} x {units}" for lot, units in result.attrs["kept"].items() if units]
     click.echo(f"Welfare (winning bids plus reserve value of unsold units): {result.attrs['welfare']:,.2f}; "
                f"revenue: {result.attrs['revenue']:,.2f}")

@@ -588,13 +588,15 @@ COVER_COLUMNS = 6
 COVER_WIDTHS = (76, 30, 6, 14, 14, 10)
 
 
-def cover_headline(layout: _ClearingLayout) -> list[tuple[str, str, str, str, float | None, str]]:
+def cover_headline(layout: _ClearingLayout, lots: pd.DataFrame | None = None,
+                   bids: pd.DataFrame | None = None) -> list[tuple[str, str, str, str, float | None, str]]:
     """The Cover's headline: what, pricing, unit, live formula, the value when built (for the cells
     that need the add-in) and the sheet it comes from; the NZ 700 rows are
-    :func:`xlspectrum.nz700.scenario_table`'s scenarios, titled as every reading titles them."""
+    :func:`xlspectrum.nz700.scenario_table`'s scenarios, titled as every reading titles them.
+    ``lots`` and ``bids`` are the workbook's (default: the built-in example's)."""
     vcg_won, _ = layout.rule_columns("vcg")
     core_won, _ = layout.rule_columns("core_vcg_nearest")
-    vcg, core = rights_market.clear("vcg"), rights_market.clear("core_vcg_nearest")
+    vcg, core = rights_market.clear("vcg", bids, lots), rights_market.clear("core_vcg_nearest", bids, lots)
     out = [
         ("Rights market: revenue", RULE_TEXT["vcg"], "US$", f"=Clearing!{_col(vcg_won)}{layout.check_row + 1}",
          vcg.attrs["revenue"], "Clearing"),
@@ -625,7 +627,7 @@ def _wrapped(ws: Any, row: int, first: int, last: int, text: str, chars: int, fo
     ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // chars)) + 2
 
 
-def _write_cover(wb: Workbook, layout: _ClearingLayout) -> None:
+def _write_cover(wb: Workbook, layout: _ClearingLayout, lots: pd.DataFrame, bids: pd.DataFrame) -> None:
     ws = wb["Cover"]
     _title(ws, "xlspectrum - a spectrum rights exchange")
     width = sum(COVER_WIDTHS)
@@ -642,7 +644,7 @@ def _write_cover(wb: Workbook, layout: _ClearingLayout) -> None:
     row = 8
     _block_heading(ws, row, "Headline results", COVER_COLUMNS)
     _header(ws, row + 1, ["Result", "Pricing", "Unit", "Value", "When built", "Where"], height=18)
-    headline = cover_headline(layout)
+    headline = cover_headline(layout, lots, bids)
     for i, (label, pricing, unit, formula, built, where) in enumerate(headline, row + 2):
         ws.cell(i, 1, label)
         ws.cell(i, 2, pricing)
@@ -677,9 +679,15 @@ def _write_cover(wb: Workbook, layout: _ClearingLayout) -> None:
         ws.column_dimensions[letter].width = column_width
 
 
-def build_workbook() -> Workbook:
-    """The exchange as an openpyxl Workbook of live formulas (the built-in examples as inputs)."""
-    lots, bids = rights_market.register(), rights_market.bids()
+def build_workbook(lots: pd.DataFrame | None = None, bids: pd.DataFrame | None = None) -> Workbook:
+    """The exchange as an openpyxl Workbook of live formulas.
+
+    ``lots`` and ``bids`` are the Register's and the Bids sheet's tables as
+    :func:`xlspectrum.rights_market.register` and :func:`~xlspectrum.rights_market.bids` give
+    them (default: the built-in example), e.g. from :func:`xlspectrum.inputs_file.read_exchange`.
+    """
+    lots = rights_market.register() if lots is None else lots
+    bids = rights_market.bids() if bids is None else bids
     wb = Workbook()
     wb.active.title = "Cover"
     _write_register(wb, lots)
@@ -689,7 +697,7 @@ def build_workbook() -> Workbook:
     _write_nz700(wb)
     _write_checks(wb, layout)
     _add_xlwings_conf(wb)
-    _write_cover(wb, layout)
+    _write_cover(wb, layout, lots, bids)
     sheets.write_not_computed_count(wb)
     _print_setup(wb)
     _stamp(wb, MODEL_MARKER, "Spectrum rights exchange")

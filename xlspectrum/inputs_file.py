@@ -32,7 +32,10 @@ from ._validation import XlSpectrumError, number_from_text
 from .costmodel.inputs import INPUTS, YEARS, Input
 
 #: the model kinds that have a template
-KINDS = ("thesis", "interference")
+KINDS = ("thesis", "interference", "local")
+#: the local licence workbook's Figure 26 signal levels, a series of one value per level
+LOCAL_LEVELS_KEY = "signal_level_dbm"
+LOCAL_SITES = ("rural", "campus")
 
 #: the template's columns, in order; ``key``, ``position`` and ``value`` are read, the rest describe
 COLUMNS = ("key", "position", "value", "unit", "valid_range", "label", "source")
@@ -47,6 +50,7 @@ TEMPLATE_HEADER_ROW = 4
 POSITION_MEANING = {
     "thesis": "the model year of a series input (1 = first_year); empty for one value",
     "interference": "the location (1-4) of locations_km; empty for one value",
+    "local": "the site of a site input (1 = rural, 2 = campus) or the level of signal_level_dbm (1-8); empty for one value",
 }
 
 
@@ -134,6 +138,8 @@ def template_fields(kind: str, overrides: Mapping[str, Any] | None = None) -> li
                 fields.append(Field(item.key, None, _plain(values[item.key]), item.unit, item.range_text(), item.label,
                                     item.source))
         return fields
+    if kind == "local":
+        return _local_fields(overrides)
     from . import tvws
 
     values = tvws.validate({k: v for k, v in (overrides or {}).items() if k != "locations_km"})
@@ -178,8 +184,9 @@ def template_workbook(kind: str, overrides: Mapping[str, Any] | None = None) -> 
     ws.title = TEMPLATE_SHEET
     ws["A1"] = f"xlspectrum inputs: {kind} model"
     ws["A1"].font = BOLD
+    command = {"thesis": "value", "interference": "rights", "local": "build --model local"}[kind]
     ws["A2"] = (f"Change the blue values, then give this file to a command with --inputs FILE (e.g. xlspectrum "
-                f"{'value' if kind == 'thesis' else 'rights'} --inputs FILE). position: {POSITION_MEANING[kind]}. "
+                f"{command} --inputs FILE). position: {POSITION_MEANING[kind]}. "
                 "Rates are fractions (9 % is 0.09).")
     ws["A2"].font = NOTE_FONT
     for column, name in enumerate(COLUMNS, start=1):
@@ -192,6 +199,8 @@ def template_workbook(kind: str, overrides: Mapping[str, Any] | None = None) -> 
             ws.cell(row, column, "" if value is None else value)
         cell = ws.cell(row, 3)
         cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+        if kind == "local":  # no ranges of their own: the pricing and coverage formulas check them when read
+            continue
         spec = INPUTS.get(item.key) if kind == "thesis" else None
         if spec is not None and spec.is_rate:
             cell.number_format = "0.0%"
@@ -269,9 +278,17 @@ def detect_kind(path: str | os.PathLike[str]) -> tuple[str, str]:
         keywords = book.properties.keywords or ""
     finally:
         book.close()
-    for kind in KINDS:
+    for kind in (*KINDS, "exchange"):
         if keywords == TEMPLATE_MARKER.format(kind=kind):
             return kind, "template"
+    from .exchange_workbook import is_exchange_model
+
+    if is_exchange_model(path):
+        return "exchange", "workbook"
+    from .local_workbook import is_local_model
+
+    if is_local_model(path):
+        return "local", "workbook"
     if is_thesis_model(path):
         return "thesis", "workbook"
     if is_rights_model(path):
@@ -317,6 +334,8 @@ def read_inputs(path: str | os.PathLike[str], kind: str | None = None) -> Inputs
         cells = list(_template_cells(path))
     elif kind == "thesis":
         cells = list(_thesis_workbook_cells(path))
+    elif kind == "local":
+        cells = list(_local_workbook_cells(path))
     else:
         cells = list(_rights_workbook_cells(path))
     return _assemble(kind, path, cells)
@@ -446,6 +465,8 @@ def _rights_workbook_cells(path: Path) -> Iterator[_Cell]:
 def _keys(kind: str) -> list[str]:
     if kind == "thesis":
         return list(INPUTS)
+    if kind == "local":
+        return list(_local_known())
     from . import tvws
 
     return [*tvws.ASSUMPTIONS, "locations_km"]
@@ -563,6 +584,8 @@ def _assemble(kind: str, path: Path, cells: list[_Cell]) -> InputsRead:
         except ValueError as error:  # checks across inputs
             raise InputsFileError(f"{path.name}: {error}") from None
         return read
+    if kind == "local":
+        return _assemble_local(path, cells, read)
     from . import tvws
 
     known = {key: "number" for key in tvws.ASSUMPTIONS} | {"locations_km": "series"}
@@ -598,4 +621,635 @@ def _assemble(kind: str, path: Path, cells: list[_Cell]) -> InputsRead:
         if locations != list(tvws.LOCATIONS_KM):
             read.locations_km = locations
             read.sources["locations_km"] = _span(group)
+    return read
+
+
+# --------------------------------------------------------------------------------- scenarios
+#: the column of a scenario file that names each scenario (the other columns are input keys)
+SCENARIO_COLUMN = "scenario"
+
+
+@dataclass
+class ScenariosRead:
+    """A file of scenarios: one name per scenario and, per input key, its value in each scenario."""
+
+    path: Path
+    #: the scenario names, in file order (the user's text, kept as given)
+    names: list[str]
+    #: what the cost model's scenario axis takes: a number input as one value per scenario (a float
+    #: array of ``len(names)``), a choice or switch as its one value (it cannot vary by scenario)
+    overrides: dict[str, Any] = field(default_factory=dict)
+    #: the file row of each scenario (for messages)
+    rows: list[int] = field(default_factory=list)
+    #: the column of each key: ``"C (wacc)"``
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def where(self, scenario: int) -> str:
+        """Where scenario ``scenario`` (0-based) is: ``"case.csv, row 3 (scenario 'high')"``."""
+        return f"{self.path.name}, row {self.rows[scenario]} (scenario {self.names[scenario]!r})"
+
+
+def read_scenarios(path: str | os.PathLike[str]) -> ScenariosRead:
+    """The scenarios of a CSV file: a ``scenario`` column of names, then one column per thesis input key.
+
+    Each row is one scenario; a cell is what ``--set KEY=VALUE`` would take for that scenario
+    (``9%`` reads as 0.09). Number inputs vary by scenario and run on the cost model's scenario
+    axis (:mod:`xlspectrum.costmodel.engine`) in one call; a choice or switch input
+    (``demand_forecast``, ...) must be the same in every row, as the engine runs one at a time;
+    a series input (one value per model year) is not a column: give it with ``--inputs`` or ``--set``.
+
+    Parameters
+    ----------
+    path : a UTF-8 CSV file, one header row.
+
+    Returns
+    -------
+    ScenariosRead
+        The names and, by key, the values of every scenario.
+
+    Raises
+    ------
+    InputsFileError
+        Naming the file, the row and the column, the value and what is allowed; an unknown or
+        repeated column, an empty or repeated scenario name, an empty cell, or a file with no
+        scenario is refused.
+    """
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    if not path.exists():
+        raise InputsFileError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputsFileError(f"{path} is {'a folder' if path.is_dir() else 'not a regular file'}, not a file of scenarios")
+    if path.suffix.lower() != ".csv":
+        raise InputsFileError(f"{path.name}: a file of scenarios is CSV (a {SCENARIO_COLUMN} column, then one column per "
+                              "input key)")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputsFileError(f"{path.name} is not UTF-8 text: {error.reason} at byte {error.start}") from None
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    while header and header[-1] == "":
+        header.pop()
+    name = path.name
+    if not header:
+        raise InputsFileError(f"{name} is empty: it needs a header row of {SCENARIO_COLUMN} and input keys")
+    if SCENARIO_COLUMN not in header:
+        raise InputsFileError(f"{name}: no {SCENARIO_COLUMN!r} column; a file of scenarios needs one (the names), then "
+                              "input keys")
+    letters = {h: f"{get_column_letter(i + 1)} ({h})" for i, h in enumerate(header)}
+    for i, key in enumerate(header):
+        if header.index(key) < i:
+            raise InputsFileError(f"{name}, column {get_column_letter(i + 1)}: column {key!r} appears twice (first in "
+                                  f"column {get_column_letter(header.index(key) + 1)})")
+        if key == SCENARIO_COLUMN:
+            continue
+        where = f"{name}, column {get_column_letter(i + 1)}"
+        if not key:
+            raise InputsFileError(f"{where}: a column with no name; name it by an input key")
+        if key not in INPUTS:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(INPUTS), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else "; `xlspectrum inputs` lists the keys"
+            raise InputsFileError(f"{where}: unknown input {key!r}{hint}")
+        if INPUTS[key].kind == "series":
+            raise InputsFileError(f"{where}: {key} is a series (one value per model year) and cannot be a column of "
+                                  "scenarios; give it with --inputs or --set")
+    keys = [h for h in header if h != SCENARIO_COLUMN]
+    if not keys:
+        raise InputsFileError(f"{name}: no input columns; after {SCENARIO_COLUMN}, give one column per input key")
+    names: list[str] = []
+    rows: list[int] = []
+    values: dict[str, list[Any]] = {key: [] for key in keys}
+    first_row: dict[str, int] = {}
+    for number, row in enumerate(reader, start=2):
+        if all(not cell.strip() for cell in row):
+            continue
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+            raise InputsFileError(f"{name}, row {number}: {len(row)} cells under a header of {len(header)} columns")
+        row = row + [""] * (len(header) - len(row))
+        cells = dict(zip(header, row))
+        scenario = cells[SCENARIO_COLUMN]
+        if not scenario.strip():
+            raise InputsFileError(f"{name}, row {number}, column {letters[SCENARIO_COLUMN]}: no scenario name")
+        if scenario in names:
+            raise InputsFileError(f"{name}, row {number}, column {letters[SCENARIO_COLUMN]}: scenario {scenario!r} is "
+                                  f"given again (first at row {rows[names.index(scenario)]})")
+        names.append(scenario)
+        rows.append(number)
+        for key in keys:
+            item = INPUTS[key]
+            cell = _Cell(key, None, cells[key] if cells[key].strip() else None,
+                         f"{name}, row {number}, column {letters[key]}")
+            value = _thesis_value(item, [cell])
+            try:
+                coerced = item.coerce(value)
+            except ValueError as error:
+                raise InputsFileError(f"{cell.where}: {error}") from None
+            if item.kind in ("choice", "switch") and values[key] and coerced != values[key][0]:
+                raise InputsFileError(f"{cell.where}: {key}={cell.value!r} differs from row {first_row[key]}'s "
+                                      f"{values[key][0]!r}; a {item.kind} cannot vary by scenario (the cost model runs "
+                                      "one at a time): run one file per value")
+            first_row.setdefault(key, number)
+            values[key].append(coerced)
+    if not names:
+        raise InputsFileError(f"{name}: no scenarios; give one row per scenario under the header")
+    read = ScenariosRead(path, names, rows=rows, columns={key: letters[key] for key in keys})
+    for key in keys:
+        item = INPUTS[key]
+        read.overrides[key] = values[key][0] if item.kind in ("choice", "switch") else np.array(values[key], dtype=float)
+    return read
+
+
+# ---------------------------------------------------------------------------------- exchange
+#: the exchange template's sheets: the lots on offer (the Register's columns) and the package bids
+EXCHANGE_LOTS_SHEET, EXCHANGE_BIDS_SHEET = "Lots", "Bids"
+#: text columns of a lot (the rest are numbers)
+LOT_TEXT = ("lot_id", "band", "area", "window", "owner")
+
+
+def _lot_columns() -> list[tuple[str, str, str, str]]:
+    from .exchange_workbook import REGISTER_COLUMNS
+
+    return list(REGISTER_COLUMNS)
+
+
+def _bid_inputs() -> list[tuple[str, str, str, str]]:
+    from .exchange_workbook import BID_INPUTS
+
+    return list(BID_INPUTS)
+
+
+@dataclass
+class ExchangeRead:
+    """The exchange's inputs a file holds: the lots (Register) and the package bids (Bids), as
+    :func:`xlspectrum.rights_market.register` and :func:`~xlspectrum.rights_market.bids` give them."""
+
+    path: Path
+    lots: Any
+    bids: Any
+    #: where each table was read: ``{"lots": "case.xlsx, Register!A6:M8", "bids": ...}``
+    sources: dict[str, str] = field(default_factory=dict)
+    #: the cells that differ from the built-in example (``b1 capacity = 50000 (from case.xlsx, Bids!G6)``)
+    changes: list[str] = field(default_factory=list)
+
+    def describe(self) -> list[str]:
+        """One line per table read, then one per input that differs from the built-in example."""
+        return ([f"{len(self.lots)} lots (from {self.sources['lots']})", f"{len(self.bids)} bids (from {self.sources['bids']})"]
+                + self.changes)
+
+
+def exchange_template_csv(lots: Any = None, bids: Any = None) -> bytes:
+    """The exchange's bids in the CSV format ``xlspectrum auction FILE.csv`` reads: ``bidder``, ``value`` [US$]
+    (eq. (14), floored at 0), then the units of each lot; the bid names stay text (files.csv_text)."""
+    from . import rights_market
+    from .files import to_csv
+
+    lots = rights_market.register() if lots is None else lots
+    bids = rights_market.bids() if bids is None else bids
+    return to_csv(bids[["bidder", "value", *lots.index]]).encode("utf-8")
+
+
+def exchange_template_workbook(lots: Any = None, bids: Any = None) -> bytes:
+    """The exchange's lots and bids as an xlsx template (sheets Lots and Bids) in the workbooks' input style."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from . import rights_market
+    from .sheets import BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, NOTE_FONT, name_fonts
+    from .workbook import FIXED_DATE, workbook_bytes
+
+    lots = rights_market.register() if lots is None else lots
+    bids = rights_market.bids() if bids is None else bids
+    wb = Workbook()
+    lot_sheet = wb.active
+    lot_sheet.title = EXCHANGE_LOTS_SHEET
+    bid_sheet = wb.create_sheet(EXCHANGE_BIDS_SHEET)
+    lot_ids = list(lots.index)
+    lot_header = [key for key, *_ in _lot_columns()]
+    bid_header = ["bid", "bidder", *lot_ids, *(key for key, *_ in _bid_inputs())]
+    units = {key: unit for key, _, unit, _ in _lot_columns() + _bid_inputs()}
+    lows = {"quantity": 1, "penetration": 0}
+    highs = {"penetration": 1}
+    for ws, title, how, header, table, formats in (
+            (lot_sheet, "xlspectrum inputs: exchange model, the lots on offer (one right each; eq. (12) sets the reserve)",
+             "Change the blue cells; add a lot as a row (and a column of its units on the Bids sheet). Give this file "
+             "to xlspectrum auction --inputs FILE or xlspectrum build --model exchange --inputs FILE.", lot_header, lots,
+             {key: fmt for key, _, _, fmt in _lot_columns()}),
+            (bid_sheet, "xlspectrum inputs: exchange model, the package bids (a bidder wins at most one of its bids)",
+             "One row per all-or-nothing bid: the units of each lot it wants, and the eq. (14) inputs of its value "
+             "(e C r - C_b, floored at 0). Penetration is a fraction (30 % is 0.3).", bid_header, bids,
+             {**{lot: "0" for lot in lot_ids}, **{key: fmt for key, _, _, fmt in _bid_inputs()}})):
+        ws["A1"], ws["A2"] = title, how
+        ws["A1"].font, ws["A2"].font = BOLD, NOTE_FONT
+        for column, name in enumerate(header, start=1):
+            cell = ws.cell(TEMPLATE_HEADER_ROW - 1, column, f"[{units[name]}]" if units.get(name) else "")
+            cell.font = NOTE_FONT
+            cell = ws.cell(TEMPLATE_HEADER_ROW, column, name)
+            cell.font, cell.fill = BOLD, HEADER_FILL
+        last_row = TEMPLATE_HEADER_ROW + len(table)
+        for row, (identifier, record) in enumerate(table.iterrows(), start=TEMPLATE_HEADER_ROW + 1):
+            for column, name in enumerate(header, start=1):
+                value = identifier if column == 1 else record[name]
+                cell = ws.cell(row, column, _plain(value) if not isinstance(value, str) else value)
+                cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+                if name in formats:
+                    cell.number_format = formats[name]
+        for column, name in enumerate(header, start=1):
+            if column == 1 or name in LOT_TEXT or name == "bidder":
+                continue
+            whole = name == "quantity" or name in lot_ids
+            low, high = lows.get(name, 0), highs.get(name)
+            validation = DataValidation(type="whole" if whole else "decimal",
+                                        operator="between" if high is not None else "greaterThanOrEqual",
+                                        formula1=repr(low), formula2=None if high is None else repr(high),
+                                        showErrorMessage=True, errorTitle="Outside the valid range",
+                                        error=f"{name}: {'a whole number ' if whole else ''}{low}"
+                                              f"{f' to {high}' if high is not None else ' or more'}")
+            ws.add_data_validation(validation)
+            letter = _letter(column)
+            validation.add(f"{letter}{TEMPLATE_HEADER_ROW + 1}:{letter}{max(last_row, TEMPLATE_HEADER_ROW + 1) + 50}")
+        for column in range(1, len(header) + 1):
+            ws.column_dimensions[_letter(column)].width = 36 if header[column - 1] in ("band", "area") else 14
+        ws.freeze_panes = f"B{TEMPLATE_HEADER_ROW + 1}"
+    name_fonts(wb)
+    wb.properties.created = wb.properties.modified = FIXED_DATE
+    wb.properties.creator = "xlspectrum"
+    wb.properties.keywords = TEMPLATE_MARKER.format(kind="exchange")
+    return workbook_bytes(wb)
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
+
+
+def read_exchange(path: str | os.PathLike[str]) -> ExchangeRead:
+    """The lots and bids of an exchange template (xlsx) or of an exchange workbook xlspectrum built and the user edited.
+
+    In a built workbook the tables are where its layout put them
+    (:data:`xlspectrum.exchange_workbook.FIRST_ROW`, the columns of
+    :data:`~xlspectrum.exchange_workbook.REGISTER_COLUMNS` and
+    :data:`~xlspectrum.exchange_workbook.BID_INPUTS`): a table runs down to its first empty
+    identifier, and a header that is not the one the build wrote (a column moved, inserted or
+    deleted) is refused.
+
+    Parameters
+    ----------
+    path : an xlsx file from :func:`exchange_template_workbook`, or an exchange workbook.
+
+    Returns
+    -------
+    ExchangeRead
+        The lots (reserve [US$] by eq. (12)) and bids (value [US$] by eq. (14), floored at 0),
+        and where each was read.
+
+    Raises
+    ------
+    InputsFileError
+        Naming the file, sheet and cell, the value and what is allowed; a CSV of bids (it has
+        values, not the eq. (14) inputs: ``xlspectrum auction FILE.csv`` reads it) is refused.
+    """
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    if not path.exists():
+        raise InputsFileError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputsFileError(f"{path} is {'a folder' if path.is_dir() else 'not a regular file'}, not a file of inputs")
+    if path.suffix.lower() == ".csv":
+        raise InputsFileError(f"{path.name}: a CSV of bids holds their values, not the lots and the eq. (14) inputs the "
+                              "exchange needs: `xlspectrum auction FILE.csv` clears it; for the exchange give the xlsx "
+                              "template (`xlspectrum inputs --model exchange -o FILE.xlsx`) or an exchange workbook")
+    found, form = detect_kind(path)
+    if found != "exchange":
+        raise InputsFileError(f"{path.name} holds the {found} model's inputs, not the exchange's")
+    book = load_workbook(path, data_only=False)
+    if form == "template":
+        for sheet in (EXCHANGE_LOTS_SHEET, EXCHANGE_BIDS_SHEET):
+            if sheet not in book.sheetnames:
+                raise InputsFileError(f"{path.name} has no {sheet} sheet")
+        lot_sheet, bid_sheet = book[EXCHANGE_LOTS_SHEET], book[EXCHANGE_BIDS_SHEET]
+        header_row, lot_names, bid_names = TEMPLATE_HEADER_ROW, None, None
+    else:
+        from .exchange_workbook import FIRST_ROW, _labelled
+
+        if not _nz_defaults(path):
+            raise InputsFileError(f"{path.name}, NZ inputs: the New Zealand 700 MHz inputs were changed; --inputs carries "
+                                  "the Register and Bids sheets only, so a workbook built from it would lose that edit: "
+                                  "set them back, or keep working in this workbook (xlspectrum recalc checks it)")
+        lot_sheet, bid_sheet = book["Register"], book["Bids"]
+        header_row = FIRST_ROW - 1
+        lot_names = [_labelled(label, unit) for _, label, unit, _ in _lot_columns()]
+        bid_names = {key: _labelled(label, unit) for key, label, unit, _ in _bid_inputs()}
+    lots, lot_where = _read_lots(path.name, lot_sheet, header_row, lot_names)
+    bids, bid_where = _read_bids(path.name, bid_sheet, header_row, list(lots.index), bid_names)
+    read = ExchangeRead(path, lots, bids, {"lots": lot_where, "bids": bid_where})
+    read.changes = _exchange_changes(lots, bids, path.name, lot_sheet.title, bid_sheet.title, header_row)
+    return read
+
+
+def _nz_defaults(path: Path) -> bool:
+    from .exchange_workbook import _nz_inputs_are_defaults
+
+    return _nz_inputs_are_defaults(path)
+
+
+def _header_of(name: str, ws: Any, row: int, expected: list[str] | None, what: str) -> list[str]:
+    """The header row of a table: in a built workbook, the build's own (else refused); in a template, column keys."""
+    header = []
+    for column in range(1, ws.max_column + 1):
+        value = ws.cell(row, column).value
+        header.append("" if value is None else str(value).strip())
+    while header and header[-1] == "":
+        header.pop()
+    if expected is not None:
+        for column, want in enumerate(expected, start=1):
+            got = header[column - 1] if column <= len(header) else ""
+            if got != want:
+                raise InputsFileError(f"{name}, {ws.title}!{_letter(column)}{row}: the header reads {got!r} where the build "
+                                      f"wrote {want!r}: the {what} table's columns were moved, inserted or deleted; put "
+                                      "them back (the commands read the cells where the build placed them)")
+    return header
+
+
+def _text_id(name: str, ws: Any, row: int, column: int, what: str) -> str | None:
+    value = ws.cell(row, column).value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InputsFileError(f"{name}, {ws.title}!{_letter(column)}{row}: {what} {value!r} must be a name")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise InputsFileError(f"{name}, {ws.title}!{_letter(column)}{row}: {what} {value!r} must be a name, not a "
+                                  "fraction")
+        value = int(value)
+    return str(value).strip()
+
+
+def _cell_number(name: str, ws: Any, row: int, column: int, key: str, unit: str, low: float, high: float | None,
+                 whole: bool = False) -> float:
+    where = f"{name}, {ws.title}!{_letter(column)}{row}"
+    value = _number(_Cell(key, None, ws.cell(row, column).value, where), unit or "-")
+    allowed = f"{'a whole number ' if whole else ''}{low:g}{f' to {high:g}' if high is not None else ' or more'}"
+    if not np.isfinite(value) or value < low or (high is not None and value > high) or (whole and not value.is_integer()):
+        raise InputsFileError(f"{where}: {key}={ws.cell(row, column).value!r} must be {allowed}{f' {unit}' if unit else ''}")
+    return value
+
+
+def _table_rows(ws: Any, first: int) -> list[int]:
+    """The rows of a table: from ``first`` down to the first row with no identifier."""
+    rows = []
+    row = first
+    while ws.cell(row, 1).value is not None and not (isinstance(ws.cell(row, 1).value, str)
+                                                     and not ws.cell(row, 1).value.strip()):
+        rows.append(row)
+        row += 1
+    return rows
+
+
+def _read_lots(name: str, ws: Any, header_row: int, expected: list[str] | None) -> tuple[Any, str]:
+    import pandas as pd
+
+    from .interference import reservation_price_ir
+
+    columns = _lot_columns()
+    keys = [key for key, *_ in columns]
+    header = _header_of(name, ws, header_row, expected, "lots")
+    if expected is None:
+        _check_template_header(name, ws.title, header_row, header, keys)
+    rows = _table_rows(ws, header_row + 1)
+    if not rows:
+        raise InputsFileError(f"{name}, {ws.title}!A{header_row + 1}: no lots; give one row per lot")
+    records = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        lot_id = _text_id(name, ws, row, 1, "lot")
+        assert lot_id is not None
+        if lot_id in seen:
+            raise InputsFileError(f"{name}, {ws.title}!A{row}: lot {lot_id!r} is given again (first in row {seen[lot_id]})")
+        if lot_id in ("bidder", "value"):
+            raise InputsFileError(f"{name}, {ws.title}!A{row}: a lot cannot be named {lot_id!r} (a column of the bids)")
+        seen[lot_id] = row
+        record: dict[str, Any] = {"lot_id": lot_id}
+        for column, (key, _, unit, _) in enumerate(columns, start=1):
+            if key == "lot_id":
+                continue
+            if key in LOT_TEXT:
+                value = ws.cell(row, column).value
+                record[key] = "" if value is None else str(value)
+            else:
+                record[key] = _cell_number(name, ws, row, column, key, unit, 1 if key == "quantity" else 0, None,
+                                           whole=key == "quantity")
+        record["quantity"] = int(record["quantity"])
+        try:
+            record["reserve_price"] = float(reservation_price_ir(
+                record["viewers_before"], record["viewers_after"], record["income_per_viewer"], record["energy_cost_per_kwh"],
+                record["duration_h"], record["power_before_kw"], record["power_after_kw"]))
+        except ValueError as error:
+            raise InputsFileError(f"{name}, {ws.title}!A{row}:{_letter(len(columns))}{row} (lot {lot_id}): {error}") from None
+        records.append(record)
+    table = pd.DataFrame(records).set_index("lot_id")
+    return table, f"{name}, {ws.title}!A{rows[0]}:{_letter(len(columns))}{rows[-1]}"
+
+
+def _check_template_header(name: str, sheet: str, row: int, header: list[str], keys: list[str]) -> None:
+    for column, key in enumerate(header, start=1):
+        if key not in keys:
+            raise InputsFileError(f"{name}, {sheet}!{_letter(column)}{row}: unknown column {key!r}; the columns are "
+                                  f"{', '.join(keys)}")
+        if header.index(key) < column - 1:
+            raise InputsFileError(f"{name}, {sheet}!{_letter(column)}{row}: column {key!r} appears twice")
+    if header != keys:
+        missing = [key for key in keys if key not in header]
+        if missing:
+            raise InputsFileError(f"{name}, {sheet}: no {missing[0]!r} column; the columns are {', '.join(keys)}")
+        raise InputsFileError(f"{name}, {sheet}!A{row}: the columns must be in the template's order: {', '.join(keys)}")
+
+
+def _read_bids(name: str, ws: Any, header_row: int, lot_ids: list[str], expected: dict[str, str] | None) -> tuple[Any, str]:
+    import pandas as pd
+
+    from .interference import secondary_value
+
+    inputs = _bid_inputs()
+    keys = ["bid", "bidder", *lot_ids, *(key for key, *_ in inputs)]
+    if expected is None:
+        header = _header_of(name, ws, header_row, None, "bids")
+        _check_template_header(name, ws.title, header_row, header, keys)
+    else:
+        _header_of(name, ws, header_row, ["Bid", "Bidder", *[f"{lot} [units]" for lot in lot_ids], *expected.values()],
+                   "bids (one units column per lot of the Register)")
+    rows = _table_rows(ws, header_row + 1)
+    if not rows:
+        raise InputsFileError(f"{name}, {ws.title}!A{header_row + 1}: no bids; give one row per bid")
+    highs = {"penetration": 1.0}
+    records = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        bid = _text_id(name, ws, row, 1, "bid")
+        assert bid is not None
+        if bid in seen:
+            raise InputsFileError(f"{name}, {ws.title}!A{row}: bid {bid!r} is given again (first in row {seen[bid]})")
+        seen[bid] = row
+        bidder = _text_id(name, ws, row, 2, "bidder")
+        if bidder is None:
+            raise InputsFileError(f"{name}, {ws.title}!B{row}: bid {bid} has no bidder")
+        record: dict[str, Any] = {"bid": bid, "bidder": bidder}
+        for j, lot in enumerate(lot_ids):
+            record[lot] = int(_cell_number(name, ws, row, 3 + j, f"units of {lot}", "units", 0, None, whole=True))
+        if not any(record[lot] for lot in lot_ids):
+            raise InputsFileError(f"{name}, {ws.title}!C{row}:{_letter(2 + len(lot_ids))}{row}: bid {bid} wants no units "
+                                  "of any lot; give at least one")
+        for i, (key, _, unit, _) in enumerate(inputs):
+            record[key] = _cell_number(name, ws, row, 3 + len(lot_ids) + i, key, unit, 0, highs.get(key))
+        records.append(record)
+    table = pd.DataFrame(records).set_index("bid")
+    worth = secondary_value(table["penetration"], table["capacity"], table["revenue_per_unit"], table["operating_cost"])
+    table["value"] = worth.clip(lower=0.0)
+    last = _letter(2 + len(lot_ids) + len(inputs))
+    return table, f"{name}, {ws.title}!A{rows[0]}:{last}{rows[-1]}"
+
+
+def _exchange_changes(lots: Any, bids: Any, name: str, lot_sheet: str, bid_sheet: str, header_row: int) -> list[str]:
+    """The inputs that differ from the built-in example, each with its cell; lots and bids added or removed."""
+    from . import rights_market
+
+    default_lots, default_bids = rights_market.register(), rights_market.bids()
+    lines = []
+    for table, default, sheet, keys, what in (
+            (lots, default_lots, lot_sheet, [key for key, *_ in _lot_columns()][1:], "lot"),
+            (bids, default_bids, bid_sheet, ["bidder", *lots.index, *(key for key, *_ in _bid_inputs())], "bid")):
+        for k, (identifier, record) in enumerate(table.iterrows()):
+            row = header_row + 1 + k
+            if identifier not in default.index:
+                lines.append(f"{what} {identifier} added (from {name}, {sheet}!A{row})")
+                continue
+            for column, key in enumerate(keys, start=2):
+                if key not in default.columns:
+                    continue
+                new, old = record[key], default.loc[identifier, key]
+                if new != old and not (isinstance(new, float) and isinstance(old, float) and np.isclose(new, old, rtol=1e-12,
+                                                                                                    atol=0)):
+                    lines.append(f"{what} {identifier} {key} = {_shown(new)} (from {name}, {sheet}!{_letter(column)}{row})")
+        for identifier in default.index:
+            if identifier not in table.index:
+                lines.append(f"{what} {identifier} removed (not in {name}, {sheet})")
+    return lines
+
+
+# ------------------------------------------------------------------------------------- local
+def _local_known() -> dict[str, str]:
+    """The local workbook's inputs by key: ``series`` (one per site, or per level) or ``number``."""
+    from .local_workbook import BUDGET_INPUTS, COMMON_INPUTS, SITE_INPUTS
+
+    return ({item.key: "series" for item, *_ in SITE_INPUTS} | {item.key: "number" for item, _ in COMMON_INPUTS}
+            | {item.key: "number" for item, _ in BUDGET_INPUTS} | {LOCAL_LEVELS_KEY: "series"})
+
+
+def local_inputs(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The local workbook's inputs (:func:`xlspectrum.local_workbook.default_inputs`' form) with ``overrides``:
+    a site input as ``[rural, campus]``, ``signal_level_dbm`` as one value per level, the rest one value each."""
+    from .local_workbook import SITE_INPUTS, default_inputs
+
+    inputs = default_inputs()
+    site_keys = {item.key for item, *_ in SITE_INPUTS}
+    for key, value in (overrides or {}).items():
+        if key == LOCAL_LEVELS_KEY:
+            inputs["levels"] = [float(v) for v in value]
+        elif key in site_keys:
+            for site, number in zip(LOCAL_SITES, value, strict=True):
+                inputs["sites"][site][key] = float(number)
+        elif key in inputs["common"]:
+            inputs["common"][key] = float(value)
+        else:
+            inputs["budget"][key] = float(value)
+    return inputs
+
+
+def _local_fields(overrides: Mapping[str, Any] | None) -> list[Field]:
+    from .local_workbook import BUDGET_INPUTS, COMMON_INPUTS, SITE_INPUTS, SITE_TITLES
+
+    values = local_inputs(overrides)
+    fields: list[Field] = []
+    anything = "a number (the pricing and coverage formulas check it)"
+    for item, *_ in SITE_INPUTS:
+        for position, site in enumerate(LOCAL_SITES, start=1):
+            fields.append(Field(item.key, position, _plain(values["sites"][site][item.key]), item.unit, anything,
+                                f"{item.label} ({SITE_TITLES[site]})", item.source))
+    for rows, block in ((COMMON_INPUTS, "common"), (BUDGET_INPUTS, "budget")):
+        for item, _ in rows:
+            fields.append(Field(item.key, None, _plain(values[block][item.key]), item.unit, anything, item.label,
+                                item.source))
+    for position, level in enumerate(values["levels"], start=1):
+        fields.append(Field(LOCAL_LEVELS_KEY, position, _plain(level), "dBm", anything,
+                            "Signal level of Figure 26 (the coverage legend)", "thesis 6.2, Figure 26"))
+    return fields
+
+
+def _local_workbook_cells(path: Path) -> Iterator[_Cell]:
+    """The local workbook's blue cells, where its layout placed them."""
+    from openpyxl import load_workbook
+
+    from . import mmwave
+    from .local_workbook import BUDGET_INPUTS, COMMON_INPUTS, SITE_INPUTS, coverage_cell, level_cell, pricing_cell
+
+    book = load_workbook(path)
+    pricing, coverage = book["Pricing"], book["Coverage"]
+    for item, *_ in SITE_INPUTS:
+        for position, site in enumerate(LOCAL_SITES, start=1):
+            address = pricing_cell(item.key, site, absolute=False)
+            yield _Cell(item.key, position, pricing[address].value, f"{path.name}, Pricing!{address}")
+    for item, _ in COMMON_INPUTS:
+        address = pricing_cell(item.key, absolute=False)
+        yield _Cell(item.key, None, pricing[address].value, f"{path.name}, Pricing!{address}")
+    for item, _ in BUDGET_INPUTS:
+        address = coverage_cell(item.key, absolute=False)
+        yield _Cell(item.key, None, coverage[address].value, f"{path.name}, Coverage!{address}")
+    for i in range(len(mmwave.SIGNAL_LEVELS_DBM)):
+        address = level_cell("level", i)
+        yield _Cell(LOCAL_LEVELS_KEY, i + 1, coverage[address].value, f"{path.name}, Coverage!{address}")
+
+
+def _assemble_local(path: Path, cells: list[_Cell], read: InputsRead) -> InputsRead:
+    from . import mmwave
+    from .local_workbook import default_inputs, expected_cells
+
+    known = _local_known()
+    grouped = _grouped(cells, known)
+    defaults = default_inputs()
+    flat: dict[str, Any] = {LOCAL_LEVELS_KEY: defaults["levels"]}
+    for site_values in zip(*(defaults["sites"][site].items() for site in LOCAL_SITES), strict=True):
+        flat[site_values[0][0]] = [value for _, value in site_values]
+    flat.update(defaults["common"])
+    flat.update(defaults["budget"])
+    for key, group in grouped.items():
+        unit = "dBm" if key == LOCAL_LEVELS_KEY else ""
+        if known[key] == "series":
+            count = len(mmwave.SIGNAL_LEVELS_DBM) if key == LOCAL_LEVELS_KEY else len(LOCAL_SITES)
+            group = sorted(group, key=lambda c: c.position or 0)
+            expected = list(range(1, count + 1))
+            if [c.position for c in group] != expected:
+                what = "levels" if key == LOCAL_LEVELS_KEY else "sites (1 = rural, 2 = campus)"
+                raise InputsFileError(f"{_span(group)}: {key} needs positions 1-{count}, one each (the {count} {what})")
+            value: Any = [_number(c, unit or "a number") for c in group]
+        else:
+            (cell,) = group
+            value = _number(cell, "a number")
+        if isinstance(value, list):
+            bad = next((c for c, v in zip(group, value, strict=True) if not np.isfinite(v)), None)
+        else:
+            bad = group[0] if not np.isfinite(value) else None
+        if bad is not None:
+            raise InputsFileError(f"{bad.where}: {key}={bad.value!r} must be a finite number")
+        if value != flat[key]:
+            read.overrides[key] = value
+            read.sources[key] = _span(group)
+    try:
+        expected_cells(local_inputs(read.overrides))  # the pricing and coverage functions' own checks
+    except (ValueError, ZeroDivisionError) as error:
+        raise InputsFileError(f"{path.name}: {' '.join(str(error).split()) or type(error).__name__}") from None
     return read

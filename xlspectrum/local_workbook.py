@@ -267,7 +267,7 @@ def _label(ws: Worksheet, row: int, item: Row) -> None:
 
 
 # ----------------------------------------------------------------------------- Pricing sheet
-def _write_pricing(wb: Workbook) -> None:
+def _write_pricing(wb: Workbook, inputs: dict[str, Any]) -> None:
     ws = wb.create_sheet("Pricing")
     _title(ws, "Pricing - one rural site and one campus under four local-licence regimes",
            "Each price is a native formula (columns C-D) with the add-in's function beside it (E-F). Currencies as stated; "
@@ -276,17 +276,17 @@ def _write_pricing(wb: Workbook) -> None:
     _block_heading(ws, PRICING_SITE_ROW - 2, "Sites (inputs)", last)
     _header(ws, PRICING_SITE_ROW - 1, ["Input", "Unit", SITE_TITLES["rural"], SITE_TITLES["campus"], "", "", "", "Source"],
             HEADER_ONE_LINE)
-    for row, (item, rural, campus) in enumerate(SITE_INPUTS, PRICING_SITE_ROW):
+    for row, (item, _, _) in enumerate(SITE_INPUTS, PRICING_SITE_ROW):
         _label(ws, row, item)
-        _input(ws[f"C{row}"], rural, item.number_format)
-        _input(ws[f"D{row}"], campus, item.number_format)
+        _input(ws[f"C{row}"], inputs["sites"]["rural"][item.key], item.number_format)
+        _input(ws[f"D{row}"], inputs["sites"]["campus"][item.key], item.number_format)
         ws[f"H{row}"] = item.source
         ws[f"H{row}"].font = NOTE_FONT
     _block_heading(ws, PRICING_COMMON_ROW - 2, "Regime inputs (both sites)", last)
     _header(ws, PRICING_COMMON_ROW - 1, ["Input", "Unit", "Value", "", "", "", "", "Source"], HEADER_ONE_LINE)
-    for row, (item, value) in enumerate(COMMON_INPUTS, PRICING_COMMON_ROW):
+    for row, (item, _) in enumerate(COMMON_INPUTS, PRICING_COMMON_ROW):
         _label(ws, row, item)
-        _input(ws[f"C{row}"], value, item.number_format)
+        _input(ws[f"C{row}"], inputs["common"][item.key], item.number_format)
         ws[f"H{row}"] = item.source
         ws[f"H{row}"].font = NOTE_FONT
     _block_heading(ws, PRICING_RULES_ROW - 2, "The regulators' rules (from xlspectrum.pricing; update when a regulator does)", last)
@@ -508,7 +508,7 @@ def _addin_result(key: str) -> str | None:
     return f"=IFERROR({calls[key]},{NOT_LOADED})" if key in calls else None
 
 
-def _write_coverage(wb: Workbook) -> None:
+def _write_coverage(wb: Workbook, inputs: dict[str, Any]) -> None:
     ws = wb.create_sheet("Coverage")
     _title(ws, "Coverage - the 28 GHz downlink budget as a range and a site count (thesis 6.2)",
            "Eq. (15) is the model the thesis uses (TR 36.814 UMi, fitted at 2-6 GHz); TR 38.901 is 3GPP's current one "
@@ -516,12 +516,12 @@ def _write_coverage(wb: Workbook) -> None:
     last = 10
     _block_heading(ws, COVERAGE_INPUT_ROW - 2, "Downlink budget and area (inputs)", last)
     _header(ws, COVERAGE_INPUT_ROW - 1, ["Input", "Unit", "Value", "", "", "Source", "", "", "", ""], HEADER_ONE_LINE)
-    for row, (item, value) in enumerate(BUDGET_INPUTS, COVERAGE_INPUT_ROW):
+    for row, (item, _) in enumerate(BUDGET_INPUTS, COVERAGE_INPUT_ROW):
         _label(ws, row, item)
-        _input(ws[f"C{row}"], value, item.number_format)
+        _input(ws[f"C{row}"], inputs["budget"][item.key], item.number_format)
         ws[f"F{row}"] = item.source
         ws[f"F{row}"].font = NOTE_FONT
-    built = {key: round(value, BUILT_DECIMALS) for key, value in _coverage_results(default_inputs()["budget"]).items()
+    built = {key: round(value, BUILT_DECIMALS) for key, value in _coverage_results(inputs["budget"]).items()
              if key in ADDIN_ONLY}
     _block_heading(ws, COVERAGE_RESULT_ROW - 2, "At the chosen cell edge", last)
     _header(ws, COVERAGE_RESULT_ROW - 1, ["Result", "Unit", "Value", "Add-in (air, rain: when built)", "Add-in agrees",
@@ -552,7 +552,7 @@ def _write_coverage(wb: Workbook) -> None:
     _block_heading(ws, COVERAGE_LEVEL_ROW - 1, "At each signal level of Figure 26 (the coverage legend)", last)
     for row, item in enumerate(LEVEL_ROWS, COVERAGE_LEVEL_ROW):
         _label(ws, row, item)
-    for i, level in enumerate(mmwave.SIGNAL_LEVELS_DBM):
+    for i, level in enumerate(inputs["levels"]):
         cell = {item.key: level_cell(item.key, i) for item in LEVEL_ROWS}
         _input(ws[cell["level"]], level, "0")
         ws[cell["mapl"]] = f"={_mapl(cell['level'])}"
@@ -765,12 +765,17 @@ def _write_cover(wb: Workbook) -> None:
     ws.column_dimensions["D"].width = 70
 
 
-def build_workbook() -> Workbook:
-    """Local licence prices and 28 GHz coverage as an openpyxl Workbook of live formulas."""
+def build_workbook(inputs: dict[str, Any] | None = None) -> Workbook:
+    """Local licence prices and 28 GHz coverage as an openpyxl Workbook of live formulas.
+
+    ``inputs`` are the blue cells, as :func:`default_inputs` gives them (the default) and
+    :func:`read_inputs` reads them back.
+    """
+    inputs = default_inputs() if inputs is None else inputs
     wb = Workbook()
     wb.active.title = "Cover"
-    _write_pricing(wb)
-    _write_coverage(wb)
+    _write_pricing(wb, inputs)
+    _write_coverage(wb, inputs)
     _write_checks(wb)
     _add_xlwings_conf(wb)
     _write_cover(wb)
