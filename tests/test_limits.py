@@ -233,3 +233,13 @@ def test_the_docs_state_the_limits_the_code_applies():
     sizes = [sum(part.file_size for part in zipfile.ZipFile(w).infolist()) for w in WORKBOOKS]
     parts = [len(zipfile.ZipFile(w).infolist()) for w in WORKBOOKS]
     assert max(sizes) < 2e6 and max(parts) < 60 and "unpack to under 2 MB in under 60 parts" in text
+
+
+def test_an_inputs_file_that_is_a_zip_bomb_is_refused_unopened(tmp_path):
+    from xlspectrum.inputs_file import InputsFileError, read_inputs
+
+    bomb = _bomb(tmp_path / "inputs.xlsx", 600)
+    with pytest.raises(InputsFileError, match="unpacks to more than 500 MB"):
+        read_inputs(bomb)
+    result = CliRunner().invoke(main, ["value", "--inputs", str(bomb)])
+    assert result.exit_code == 1 and "unpacks to more than 500 MB" in result.output

@@ -265,13 +265,17 @@ def detect_kind(path: str | os.PathLike[str]) -> tuple[str, str]:
 
     from openpyxl import load_workbook
 
+    from .files import ArchiveError, check_archive
     from .rights_workbook import is_rights_model
     from .workbook import is_thesis_model
 
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputsFileError(f"{path.name}: give a .csv or .xlsx file of inputs")
     try:
+        check_archive(path)  # a zip bomb is refused before openpyxl unpacks it
         book = load_workbook(path, read_only=True)
+    except ArchiveError as error:
+        raise InputsFileError(str(error)) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise InputsFileError(f"{path.name} is not an xlsx workbook that can be read: {error}") from None
     try:
