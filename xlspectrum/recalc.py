@@ -308,16 +308,17 @@ def _addin_python_env(python_env: Any, workbook: Path | None = None,
 
 def _install_addin(soffice: str, profile: Path, work: Path, env: Path, timeout: float,
                    progress: Callable[[str], None] | None) -> list[str]:
-    """Start the fresh profile once, then add the Basic module and the extension to it."""
+    """Start the fresh profile once, then add the extension to it (its start-up job puts the Basic module
+    in the profile's Standard library when LibreOffice next starts)."""
     environment = libreoffice.profile_environment(profile)
     if progress:
         progress(f"LibreOffice: installing the xlspectrum functions in a fresh profile (Python from {env})")
     try:
-        # the first start lays out the profile (it would overwrite a Basic library written before it)
+        # the first start lays out the profile
         libreoffice.run_process_group([soffice, *environment, "--headless", "--norestore", "--terminate_after_init"],
                                       timeout, libreoffice.process_environment(work, env))
         oxt = work / "xlspectrum.oxt"
-        oxt.write_bytes(libreoffice.extension_bytes(env))
+        oxt.write_bytes(libreoffice.extension_bytes())
         libreoffice.install_into_profile(profile, oxt, timeout, env)
     except subprocess.TimeoutExpired as exc:
         raise RecalculationError(f"LibreOffice did not start within {timeout:.0f} s") from exc
