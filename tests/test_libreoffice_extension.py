@@ -249,3 +249,33 @@ def test_a_users_own_module_of_that_name_is_left_alone(tmp_path):
     environment, profile = _fresh_profile_with_only_the_oxt(tmp_path, env, users_module)
     assert _convert(tmp_path, environment, env, {"A1": "=FSPL(1,900)"})["A1"] == 42
     assert "REM mine" in (profile / "user" / "basic" / "Standard" / f"{libreoffice.MODULE}.xba").read_text(encoding="utf-8")
+
+
+def test_the_docs_and_help_state_the_line_and_file_the_code_uses(home):
+    from click.testing import CliRunner
+
+    from xlspectrum.cli import main
+
+    docs = " ".join((ROOT / "docs" / "hosts.md").read_text(encoding="utf-8").split()).replace("`", "")
+    assert _lo_finder.missing_message() in docs
+    shown = str(libreoffice.config_file()).replace(str(home), "~")
+    assert shown == "~/.config/xlspectrum/libreoffice.json" and shown in docs
+    help_text = " ".join(CliRunner().invoke(main, ["addin", "libreoffice", "--help"]).output.split())
+    assert shown in help_text and libreoffice.PYTHON_ENV_VARIABLE in help_text
+
+
+def test_the_cli_writes_the_configuration_file_and_keeps_a_different_one(home, tmp_path):
+    from click.testing import CliRunner
+
+    from xlspectrum.cli import main
+
+    env = _venv(tmp_path / "env")
+    command = ["addin", "libreoffice", "-o", str(tmp_path / "x.oxt"), "--python-env", str(env)]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 0, result.output
+    assert json.loads(libreoffice.config_file().read_text()) == {"python_env": str(env.resolve())}
+    assert _lo_finder.find_environment(libreoffice.VERSION)[0] == str(env.resolve())
+    other = _venv(tmp_path / "other")
+    result = CliRunner().invoke(main, [*command[:-1], str(other)])
+    assert result.exit_code != 0 and "exists and differs" in result.stderr
+    assert json.loads(libreoffice.config_file().read_text()) == {"python_env": str(env.resolve())}  # kept
