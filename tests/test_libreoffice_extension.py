@@ -76,6 +76,8 @@ def test_the_environment_is_found_by_variable_then_config_then_cache(home, monke
     configured = _venv(home / "configured")
     config.write_text(libreoffice.config_text(configured))
     assert _lo_finder.find_environment(version) == (str(configured), str(config), None)
+    config.write_text('{"python_env": "~/configured"}')  # "~" is the user's home
+    assert _lo_finder.find_environment(version) == (str(configured), str(config), None)
     named = _venv(home / "named")
     monkeypatch.setenv(libreoffice.PYTHON_ENV_VARIABLE, str(named))
     assert _lo_finder.find_environment(version) == (str(named), libreoffice.PYTHON_ENV_VARIABLE, None)

@@ -81,7 +81,7 @@ def find_environment(version):
     """``(path, where, problem)``: the environment to use and where it was named, or
     ``(None, None, problem)`` with the one line a cell shows (``#N/A ...``) when a place names
     something that is not an environment, or ``(None, None, None)`` when no place names one."""
-    chosen = os.environ.get(VARIABLE)
+    chosen = os.path.expanduser(os.environ.get(VARIABLE) or "")
     if chosen:
         if site_packages(chosen):
             return chosen, VARIABLE, None
@@ -95,8 +95,10 @@ def find_environment(version):
         except (OSError, ValueError, AttributeError) as error:
             return None, None, ("#N/A xlspectrum: %s is not JSON like {\"%s\": \"PATH\"}: %s"
                                 % (config, CONFIG_KEY, " ".join(str(error).split())))[:LIMIT]
-        if isinstance(chosen, str) and site_packages(chosen):
-            return chosen, config, None
+        if isinstance(chosen, str):  # "~/venv" or a path relative to the file's folder serve too
+            chosen = os.path.join(os.path.dirname(config), os.path.expanduser(chosen))
+            if site_packages(chosen):
+                return os.path.normpath(chosen), config, None
         return None, None, ("#N/A xlspectrum: %s names %r, not a virtual environment of Python %d.%d"
                             % (config, chosen, sys.version_info[0], sys.version_info[1]))[:LIMIT]
     cached = current_cached_environment(version)
