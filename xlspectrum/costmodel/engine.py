@@ -232,6 +232,18 @@ class Model:
         self._balances = {item.key: _running_balance(item) for item in self.order if item.key in item.expression.names}
         self._inputs_used = self._transitive_inputs()
         self._baseline: dict[str, np.ndarray] | None = None
+        # the position in the evaluation order after which a line item is read no more (the
+        # integrity checks read theirs at the end): a run keeping few outputs frees the rest then
+        checked = set().union(*(check.expression.names for check in self.checks))
+        last_use = {item.key: position for position, item in enumerate(self.order)}
+        for position, item in enumerate(self.order):
+            for name in item.expression.names:
+                if name in last_use:
+                    last_use[name] = position
+        self._free_after: list[tuple[str, ...]] = [() for _ in self.order]
+        for key, position in last_use.items():
+            if key not in checked:
+                self._free_after[position] += (key,)
 
     def __repr__(self) -> str:
         return f"Model({self.name!r}, {len(self.items)} line items, {len(self.overridden)} overridden inputs)"
@@ -281,7 +293,8 @@ class Model:
         changed = {key for key, value in inputs.items() if _differs(value, self.defaults[key])}
         reuse = None if self._baseline is None else (self._baseline, changed)
         if scenarios is None or scenarios <= SCENARIO_BLOCK:
-            values = self._evaluate(inputs, scenarios, reuse)
+            # the first run becomes the baseline later runs reuse: it keeps every line item
+            values = self._evaluate(inputs, scenarios, reuse, keep=keep if self._baseline is not None else None)
             if self._baseline is None:
                 self._baseline = values
         else:
@@ -310,7 +323,7 @@ class Model:
         for start in range(0, scenarios, SCENARIO_BLOCK):
             stop = min(start + SCENARIO_BLOCK, scenarios)
             block = {key: (_rows(value, start, stop) if key in varied else value) for key, value in inputs.items()}
-            values = self._evaluate(block, stop - start, reuse, first_scenario=start)
+            values = self._evaluate(block, stop - start, reuse, first_scenario=start, keep=keep)
             for key, array in values.items():
                 if keep is not None and key not in keep and key not in TIMELINE:
                     continue
@@ -322,7 +335,7 @@ class Model:
 
     def _evaluate(self, inputs: Mapping[str, Any], scenarios: int | None,
                   reuse: tuple[Mapping[str, np.ndarray], set[str]] | None,
-                  first_scenario: int = 0) -> dict[str, np.ndarray]:
+                  first_scenario: int = 0, keep: frozenset[str] | None = None) -> dict[str, np.ndarray]:
         first_year = inputs["first_year"]
         if np.ndim(first_year):
             raise ScenarioError("first_year cannot vary by scenario: the model's columns are its years")
@@ -334,12 +347,16 @@ class Model:
         values["year"] = np.arange(first_year, first_year + YEARS, dtype=float)
         values["t"] = np.arange(YEARS, dtype=float)
         with np.errstate(all="ignore"):
-            for item in self.order:
+            for position, item in enumerate(self.order):
                 if reuse is not None and not (self._inputs_used[item.key] & reuse[1]):
                     values[item.key] = reuse[0][item.key]
-                    continue
-                values[item.key] = self._evaluate_item(item, values)
-                self._raise_if_not_finite(item, values[item.key], int(first_year), first_scenario)
+                else:
+                    values[item.key] = self._evaluate_item(item, values)
+                    self._raise_if_not_finite(item, values[item.key], int(first_year), first_scenario)
+                if keep is not None:
+                    for key in self._free_after[position]:
+                        if key not in keep:
+                            del values[key]
         raise_for_failures(values, YEARS, self.checks, first_scenario)
         out = {k: v for k, v in values.items() if k in self.by_key or k in TIMELINE}
         for array in out.values():
