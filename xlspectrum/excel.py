@@ -17,6 +17,7 @@ Each function
 from __future__ import annotations
 
 import gc
+import itertools
 import inspect
 from typing import Any, Callable
 
@@ -72,15 +73,18 @@ def _cells(value: Any) -> list[Any]:
 def _all_numbers(value: list[Any] | tuple[Any, ...]) -> np.ndarray | float | None:
     """The common case at C speed: a rectangular range of numbers only (no text, no empty
     cell, no TRUE/FALSE), as an array (a single cell as itself); None for anything else."""
-    if not value or not all(isinstance(row, list) and row for row in value):
+    # every test a C-level pass (map, set, a flat list): a Python loop over 10^6 rows cost as much as
+    # the conversion, and numpy reads a flat list of floats nine times faster than a list of rows
+    if not value or set(map(type, value)) != {list}:
         return None
-    kinds: set[type] = set()
-    for row in value:
-        kinds.update(map(type, row))
-    if not kinds <= {float, int} or len(set(map(len, value))) != 1:
+    widths = set(map(len, value))
+    if len(widths) != 1 or 0 in widths:
+        return None
+    cells = list(itertools.chain.from_iterable(value))
+    if not set(map(type, cells)) <= {float, int}:
         return None
     try:
-        array = np.array(value, dtype=float)
+        array = np.array(cells, dtype=float).reshape(len(value), widths.pop())
     except OverflowError:
         return None  # the slow path names the argument
     return value[0][0] if array.size == 1 else array

@@ -97,7 +97,7 @@ def evaluate_outputs(samples: Mapping[str, np.ndarray], base: Mapping[str, Any] 
     frames = []
     for start in range(0, count, chunk):
         part = {key: np.asarray(values[start:start + chunk], dtype=float) for key, values in samples.items()}
-        valued = value({**base, **part})
+        valued = value({**base, **part}, line_items=False)
         frames.append(pd.DataFrame({key: np.asarray(valued.get(row, "model"), dtype=float)
                                     for key, (_, row) in OUTPUTS.items()}))
         if progress is not None:

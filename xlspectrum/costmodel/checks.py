@@ -61,20 +61,21 @@ CHECKS: tuple[IntegrityCheck, ...] = tuple(
 
 
 def failures(values: Mapping[str, np.ndarray], years: int,
-             checks: tuple[IntegrityCheck, ...] = CHECKS) -> list[str]:
-    """One line per check the evaluated model ``values`` fails (naming the first failing scenario)."""
+             checks: tuple[IntegrityCheck, ...] = CHECKS, first_scenario: int = 0) -> list[str]:
+    """One line per check the evaluated model ``values`` fails (naming the first failing scenario,
+    counted from ``first_scenario`` for a block of a larger run)."""
     found = []
     for check in checks:
         measured = evaluate(check.expression, values, years)[..., 0]
         failing = ~(np.abs(measured - check.target) <= TOLERANCE)
         if failing.any():
-            where = "" if measured.ndim == 0 else f" (scenario {int(np.flatnonzero(failing)[0])})"
+            where = "" if measured.ndim == 0 else f" (scenario {first_scenario + int(np.flatnonzero(failing)[0])})"
             found.append(f"{check.label}: {float(measured[failing].ravel()[0]):.6g}{where}, must be {check.target:g}")
     return found
 
 
 def raise_for_failures(values: Mapping[str, np.ndarray], years: int,
-                       checks: tuple[IntegrityCheck, ...] = CHECKS) -> None:
-    found = failures(values, years, checks)
+                       checks: tuple[IntegrityCheck, ...] = CHECKS, first_scenario: int = 0) -> None:
+    found = failures(values, years, checks, first_scenario)
     if found:
         raise OutOfRangeError("the inputs fail the model's integrity checks: " + "; ".join(found))

@@ -22,6 +22,8 @@ Speed comes from three things, none of which changes a result:
 from __future__ import annotations
 
 import ast
+import collections.abc
+import difflib
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable, Iterable, Mapping
@@ -36,6 +38,9 @@ from .lineitems import ITEMS, LineItem
 
 #: Names every expression may use besides inputs and line items
 TIMELINE = ("year", "t")
+#: Scenarios evaluated together in one block: beyond a few thousand the intermediate arrays fall
+#: out of the processor's caches and each scenario costs more (benchmarks/bench_costmodel.py).
+SCENARIO_BLOCK = 2_000
 
 Recurrence = Callable[[Mapping[str, Any]], np.ndarray]
 
@@ -143,15 +148,52 @@ def _running_balance(item: LineItem) -> Recurrence | None:
     return lambda values: np.maximum.accumulate(np.maximum(evaluate_quietly(increment, values, YEARS), 0.0), axis=-1)
 
 
+class _JoinedBlocks(collections.abc.Mapping):
+    """Line items evaluated block by block, joined along the scenario axis when first read: a
+    run of 10^5 scenarios of which the caller reads three line items copies three, not 377."""
+
+    def __init__(self, fixed: dict[str, np.ndarray], parts: dict[str, list[np.ndarray]]) -> None:
+        self._fixed, self._parts = fixed, parts
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key in self._fixed:
+            return self._fixed[key]
+        joined = np.concatenate(self._parts.pop(key), axis=0)  # raises KeyError for an unknown key
+        joined.flags.writeable = False
+        self._fixed[key] = joined
+        return joined
+
+    def __iter__(self):
+        yield from self._fixed
+        yield from list(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._fixed) + len(self._parts)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._fixed or key in self._parts
+
+
 class ScenarioError(ValueError):
     """Scenario arrays of different lengths, or of a kind that cannot vary by scenario."""
 
 
+def _scenario_rows(value: Any, model_input: Input | None) -> int | None:
+    """The number of scenarios ``value`` carries (rows of a series, entries of a number), or None."""
+    dimensions = {"number": 1, "series": 2}
+    if model_input is None or np.ndim(value) != dimensions.get(model_input.kind):
+        return None
+    return np.shape(value)[0]
+
+
+def _rows(value: Any, start: int, stop: int) -> Any:
+    return value.iloc[start:stop] if isinstance(value, (pd.DataFrame, pd.Series)) else value[start:stop]
+
+
 def _scenario_count(inputs: Mapping[str, Any], model_inputs: Mapping[str, Input]) -> int | None:
     # a number varies as a 1-D array, a series (one value per year) as a 2-D array of rows
-    dimensions = {"number": 1, "series": 2}
-    counts = {key: np.shape(value)[0] for key, value in inputs.items()
-              if key in model_inputs and np.ndim(value) == dimensions.get(model_inputs[key].kind)}
+    counts = {key: rows for key, value in inputs.items()
+              if (rows := _scenario_rows(value, model_inputs.get(key))) is not None}
     if not counts:
         return None
     if len(set(counts.values())) > 1:
@@ -190,6 +232,18 @@ class Model:
         self._balances = {item.key: _running_balance(item) for item in self.order if item.key in item.expression.names}
         self._inputs_used = self._transitive_inputs()
         self._baseline: dict[str, np.ndarray] | None = None
+        # the position in the evaluation order after which a line item is read no more (the
+        # integrity checks read theirs at the end): a run keeping few outputs frees the rest then
+        checked = set().union(*(check.expression.names for check in self.checks))
+        last_use = {item.key: position for position, item in enumerate(self.order)}
+        for position, item in enumerate(self.order):
+            for name in item.expression.names:
+                if name in last_use:
+                    last_use[name] = position
+        self._free_after: list[tuple[str, ...]] = [() for _ in self.order]
+        for key, position in last_use.items():
+            if key not in checked:
+                self._free_after[position] += (key,)
 
     def __repr__(self) -> str:
         return f"Model({self.name!r}, {len(self.items)} line items, {len(self.overridden)} overridden inputs)"
@@ -220,26 +274,68 @@ class Model:
         """The inputs a line item depends on, directly or through other line items."""
         return self._inputs_used[key]
 
-    def run(self, overrides: Mapping[str, Any] | None = None, **more: Any) -> "CostModelResult":
+    def run(self, overrides: Mapping[str, Any] | None = None, *, outputs: Iterable[str] | None = None,
+            **more: Any) -> "CostModelResult":
         """Evaluate the model; ``overrides`` (or keywords) replace inputs by key.
 
         A number input given as a 1-D array of N values, or a series input as N rows (a 2-D
-        array or a DataFrame), runs N scenarios at once.
+        array or a DataFrame), runs N scenarios at once, in blocks of :data:`SCENARIO_BLOCK`
+        (the result is the same as one block; the memory of the intermediate line items is
+        that of a block). ``outputs`` names the line items to keep (default: all); with many
+        scenarios, keeping only the summary (``outputs=["pv_total_cost"]``) bounds memory.
         """
         requested = {**(overrides or {}), **more}
+        keep = None if outputs is None else self._checked_outputs(outputs)
         inputs = self.resolve(requested)
         scenarios = _scenario_count(inputs, self.inputs)
         if self._baseline is None and requested:
             self._baseline = self._evaluate(self.defaults, None, reuse=None)
         changed = {key for key, value in inputs.items() if _differs(value, self.defaults[key])}
         reuse = None if self._baseline is None else (self._baseline, changed)
-        values = self._evaluate(inputs, scenarios, reuse)
-        if self._baseline is None:
-            self._baseline = values
+        if scenarios is None or scenarios <= SCENARIO_BLOCK:
+            # the first run becomes the baseline later runs reuse: it keeps every line item
+            values = self._evaluate(inputs, scenarios, reuse, keep=keep if self._baseline is not None else None)
+            if self._baseline is None:
+                self._baseline = values
+        else:
+            values = self._evaluate_in_blocks(inputs, scenarios, reuse, keep)
+        if keep is not None:
+            values = {key: array for key, array in values.items() if key in keep or key in TIMELINE}
         return CostModelResult(inputs=inputs, values=values, model=self, scenarios=scenarios)
 
+    def _checked_outputs(self, outputs: Iterable[str]) -> frozenset[str]:
+        keep = frozenset([outputs] if isinstance(outputs, str) else outputs)
+        unknown = sorted(keep - set(self.by_key))
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], self.by_key, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ScenarioError(f"outputs={unknown[0]!r} is not a line item of the {self.name} model{hint}")
+        return keep
+
+    def _evaluate_in_blocks(self, inputs: Mapping[str, Any], scenarios: int,
+                            reuse: tuple[Mapping[str, np.ndarray], set[str]] | None,
+                            keep: frozenset[str] | None) -> dict[str, np.ndarray]:
+        """:meth:`_evaluate` over blocks of scenarios, joined: a line item that varies by scenario
+        is concatenated, one that does not is the same in every block and kept once."""
+        varied = {key for key, value in inputs.items() if _scenario_rows(value, self.inputs.get(key)) is not None}
+        parts: dict[str, list[np.ndarray]] = {}
+        fixed: dict[str, np.ndarray] = {}
+        for start in range(0, scenarios, SCENARIO_BLOCK):
+            stop = min(start + SCENARIO_BLOCK, scenarios)
+            block = {key: (_rows(value, start, stop) if key in varied else value) for key, value in inputs.items()}
+            values = self._evaluate(block, stop - start, reuse, first_scenario=start, keep=keep)
+            for key, array in values.items():
+                if keep is not None and key not in keep and key not in TIMELINE:
+                    continue
+                if key in self._inputs_used and self._inputs_used[key] & varied:
+                    parts.setdefault(key, []).append(array)
+                else:
+                    fixed.setdefault(key, array)
+        return _JoinedBlocks(fixed, parts)
+
     def _evaluate(self, inputs: Mapping[str, Any], scenarios: int | None,
-                  reuse: tuple[Mapping[str, np.ndarray], set[str]] | None) -> dict[str, np.ndarray]:
+                  reuse: tuple[Mapping[str, np.ndarray], set[str]] | None,
+                  first_scenario: int = 0, keep: frozenset[str] | None = None) -> dict[str, np.ndarray]:
         first_year = inputs["first_year"]
         if np.ndim(first_year):
             raise ScenarioError("first_year cannot vary by scenario: the model's columns are its years")
@@ -251,13 +347,17 @@ class Model:
         values["year"] = np.arange(first_year, first_year + YEARS, dtype=float)
         values["t"] = np.arange(YEARS, dtype=float)
         with np.errstate(all="ignore"):
-            for item in self.order:
+            for position, item in enumerate(self.order):
                 if reuse is not None and not (self._inputs_used[item.key] & reuse[1]):
                     values[item.key] = reuse[0][item.key]
-                    continue
-                values[item.key] = self._evaluate_item(item, values)
-                self._raise_if_not_finite(item, values[item.key], int(first_year))
-        raise_for_failures(values, YEARS, self.checks)
+                else:
+                    values[item.key] = self._evaluate_item(item, values)
+                    self._raise_if_not_finite(item, values[item.key], int(first_year), first_scenario)
+                if keep is not None:
+                    for key in self._free_after[position]:
+                        if key not in keep:
+                            del values[key]
+        raise_for_failures(values, YEARS, self.checks, first_scenario)
         out = {k: v for k, v in values.items() if k in self.by_key or k in TIMELINE}
         for array in out.values():
             array.flags.writeable = False  # shared with later runs: a result is read-only
@@ -275,11 +375,12 @@ class Model:
             values[item.key] = evaluate_quietly(item.expression, values, YEARS)
         return values[item.key]
 
-    def _raise_if_not_finite(self, item: LineItem, array: np.ndarray, first_year: int) -> None:
+    def _raise_if_not_finite(self, item: LineItem, array: np.ndarray, first_year: int,
+                             first_scenario: int = 0) -> None:
         if np.isfinite(array).all():
             return
         where = np.argwhere(~np.isfinite(array))[0]
-        scenario = f" in scenario {int(where[0])}" if array.ndim == 2 else ""
+        scenario = f" in scenario {first_scenario + int(where[0])}" if array.ndim == 2 else ""
         used = sorted(n for n in item.expression.names if n in self.inputs)
         raise ExpressionError(
             f"{item.key} ({item.label}) is not a finite number in {first_year + int(where[-1])}{scenario}: "
@@ -314,6 +415,8 @@ class CostModelResult:
 
     def __getitem__(self, key: str) -> np.ndarray:
         """A line item's values: shape (years,), or (scenarios, years) with scenarios."""
+        if key not in self.values and key in self.model.by_key:
+            raise KeyError(f"{key!r} was not kept by this run (run with outputs= naming it, or without outputs=)")
         return np.broadcast_to(self.values[key], self.shape)
 
     def scalar(self, key: str) -> float | np.ndarray:
