@@ -10,6 +10,7 @@ checkout), so two checkouts can be compared on the same machine in the same minu
 | measure                    | baseline                          | goal (issue 25) |
 | -------------------------- | --------------------------------- | --------------- |
 | ``import xlspectrum``      | ``import numpy, pandas``          | within 1.15x    |
+| the first formula called   | ``import numpy, pandas``          | within 1.15x    |
 | ``import xlspectrum.excel``| ``import numpy, pandas, xlwings`` | within 1.1x     |
 | ``xlspectrum --help``      | ``import numpy, pandas``          | within 1.3x     |
 """
@@ -27,6 +28,8 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 
 MEASURES = [
     ("import xlspectrum", "import xlspectrum", "import numpy, pandas", 1.15),
+    # the package loads its modules on first use: the first formula is where the import is paid
+    ("first formula (fspl)", "import xlspectrum; xlspectrum.fspl(1, 900)", "import numpy, pandas", 1.15),
     ("import xlspectrum.excel", "import xlspectrum.excel", "import numpy, pandas, xlwings", 1.1),
     ("xlspectrum --help", "import sys; sys.argv[1:] = ['--help']\nfrom xlspectrum.cli import main\ntry:\n main()\n"
      "except SystemExit:\n pass", "import numpy, pandas", 1.3),

@@ -61,3 +61,10 @@ def test_outputs_keeps_only_what_is_asked(small_blocks):
     assert set(single.values) == {"pv_total_cost", "year", "t"}
     with pytest.raises(ScenarioError, match=r"outputs='pv_total_cos' is not a line item .*did you mean 'pv_total_cost'"):
         APPENDIX_C.run(wacc=wacc, outputs=["pv_total_cos"])
+
+
+def test_the_docs_state_the_block_size():
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    assert f"blocks of {engine.SCENARIO_BLOCK:,} (`xlspectrum.costmodel.engine.SCENARIO_BLOCK`)" in " ".join(text.split())
