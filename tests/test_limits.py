@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -193,34 +194,46 @@ def _run_then_terminate(arguments: list[str], after: float) -> subprocess.Comple
     time.sleep(after)
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=60)
-    return subprocess.CompletedProcess(command, process.returncode, out, err)
+    stopped = subprocess.CompletedProcess(command, process.returncode, out, err)
+    stopped.pid = process.pid  # type: ignore[attr-defined]
+    return stopped
 
 
-def _our_processes() -> list[str]:
+def _orphans() -> list[str]:
+    """Processes left running on a work folder that no longer exists (another run's live office,
+    on a folder that exists, is not ours to count)."""
     found = []
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if recalc._WORK_PREFIX in line or "xlspectrum.cli import main" in line:
-            found.append(line)
+        for match in re.finditer(r"file://(/\S*?" + re.escape(recalc._WORK_PREFIX) + r"[^/\s]+)/profile", line):
+            if not Path(match.group(1)).exists():
+                found.append(line)
     return found
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["formulas", pytest.param("libreoffice", marks=[needs_libreoffice, pytest.mark.libreoffice])])
 def test_sigterm_stops_a_recalculation_in_one_line_leaving_nothing_behind(engine):
-    before = {folder.name for folder in Path(tempfile.gettempdir()).glob(recalc._WORK_PREFIX + "*")}
     thesis = next(workbook for workbook in WORKBOOKS if "thesis" in workbook.name)
     stopped = _run_then_terminate(["recalc", str(thesis), "--engine", engine], after=12)
     assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
     assert stopped.stderr.strip().splitlines()[-1] == "error: stopped by SIGTERM"
     assert "Traceback" not in stopped.stderr
     time.sleep(1)
-    assert _our_processes() == []
-    after = {folder.name for folder in Path(tempfile.gettempdir()).glob(recalc._WORK_PREFIX + "*")}
-    assert after <= before
+    assert _orphans() == []
+    left = [folder for folder in Path(tempfile.gettempdir()).glob(recalc._WORK_PREFIX + "*")
+            if f'"pid": {stopped.pid}' in _text_or_empty(folder / recalc._WORK_MARKER)]
+    assert left == []  # the stopped run's folder is gone (other runs' folders are theirs)
+
+
+def _text_or_empty(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 def test_the_docs_state_the_limits_the_code_applies():

@@ -238,25 +238,13 @@ def _explain(exc: OSError, target: Path) -> OutputError:
 @contextlib.contextmanager
 def _removed_on_termination(path: Path) -> Iterator[None]:
     """Remove ``path`` if SIGTERM or SIGHUP arrives while the block runs (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {}
-
-    def handler(signum: int, frame: object) -> None:
+    try:
+        with exit_on_termination():
+            yield
+    except Terminated:
         with contextlib.suppress(OSError):
             path.unlink()
-        raise SystemExit(128 + signum)
-
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None:
-            previous[number] = signal.signal(number, handler)
-    try:
-        yield
-    finally:
-        for number, old in previous.items():
-            signal.signal(number, old)
+        raise
 
 
 class Terminated(SystemExit):
