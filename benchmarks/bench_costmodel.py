@@ -33,7 +33,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 # the same code is timed here and in the baseline's interpreter
 ONE_RUN = """
 import time
-from xlspectrum.costmodel import run
+from xlspectrum.models.costmodel import run
 run()
 best = float("inf")
 for i in range(30):
@@ -85,7 +85,7 @@ def main() -> None:
     parser.add_argument("--baseline", default="f3c1efe")
     args = parser.parse_args()
 
-    from xlspectrum.costmodel import APPENDIX_C
+    from xlspectrum.models.costmodel import APPENDIX_C
 
     print("1. One run of the Appendix C model (best of 30)")
     full = float(subprocess.run([sys.executable, "-c", ONE_RUN], capture_output=True, text=True, check=True,

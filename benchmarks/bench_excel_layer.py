@@ -4,7 +4,7 @@
 
 Times COST231 on a column of n distances (default 1,000,000) three ways:
 the numpy expression written inline (baseline), ``xlspectrum.cost231_hata`` (validation
-and broadcasting), and ``xlspectrum.excel.COST231`` (Excel coercion from a 2-D list and
+and broadcasting), and ``xlspectrum.hosts.xlwings_classic.COST231`` (Excel coercion from a 2-D list and
 back), and the conversion floor: the nested list to an array and back, which any Excel
 function on that range must do.  Prints the best of 5 runs of each and its ratio to the
 baseline and to the floor.
@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 import xlspectrum
-from xlspectrum import excel
+from xlspectrum.hosts import xlwings_classic as excel
 
 
 def main(n: int = 1_000_000) -> None:
@@ -52,7 +52,7 @@ def main(n: int = 1_000_000) -> None:
 
 
 def paused(function):
-    """``function()`` with the garbage collector paused, as :func:`xlspectrum.excel.call_excel_function` runs."""
+    """``function()`` with the garbage collector paused, as :func:`xlspectrum.hosts.xlwings_classic.call_excel_function` runs."""
     gc.disable()
     try:
         return function()

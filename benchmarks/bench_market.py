@@ -8,8 +8,8 @@ printed). For each instance, timed in one process, one after the other:
 
 - ``highspy``: the winner-determination programme built from the bid table's arrays and
   solved directly with ``highspy`` (the floor: the solver and nothing around it);
-- ``WD``: :func:`xlspectrum.market.winner_determination` (validation included);
-- ``VCG`` and ``core``: :func:`xlspectrum.market.clear_auction` with rules ``vcg`` and
+- ``WD``: :func:`xlspectrum.market.combinatorial.winner_determination` (validation included);
+- ``VCG`` and ``core``: :func:`xlspectrum.market.combinatorial.clear_auction` with rules ``vcg`` and
   ``core_vcg_nearest``.
 
 Each table gives the minimum and the median over the seeds of the times [s], and the
@@ -36,7 +36,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from xlspectrum import clock, market
+from xlspectrum.market import clock, combinatorial as market
 
 LOTS = 30
 BIDS_EACH = 10
@@ -61,7 +61,7 @@ def instance(seed: int, bidders: int, lots: int = LOTS, bids_each: int = BIDS_EA
 
 
 def direct_highspy(bids: pd.DataFrame) -> float:
-    """The winner-determination programme of :mod:`xlspectrum.market` solved directly by highspy: its welfare."""
+    """The winner-determination programme of :mod:`xlspectrum.market.combinatorial` solved directly by highspy: its welfare."""
     import highspy
     from scipy import sparse
 

@@ -8,7 +8,7 @@
 """
 
 from xlspectrum.excel import excel_error_text
-from xlspectrum.registry import BY_EXCEL_NAME, FUNCTIONS
+from xlspectrum.hosts.registry import BY_EXCEL_NAME, FUNCTIONS
 
 from test_excel import GOOD_CALLS
 

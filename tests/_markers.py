@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from xlspectrum import libreoffice
+from xlspectrum.hosts import libreoffice
 from xlspectrum.recalc import soffice_path
 
 needs_libreoffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")

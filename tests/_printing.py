@@ -13,7 +13,7 @@ from pathlib import Path
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from xlspectrum import sheets
+from xlspectrum.workbooks import style as sheets
 from xlspectrum.recalc import soffice_path
 
 #: a page object of a PDF (not the /Pages tree above them)

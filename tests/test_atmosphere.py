@@ -10,8 +10,9 @@ import sys
 import numpy as np
 import pytest
 
-from xlspectrum import excel, gaseous_attenuation_db, rain_attenuation_db
-from xlspectrum._validation import MissingExtraError
+from xlspectrum.hosts import xlwings_classic as excel
+from xlspectrum import gaseous_attenuation_db, rain_attenuation_db
+from xlspectrum.core.validation import MissingExtraError
 
 pytest.importorskip("itur")
 

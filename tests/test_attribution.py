@@ -4,7 +4,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from xlspectrum.examples import EXAMPLES
+from xlspectrum.models.examples import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ SHARED_FOLDER = "../" + "shared"  # the design folder beside the repository, whi
 def test_the_thesis_author_is_brett_shaw():
     for name, text in tracked_text_files():
         assert WRONG_AUTHOR not in text, name
-    for name in ("README.md", "pyproject.toml", "xlspectrum/__init__.py", "xlspectrum/propagation.py"):
+    for name in ("README.md", "pyproject.toml", "xlspectrum/__init__.py", "xlspectrum/formulas/propagation.py"):
         assert "Shaw" in (ROOT / name).read_text(encoding="utf-8"), name
 
 

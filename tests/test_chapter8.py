@@ -4,10 +4,10 @@ import pytest
 from click.testing import CliRunner
 
 from xlspectrum import black_scholes_option, deprival_value, npv
-from xlspectrum.chapter8 import CROSS_CHECKS, ROWS, UHF_OVERRIDES, value, valuation_table
+from xlspectrum.models.chapter8 import CROSS_CHECKS, ROWS, UHF_OVERRIDES, value, valuation_table
 from xlspectrum.cli import main
-from xlspectrum.costmodel import run
-from xlspectrum.registry import BY_EXCEL_NAME
+from xlspectrum.models.costmodel import run
+from xlspectrum.hosts.registry import BY_EXCEL_NAME
 
 CISCO = value(demand_forecast="cisco_vni_linear")
 M = 1e6
@@ -111,7 +111,7 @@ def test_value_command_table_and_csv():
 
 def test_overrides_leave_the_inputs_that_define_the_700_mhz_network_alone():
     """As on the workbook's UHF Inputs sheet, whose blue cells stay typed when Inputs changes."""
-    from xlspectrum.chapter8 import UHF_OVERRIDES, value
+    from xlspectrum.models.chapter8 import UHF_OVERRIDES, value
 
     valued = value(carrier_bandwidth_mhz=800.0, wacc=0.1)
     assert valued.mmwave.inputs["carrier_bandwidth_mhz"] == 800.0

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from xlspectrum.cli import main
-from xlspectrum.costmodel.printed import DEMAND_MEANING
-from xlspectrum.costmodel import INPUTS
+from xlspectrum.models.costmodel.printed import DEMAND_MEANING
+from xlspectrum.models.costmodel import INPUTS
 from _markers import needs_libreoffice
 
 
@@ -166,8 +166,8 @@ def test_summaries_name_their_demand_forecast_on_their_first_line(tmp_path):
 
 
 def test_value_takes_the_pico_radius_from_the_28_ghz_budget():
-    from xlspectrum.chapter8 import valuation_table
-    from xlspectrum.mmwave import pico_radius_km
+    from xlspectrum.models.chapter8 import valuation_table
+    from xlspectrum.formulas.mmwave import pico_radius_km
 
     result = invoke("value", "--pico-radius", "eq15", "--format", "csv")
     assert result.exit_code == 0, result.output
@@ -219,7 +219,7 @@ def test_sensitivity_from_files_as_csv(tmp_path):
     assert set(table.loc[table["analysis"] == "tornado", "item"]) == {"wacc", "radius_pico_km"}
     swing = table[(table["analysis"] == "tornado") & (table["item"] == "wacc") & (table["output"] == "pv_cost")
                   & (table["statistic"] == "swing")]["value"].iloc[0]
-    from xlspectrum.sensitivity import base_values
+    from xlspectrum.models.sensitivity import base_values
 
     assert swing == pytest.approx(abs(base_values({"wacc": 0.11})["pv_cost"] - base_values({"wacc": 0.07})["pv_cost"]))
 
@@ -235,7 +235,7 @@ def test_sensitivity_failures_are_one_line(args, fragment):
 
 
 def test_inputs_listing_fits_a_terminal_and_names_every_input():
-    from xlspectrum.costmodel.inputs import INPUTS as ALL
+    from xlspectrum.models.costmodel.inputs import INPUTS as ALL
 
     result = invoke("inputs")
     assert result.exit_code == 0

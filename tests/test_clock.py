@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlspectrum import nz700
-from xlspectrum.clock import assignment_round, clock_auction
-from xlspectrum.market import PAYMENT_RULES, OutOfRangeError, winner_determination
+from xlspectrum.models import nz700
+from xlspectrum.market.clock import assignment_round, clock_auction
+from xlspectrum.market.combinatorial import PAYMENT_RULES, OutOfRangeError, winner_determination
 
 M = 1e6
 

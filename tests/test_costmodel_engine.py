@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xlspectrum.costmodel import INPUTS, ITEMS, run
-from xlspectrum.costmodel.printed import ABSOLUTE_TOLERANCE, PRINTED, PRINTED_SCENARIO, VALUATION_FORECAST
+from xlspectrum.models.costmodel import INPUTS, ITEMS, run
+from xlspectrum.models.costmodel.printed import ABSOLUTE_TOLERANCE, PRINTED, PRINTED_SCENARIO, VALUATION_FORECAST
 
 PRINTED_RUN = run(PRINTED_SCENARIO)  # the scenario Appendix C prints
 CISCO = run(demand_forecast="cisco_vni_linear")

@@ -9,8 +9,8 @@ import pytest
 from openpyxl.utils import FORMULAE
 
 import xlspectrum
-from xlspectrum import excel
-from xlspectrum.registry import FUNCTIONS, RENAMED_FOR_BUILTINS
+from xlspectrum.hosts import xlwings_classic as excel
+from xlspectrum.hosts.registry import FUNCTIONS, RENAMED_FOR_BUILTINS
 
 from _register_support import EXAMPLE_TOKEN_A, example_register
 
@@ -210,7 +210,7 @@ def test_specific_error_lines(name, args, expected):
 def test_the_garbage_collector_is_paused_for_a_call_and_left_as_it_was():
     import gc
 
-    from xlspectrum import excel
+    from xlspectrum.hosts import xlwings_classic as excel
 
     seen = []
     original = excel._call
@@ -228,7 +228,7 @@ def test_the_garbage_collector_is_paused_for_a_call_and_left_as_it_was():
 
 
 def test_the_fast_path_for_numbers_keeps_the_checks_of_the_slow_one():
-    from xlspectrum import excel
+    from xlspectrum.hosts import xlwings_classic as excel
 
     assert excel._all_numbers([[1.0, 2], [3.0, 4.0]]).tolist() == [[1.0, 2.0], [3.0, 4.0]]
     assert excel._all_numbers([[5]]) == 5 and isinstance(excel._all_numbers([[5]]), int)

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xlspectrum
-from xlspectrum import excel
-from xlspectrum.registry import FUNCTIONS
+from xlspectrum.hosts import xlwings_classic as excel
+from xlspectrum.hosts.registry import FUNCTIONS
 
 from test_excel import GOOD_CALLS, approx, as_numbers
 

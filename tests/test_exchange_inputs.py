@@ -11,12 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from xlspectrum import exchange_workbook, rights_market
+from xlspectrum.workbooks import exchange as exchange_workbook
+from xlspectrum.models import rights_market
 from xlspectrum.cli import DEFAULT_WORKBOOKS, main
-from xlspectrum.inputs_file import (TEMPLATE_HEADER_ROW, InputsFileError, exchange_template_csv,
+from xlspectrum.workbooks.inputs_file import (TEMPLATE_HEADER_ROW, InputsFileError, exchange_template_csv,
                                     exchange_template_workbook, read_exchange)
-from xlspectrum.market import PAYMENT_RULES
-from xlspectrum.workbook import workbook_bytes
+from xlspectrum.market.combinatorial import PAYMENT_RULES
+from xlspectrum.workbooks.thesis import workbook_bytes
 
 from _markers import needs_addin, needs_libreoffice
 
@@ -35,7 +36,7 @@ def edited_tables():
     """The edits of :func:`edited_workbook` made in Python: S1 doubles its customers, TV-1 earns US$ 12 a viewer."""
     lots, bids = rights_market.register().copy(), rights_market.bids().copy()  # the example is cached: never edit it
     lots.loc["IR-50", "income_per_viewer"] = 12.0
-    from xlspectrum.interference import reservation_price_ir, secondary_value
+    from xlspectrum.formulas.interference import reservation_price_ir, secondary_value
 
     lots["reserve_price"] = reservation_price_ir(lots["viewers_before"], lots["viewers_after"], lots["income_per_viewer"],
                                                  lots["energy_cost_per_kwh"], lots["duration_h"], lots["power_before_kw"],
@@ -109,7 +110,7 @@ def test_random_valid_edits_written_to_a_template_read_back_the_same(tmp_path, d
         bids.loc[bid, "capacity"] = data.draw(st.floats(0, 1e6))
         bids.loc[bid, "operating_cost"] = data.draw(st.floats(0, 1e7))
     lots.loc["IR-70", "income_per_viewer"] = data.draw(st.floats(0, 100))
-    from xlspectrum.interference import reservation_price_ir, secondary_value
+    from xlspectrum.formulas.interference import reservation_price_ir, secondary_value
 
     lots["reserve_price"] = reservation_price_ir(lots["viewers_before"], lots["viewers_after"], lots["income_per_viewer"],
                                                  lots["energy_cost_per_kwh"], lots["duration_h"], lots["power_before_kw"],

@@ -9,15 +9,16 @@ from openpyxl import load_workbook
 from openpyxl.utils import FORMULAE
 from openpyxl.worksheet.formula import ArrayFormula
 
-from xlspectrum import exchange_workbook, rights_market
+from xlspectrum.workbooks import exchange as exchange_workbook
+from xlspectrum.models import rights_market
 from xlspectrum.cli import DEFAULT_WORKBOOKS, main
-from xlspectrum.files import same_package
+from xlspectrum.core.files import same_package
 from xlspectrum.recalc import (
     recalculate_libreoffice,
     values_only_workbook,
 )
-from xlspectrum.registry import BY_EXCEL_NAME
-from xlspectrum.workbook import workbook_bytes
+from xlspectrum.hosts.registry import BY_EXCEL_NAME
+from xlspectrum.workbooks.thesis import workbook_bytes
 from _markers import needs_addin, needs_libreoffice
 
 ROOT = Path(__file__).parent.parent

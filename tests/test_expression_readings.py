@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from xlspectrum.costmodel.expressions import FUNCTIONS, CellResolver, ExpressionError, evaluate, parse, to_excel
+from xlspectrum.core.expressions import FUNCTIONS, CellResolver, ExpressionError, evaluate, parse, to_excel
 
 formulas = pytest.importorskip("formulas")
 
@@ -71,7 +71,7 @@ def accurate_normsdist():
 def test_formulas_normsdist_is_the_standard_normal_cdf():
     from scipy.special import ndtr
 
-    from xlspectrum.costmodel.expressions import FUNCTIONS as TABLE
+    from xlspectrum.core.expressions import FUNCTIONS as TABLE
 
     table = formulas.get_functions()
     saved, table["NORMSDIST"] = table["NORMSDIST"], formulas.get_functions()["NORM.S.DIST"]
@@ -164,7 +164,7 @@ def test_unary_plus_stays_a_plus_and_a_comparison_is_one_or_zero():
 
 
 def test_a_line_item_may_not_be_true_or_false():
-    from xlspectrum.costmodel.lineitems import LineItem
+    from xlspectrum.models.costmodel.lineitems import LineItem
 
     with pytest.raises(ExpressionError, match="write where"):
         LineItem("flag", "S", "B", "flag", "-", "t > 3")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from xlspectrum.costmodel.expressions import (
+from xlspectrum.core.expressions import (
     CellResolver,
     ExpressionError,
     cohort_sum,
@@ -60,7 +60,7 @@ def test_unary_minus_before_power_keeps_python_meaning():
 def test_no_unary_minus_before_power_in_model():
     import ast
 
-    from xlspectrum.costmodel import ITEMS
+    from xlspectrum.models.costmodel import ITEMS
 
     for item in ITEMS:
         for node in ast.walk(item.expression.tree):
@@ -98,8 +98,8 @@ def test_bad_expressions_are_refused(text):
 
 def test_circular_and_unknown_line_items_are_refused():
     # evaluation_order takes the items it sorts: no module state to patch
-    from xlspectrum.costmodel.engine import evaluation_order
-    from xlspectrum.costmodel.lineitems import LineItem
+    from xlspectrum.models.costmodel.engine import evaluation_order
+    from xlspectrum.models.costmodel.lineitems import LineItem
 
     loop = [LineItem("x1", "S", "B", "x1", "-", "x2 + 1"), LineItem("x2", "S", "B", "x2", "-", "x1 + 1")]
     with pytest.raises(ExpressionError, match="circular line items: x1 -> x2 -> x1"):
@@ -114,8 +114,8 @@ def test_circular_and_unknown_line_items_are_refused():
 
 
 def test_a_single_value_line_item_may_use_rows_only_through_total():
-    from xlspectrum.costmodel.engine import evaluation_order
-    from xlspectrum.costmodel.lineitems import LineItem
+    from xlspectrum.models.costmodel.engine import evaluation_order
+    from xlspectrum.models.costmodel.lineitems import LineItem
 
     row = LineItem("row", "S", "B", "row", "-", "t * 2")
     assert evaluation_order([row, LineItem("sum", "S", "B", "sum", "-", "total(row) * wacc", scalar=True)])

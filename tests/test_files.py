@@ -14,7 +14,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
 from xlspectrum.cli import main
-from xlspectrum.files import MARKER, OutputError, _removed_on_termination, exclusive, same_package, write_file
+from xlspectrum.core.files import MARKER, OutputError, _removed_on_termination, exclusive, same_package, write_file
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,7 @@ def test_temporary_files_of_a_killed_build_are_removed(tmp_path):
     script = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "import xlspectrum.files as files\n"
+        "import xlspectrum.core.files as files\n"
         "def killed(self, data):\n"
         "    open(self, 'wb').write(data[:10])\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"

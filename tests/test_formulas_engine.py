@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 
 import xlspectrum
-from xlspectrum.formulas_engine import calculate
+from xlspectrum.hosts.formulas_engine import calculate
 
 
 @pytest.fixture(scope="module")

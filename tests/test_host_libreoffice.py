@@ -2,7 +2,7 @@
 
 Needs LibreOffice and a Python environment for LibreOffice's Python with xlspectrum
 (``XLSPECTRUM_LO_PYTHON_ENV``; ``.ci/run`` makes ``.ci/lo-venv``). The expected values are
-the Python layer's own answers for the same cells (:func:`xlspectrum.excel.call_excel_function`).
+the Python layer's own answers for the same cells (:func:`xlspectrum.hosts.xlwings_classic.call_excel_function`).
 """
 
 import math
@@ -16,12 +16,12 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
-from xlspectrum import excel, libreoffice
-from xlspectrum.chapter8 import CROSS_CHECKS
+from xlspectrum.hosts import xlwings_classic as excel, libreoffice
+from xlspectrum.models.chapter8 import CROSS_CHECKS
 from xlspectrum.cli import main
 from xlspectrum.recalc import recalculate_libreoffice, soffice_path
-from xlspectrum.registry import BY_EXCEL_NAME, FUNCTIONS
-from xlspectrum.workbook import build_workbook, save_atomically, valuation_cell
+from xlspectrum.hosts.registry import BY_EXCEL_NAME, FUNCTIONS
+from xlspectrum.workbooks.thesis import build_workbook, save_atomically, valuation_cell
 
 from test_excel import GOOD_CALLS
 from _host_cases import empty_middle_calls, wrong_choice_calls, wrong_choice_text

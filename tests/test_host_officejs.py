@@ -17,8 +17,8 @@ from typing import Literal, get_args, get_origin
 import numpy as np
 import pytest
 
-from xlspectrum import excel, officejs
-from xlspectrum.registry import BY_EXCEL_NAME, CHOICES, FUNCTIONS
+from xlspectrum.hosts import xlwings_classic as excel, officejs
+from xlspectrum.hosts.registry import BY_EXCEL_NAME, CHOICES, FUNCTIONS
 
 from _host_cases import WRONG_CHOICE, empty_middle_calls, wrong_choice_calls, wrong_choice_text
 from test_excel import GOOD_CALLS, approx, as_numbers
@@ -86,7 +86,7 @@ def test_the_library_installs_without_cli_recalc_or_classic_xlwings():
     blocked = "import sys\nfor m in ('xlwings', 'click', 'formulas'): sys.modules[m] = None\n"
     code = blocked + (
         "import xlspectrum, xlspectrum.officejs as o, xlspectrum.excel as e\n"
-        "from xlspectrum.costmodel import run\n"
+        "from xlspectrum.models.costmodel import run\n"
         "print(round(o.COST231([[1800]], [[1]], [[30]], [[1.5]]), 2), round(run().pv_total_cost / 1e6, 1))\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

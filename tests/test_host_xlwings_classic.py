@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import xlwings
 
-from xlspectrum import excel
-from xlspectrum.registry import BY_EXCEL_NAME as BY_NAME, CATEGORY, FUNCTIONS
+from xlspectrum.hosts import xlwings_classic as excel
+from xlspectrum.hosts.registry import BY_EXCEL_NAME as BY_NAME, CATEGORY, FUNCTIONS
 
 from test_excel import GOOD_CALLS
 from _host_cases import empty_middle_calls, wrong_choice_calls, wrong_choice_text

@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from xlspectrum import tvws
-from xlspectrum.chapter8 import UHF
+from xlspectrum.models import tvws
+from xlspectrum.models.chapter8 import UHF
 from xlspectrum.cli import main
-from xlspectrum.costmodel.inputs import INPUTS, YEARS
-from xlspectrum.inputs_file import (COLUMNS, InputsFileError, read_inputs, template_csv, template_fields,
+from xlspectrum.models.costmodel.inputs import INPUTS, YEARS
+from xlspectrum.workbooks.inputs_file import (COLUMNS, InputsFileError, read_inputs, template_csv, template_fields,
                                     template_workbook)
-from xlspectrum.workbook import FIRST_YEAR_COLUMN, VALUE_COLUMN, cell_places
+from xlspectrum.workbooks.thesis import FIRST_YEAR_COLUMN, VALUE_COLUMN, cell_places
 
 from _markers import needs_libreoffice
 
@@ -186,7 +186,7 @@ def test_sensitivity_reads_the_file_too(edited):
 def test_the_interference_case_round_trips_through_its_workbook(tmp_path):
     path = tmp_path / "rights.xlsx"
     invoke("build", "--model", "interference", "-o", path)
-    from xlspectrum.rights_workbook import _default_rows
+    from xlspectrum.workbooks.rights import _default_rows
 
     book = load_workbook(path)
     for key, value in RIGHTS_EDITS.items():
@@ -205,9 +205,9 @@ def test_the_interference_case_round_trips_through_its_workbook(tmp_path):
 @pytest.mark.libreoffice
 def test_the_edited_workbook_recalculated_shows_what_value_prints(edited):
     """The round trip: edits typed in the workbook, LibreOffice's figures, and `value --inputs` agree."""
-    from xlspectrum.chapter8 import value
+    from xlspectrum.models.chapter8 import value
     from xlspectrum.recalc import recalculate_libreoffice
-    from xlspectrum.workbook import valuation_cell
+    from xlspectrum.workbooks.thesis import valuation_cell
 
     recalculated = recalculate_libreoffice(edited)
     assert recalculated.problems() == {}
@@ -267,7 +267,7 @@ def test_a_bad_cell_of_an_edited_workbook_is_named(tmp_path):
 
 def test_an_edit_of_the_700_mhz_networks_own_inputs_is_refused(tmp_path):
     path = edited_thesis_workbook(tmp_path / "uhf.xlsx", {})
-    key = next(iter(__import__("xlspectrum.costmodel.networks", fromlist=["UHF_OVERRIDES"]).UHF_OVERRIDES))
+    key = next(iter(__import__("xlspectrum.models.costmodel.networks", fromlist=["UHF_OVERRIDES"]).UHF_OVERRIDES))
     sheet, row, _ = cell_places(UHF)[key]
     book = load_workbook(path)
     book[sheet].cell(row, VALUE_COLUMN).value = 123

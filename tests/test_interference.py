@@ -20,7 +20,7 @@ from xlspectrum import (
     trade_surplus,
     viewers,
 )
-from xlspectrum.interference import sinr_region, table2_case
+from xlspectrum.formulas.interference import sinr_region, table2_case
 
 
 def test_thermal_noise_independent_values():
@@ -207,7 +207,7 @@ def test_methods_differ_as_documented():
 
 
 def test_excel_functions_spill_and_name_arguments():
-    from xlspectrum import excel
+    from xlspectrum.hosts import xlwings_classic as excel
 
     column = excel.INTERFERENCE_SHARE(-100, [[-120.0], [-110.0], [-103.0], [-103.0]])
     assert [row[0] for row in column] == pytest.approx([-120.0, -110.0] + [-100 + 10 * math.log10(0.445)] * 2)

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from xlspectrum import _lo_finder, excel, libreoffice
+from xlspectrum.hosts import lo_finder as _lo_finder, xlwings_classic as excel, libreoffice
 from xlspectrum.recalc import convert_to_xlsx, fresh_profile, soffice_path
-from xlspectrum.registry import BY_EXCEL_NAME
+from xlspectrum.hosts.registry import BY_EXCEL_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = "%d.%d" % sys.version_info[:2]

@@ -19,9 +19,10 @@ import pytest
 from click.testing import CliRunner
 
 from tests._markers import needs_libreoffice
-from xlspectrum import libreoffice, recalc
+from xlspectrum.hosts import libreoffice
+from xlspectrum import recalc
 from xlspectrum.cli import main
-from xlspectrum.files import MAX_ENTRIES, MAX_UNPACKED_MB, ArchiveError, check_archive
+from xlspectrum.core.files import MAX_ENTRIES, MAX_UNPACKED_MB, ArchiveError, check_archive
 from xlspectrum.recalc import RecalculationError, check_workbook_file, run_with_time_limit
 
 WORKBOOKS = sorted((Path(__file__).parent.parent / "workbooks").glob("*.xlsx"))
@@ -237,7 +238,7 @@ def _text_or_empty(path: Path) -> str:
 
 
 def test_the_docs_state_the_limits_the_code_applies():
-    from xlspectrum.files import UNPACKED_MB_LIMITS
+    from xlspectrum.core.files import UNPACKED_MB_LIMITS
 
     text = " ".join((Path(__file__).parent.parent / "docs" / "hosts.md").read_text(encoding="utf-8").split())
     assert f"unpacks to more than {MAX_UNPACKED_MB:,.0f} MB, or holds more than {MAX_ENTRIES:,} parts" in text
@@ -249,7 +250,7 @@ def test_the_docs_state_the_limits_the_code_applies():
 
 
 def test_an_inputs_file_that_is_a_zip_bomb_is_refused_unopened(tmp_path):
-    from xlspectrum.inputs_file import InputsFileError, read_inputs
+    from xlspectrum.workbooks.inputs_file import InputsFileError, read_inputs
 
     bomb = _bomb(tmp_path / "inputs.xlsx", 600)
     with pytest.raises(InputsFileError, match="unpacks to more than 500 MB"):

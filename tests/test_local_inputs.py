@@ -7,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from xlspectrum import local_workbook
+from xlspectrum.workbooks import local as local_workbook
 from xlspectrum.cli import DEFAULT_WORKBOOKS, main
-from xlspectrum.inputs_file import InputsFileError, local_inputs, read_inputs, template_csv, template_workbook
-from xlspectrum.workbook import workbook_bytes
+from xlspectrum.workbooks.inputs_file import InputsFileError, local_inputs, read_inputs, template_csv, template_workbook
+from xlspectrum.workbooks.thesis import workbook_bytes
 
 from _markers import needs_libreoffice
 

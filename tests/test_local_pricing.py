@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xlspectrum import annualise, bnetza_local_fee, lsp_price, msp_annual_charge, ofcom_shared_access_fee
-from xlspectrum.nz700 import PRINTED_TABLE3
+from xlspectrum.models.nz700 import PRINTED_TABLE3
 
 NZ_700 = (22e6, 5, 0.94 * 4.43e6)  # thesis 4.4.5: reserve, MHz, people covered
 RURAL = (*NZ_700, 5, 10_000, 18, 500)  # NZ$ 3,435 a year

@@ -2,7 +2,7 @@
 
 Native formulas are the second reading of each price and range; the add-in's functions sit
 beside them.  LibreOffice recalculates the workbook, with and without the add-in, and every
-compared cell must equal :func:`xlspectrum.local_workbook.expected_cells`.
+compared cell must equal :func:`xlspectrum.workbooks.local.expected_cells`.
 """
 
 import re
@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.utils import FORMULAE
 
-from xlspectrum import local_workbook
+from xlspectrum.workbooks import local as local_workbook
 from xlspectrum.cli import DEFAULT_WORKBOOKS, main
-from xlspectrum.files import same_package
+from xlspectrum.core.files import same_package
 from xlspectrum.recalc import recalculate_libreoffice
-from xlspectrum.registry import BY_EXCEL_NAME
-from xlspectrum.workbook import workbook_bytes
+from xlspectrum.hosts.registry import BY_EXCEL_NAME
+from xlspectrum.workbooks.thesis import workbook_bytes
 from _markers import needs_addin, needs_libreoffice
 
 COMMITTED = Path(__file__).parent.parent / DEFAULT_WORKBOOKS["local"]
@@ -28,7 +28,7 @@ COMMITTED = Path(__file__).parent.parent / DEFAULT_WORKBOOKS["local"]
 #: degrees, km to m (1000), the MSP's 20-year right (20), 0 and 1.
 EQUATION_CONSTANTS = {"0", "1", "2", "3", "4", "9", "10", "12", "20", "21", "26", "40", "360", "1000", "0.3", "1.5",
                       "9.5", "21.3", "22.4", "22.7", "32.4", "35.3", "36.7", "1000000000", "300000000"}
-#: TR 38.901's ranges of validity (from xlspectrum.mmwave) and the thesis' printed numbers the
+#: TR 38.901's ranges of validity (from xlspectrum.formulas.mmwave) and the thesis' printed numbers the
 #: informational "Reproduces the thesis" block compares with (3,435, 12,240, 795, 200-300 m)
 VALIDITY_AND_PRINTED = {"0.5", "100", "22.5", "5000", "3435", "12240", "795", "200", "300"}
 ADDIN_CELLS = 5 * 2 + 8 + 2 + 8 * 2  # prices of both sites, coverage results, air and rain, the two ranges per level
@@ -69,7 +69,7 @@ def test_sheets_functions_and_no_typed_numbers(generated):
 
 
 def test_the_regulators_rules_come_from_the_pricing_module(generated):
-    from xlspectrum import pricing
+    from xlspectrum.formulas import pricing
 
     sheet = load_workbook(generated)["Pricing"]
     assert sheet[local_workbook.pricing_cell("msp_c", absolute=False)].value == pricing.MSP_AUCTION9_PRICE_PER_MHZ
@@ -169,7 +169,8 @@ def test_the_range_chart_reads_as_its_table(generated):
     colours a reader tells apart (not two greens), with different markers and dashes."""
     from _printing import chart_series_styles
 
-    from xlspectrum import mmwave, sheets
+    from xlspectrum.formulas import mmwave
+    from xlspectrum.workbooks import style as sheets
 
     ws = load_workbook(generated)["Coverage"]
     (chart,) = ws._charts

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests._markers import needs_libreoffice
-from xlspectrum import libreoffice, recalc
+from xlspectrum.hosts import libreoffice
+from xlspectrum import recalc
 
 pytestmark = [needs_libreoffice, pytest.mark.libreoffice, pytest.mark.slow]
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlspectrum.market import PAYMENT_RULES, Lot, clear_auction, lot_table, winner_determination
+from xlspectrum.market.combinatorial import PAYMENT_RULES, Lot, clear_auction, lot_table, winner_determination
 
 #: Ausubel and Milgrom's two local bidders and one global bidder, as in Day and Cramton (2012)
 LOCAL_GLOBAL = pd.DataFrame({"bidder": ["A", "B", "AB"], "value": [8.0, 6.0, 10.0], "x": [1, 0, 1], "y": [0, 1, 1]})
@@ -228,7 +228,7 @@ def test_auction_command_nz700_example():
 
 def test_a_stalled_quadratic_step_falls_back_to_slsqp(monkeypatch):
     """HiGHS's QP once stalled in CI on a degenerate hypothesis case: the fallback gives the same core point."""
-    from xlspectrum import market
+    from xlspectrum.market import combinatorial as market
 
     bids = pd.DataFrame({"bidder": ["A", "B", "C"], "value": [8.0, 6.0, 10.0], "L1": [1, 0, 1], "L2": [0, 1, 1]})
     expected = clear_auction(bids, rule="core_vcg_nearest")

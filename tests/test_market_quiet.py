@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from xlspectrum import market, nz700, rights_market
-from xlspectrum.clock import clock_auction
+from xlspectrum.market import combinatorial as market
+from xlspectrum.models import nz700, rights_market
+from xlspectrum.market.clock import clock_auction
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What HiGHS (or any solver) prints when its output is on

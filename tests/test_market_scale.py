@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlspectrum import market
-from xlspectrum.market import VALUE_LIMIT, AuctionSizeError, clear_auction
+from xlspectrum.market import combinatorial as market
+from xlspectrum.market.combinatorial import VALUE_LIMIT, AuctionSizeError, clear_auction
 
 from test_market import instances
 

@@ -25,7 +25,7 @@ from xlspectrum import (
     umi_path_loss,
     umi_range_m,
 )
-from xlspectrum.mmwave import DOWNLINK_28GHZ, SIGNAL_LEVELS_DBM
+from xlspectrum.formulas.mmwave import DOWNLINK_28GHZ, SIGNAL_LEVELS_DBM
 
 # ns-3 three-gpp-propagation-loss-model-test-suite: UMi street canyon, hBS 10 m, hUT 1.5 m,
 # 5 GHz, 0 dBm transmitted; the received power printed to four decimals is minus the loss

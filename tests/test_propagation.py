@@ -19,7 +19,7 @@ from xlspectrum import (
     umi_range_m,
     uplink_budget,
 )
-from xlspectrum.propagation import cost231_hata_terms
+from xlspectrum.formulas.propagation import cost231_hata_terms
 
 distances = st.floats(1.0, 20.0)
 
@@ -292,7 +292,7 @@ def test_the_light_imports_give_what_scipy_stats_and_constants_give():
     # xlspectrum (every Excel session, every command) does not import scipy.stats
     from scipy import constants, special, stats
 
-    from xlspectrum import propagation
+    from xlspectrum.formulas import propagation
 
     assert propagation.BOLTZMANN_J_PER_K == constants.k
     grid = np.linspace(-8, 8, 1601)

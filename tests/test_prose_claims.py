@@ -43,7 +43,7 @@ def _cells(path: Path, sheet: str) -> list[str]:
 # ------------------------------------------------------------------ 28 GHz coverage (thesis 6.1, 6.2, 6.7)
 def test_the_edges_of_the_thesis_ranges_are_computed():
     from xlspectrum import downlink_max_path_loss, umi_path_loss, umi_range_m
-    from xlspectrum.mmwave import SIGNAL_LEVELS_DBM
+    from xlspectrum.formulas.mmwave import SIGNAL_LEVELS_DBM
 
     def edge(metres):  # the cell-edge level at which eq. (15) reaches that distance [dBm]
         return float(downlink_max_path_loss(signal_threshold_dbm=0) - umi_path_loss(metres, 28, extrapolate=True))
@@ -71,7 +71,7 @@ def test_200_to_300_m_and_220_m_are_attributed_where_the_thesis_prints_them():
     assert "(about 220 m) off its Atoll prediction" not in PROSE
     assert "summary (section 6.7) reads a base-station path length of 200-300 m" in PROSE
     assert "reference [120]'s simulated cell radius at 28 GHz (section 6.1)" in PROSE
-    assert "section 6.7 (the 200-300 m path length)" in CODE["xlspectrum/mmwave.py"]
+    assert "section 6.7 (the 200-300 m path length)" in CODE["xlspectrum/formulas/mmwave.py"]
     local = _cells(ROOT / "workbooks/xlspectrum_local.xlsx", "Coverage")
     assert "thesis 6.1: reference [120]'s 220 m" in local and "Path length the thesis quotes at 28 GHz" not in local
 
@@ -87,19 +87,19 @@ def test_horns_for_a_full_circle():
 
 # ------------------------------------------------------------------ attributions of the formulas
 def test_shannon_capacity_is_section_3_2():
-    from xlspectrum.registry import BY_EXCEL_NAME
+    from xlspectrum.hosts.registry import BY_EXCEL_NAME
 
     assert "section 3.2" in BY_EXCEL_NAME["SHANNON_CAPACITY"].source
     assert "eq. (1), section 3.2; Weiss and Cui, section IV |" in PROSE
-    assert "section 3.2, eq. (1) (Shannon)" in CODE["xlspectrum/interference.py"]
+    assert "section 3.2, eq. (1) (Shannon)" in CODE["xlspectrum/formulas/interference.py"]
     for name, text in [("prose", PROSE), *CODE.items()]:
         assert not re.search(r"section 3\.1, eq\. \(1\)|eq\. \(1\), section 3\.1", text), name
 
 
 def test_every_host_names_the_source_of_each_function():
-    from xlspectrum import excel, officejs
-    from xlspectrum.libreoffice import basic_module
-    from xlspectrum.registry import FUNCTIONS
+    from xlspectrum.hosts import xlwings_classic as excel, officejs
+    from xlspectrum.hosts.libreoffice import basic_module
+    from xlspectrum.hosts.registry import FUNCTIONS
 
     module = basic_module()
     for spec in FUNCTIONS:
@@ -116,8 +116,9 @@ def test_every_host_names_the_source_of_each_function():
 def test_the_tv_thresholds_are_attributed_as_the_paper_does():
     # Weiss and Cui, section IV: 15 dB is the threshold of visibility of their reference [8];
     # 27 dB is the minimum ATSC suggests
-    from xlspectrum import interference, tvws
-    from xlspectrum.registry import ARGUMENT_HELP
+    from xlspectrum.formulas import interference
+    from xlspectrum.models import tvws
+    from xlspectrum.hosts.registry import ARGUMENT_HELP
 
     assert (interference.VISIBILITY_DB, interference.ADEQUATE_VIEWING_DB) == (15.0, 27.0)
     assert "reference [8]" in tvws.ASSUMPTIONS["low_threshold_db"].source
@@ -132,12 +133,12 @@ def test_p_n_is_the_primarys_power_density():
     # Weiss and Cui, section II.B: P_n is the primary user's power density
     assert "the secondary's own power density" not in PROSE
     assert "P_n the primary's own power density" in _page("docs/interference-rights.md")
-    assert "the primary's own power density" in CODE["xlspectrum/rights.py"]
+    assert "the primary's own power density" in CODE["xlspectrum/formulas/rights.py"]
 
 
 # ------------------------------------------------------------------ the TV white-space case
 def test_the_500000_viewers_come_from_the_assumed_households():
-    from xlspectrum import tvws
+    from xlspectrum.models import tvws
 
     households = tvws.ASSUMPTIONS["households"].value
     full = tvws.ASSUMPTIONS["full_share"].value
@@ -151,7 +152,7 @@ def test_the_500000_viewers_come_from_the_assumed_households():
 
 
 def test_the_tv_case_figures_the_readme_states():
-    from xlspectrum import tvws
+    from xlspectrum.models import tvws
 
     summary = tvws.case()["summary"]
     lost, price = summary["viewers_lost"], summary["reservation_price_ir"]
@@ -173,7 +174,8 @@ def test_the_interference_workbook_says_its_charts_are_not_the_papers():
 
 
 def test_the_departures_from_weiss_and_cui_are_listed_and_disclosed_where_the_model_is():
-    from xlspectrum import interference, rights, tvws
+    from xlspectrum.formulas import interference, rights
+    from xlspectrum.models import tvws
 
     page = _page("docs/interference-rights.md")
     section = page.split("## Departures from the source", 1)[1]
@@ -192,8 +194,9 @@ def test_the_departures_from_weiss_and_cui_are_listed_and_disclosed_where_the_mo
 
 # ------------------------------------------------------------------ interference_shares
 def test_interference_shares_methods_are_what_the_prose_and_the_hosts_say():
-    from xlspectrum import interference, registry
-    from xlspectrum.registry import BY_EXCEL_NAME
+    from xlspectrum.formulas import interference
+    from xlspectrum.hosts import registry
+    from xlspectrum.hosts.registry import BY_EXCEL_NAME
 
     spec = BY_EXCEL_NAME["INTERFERENCE_SHARE"]
     method = {a.name: a for a in spec.arguments}["method"]
@@ -211,8 +214,8 @@ def test_interference_shares_methods_are_what_the_prose_and_the_hosts_say():
 
 # ------------------------------------------------------------------ chapter 8 and Appendix C
 def test_table_8s_third_row_is_named_as_not_reproduced():
-    from xlspectrum import chapter8
-    from xlspectrum.costmodel.inputs import INPUTS
+    from xlspectrum.models import chapter8
+    from xlspectrum.models.costmodel.inputs import INPUTS
 
     # thesis Table 8, third row: NPV NZ$ 9,929 M, 2.09 NZ$/MHz/pop over 2 x 500 MHz
     per_mhz_pop = 9_929e6 / (INPUTS["mmwave_bandwidth_mhz"].default * INPUTS["population"].default)
@@ -223,7 +226,7 @@ def test_table_8s_third_row_is_named_as_not_reproduced():
 
 
 def test_the_cisco_vni_forecast_the_model_uses_is_said():
-    from xlspectrum.costmodel import run
+    from xlspectrum.models.costmodel import run
 
     demand = run(demand_forecast="cisco_vni_linear").sheet("Demand").set_index("key")
     in_2021 = demand.loc["demand_cisco_vni_linear", 2021]
@@ -239,8 +242,8 @@ def test_the_cisco_vni_forecast_the_model_uses_is_said():
 
 
 def test_the_printed_but_unused_appendix_c_inputs_are_listed_and_unused():
-    from xlspectrum.costmodel import run
-    from xlspectrum.costmodel.inputs import INPUTS
+    from xlspectrum.models.costmodel import run
+    from xlspectrum.models.costmodel.inputs import INPUTS
 
     section = _page("docs/cost-model.md").split("## Departures from the source", 1)[1]
     for phrase in ("carrier utilisation (75 %)", "sector gains (1.8 and 2.5)", "3 carriers at 70 %"):
@@ -252,7 +255,7 @@ def test_the_printed_but_unused_appendix_c_inputs_are_listed_and_unused():
 
 
 def test_the_arpu_is_not_blamed_on_the_randomisation():
-    from xlspectrum.costmodel import run
+    from xlspectrum.models.costmodel import run
 
     arpu = run(demand_forecast="cisco_vni_linear").sheet("Revenue").set_index("key").loc["arpu_calibrated", 2017]
     assert f"NZ$ {arpu:.2f} per subscriber per month" in PROSE
@@ -262,7 +265,7 @@ def test_the_arpu_is_not_blamed_on_the_randomisation():
 
 
 def test_the_replacement_rules_raise_the_present_value_as_the_cover_says():
-    from xlspectrum.costmodel import run
+    from xlspectrum.models.costmodel import run
 
     rises = [run(demand_forecast=d, replacement_rule=rule).pv_total_cost / run(demand_forecast=d).pv_total_cost - 1
              for d in ("ten_x_linear", "cisco_vni_linear") for rule in ("units_at_current_cost", "capex_nominal")]
@@ -273,7 +276,7 @@ def test_the_replacement_rules_raise_the_present_value_as_the_cover_says():
 
 def test_the_msp_cpi_factor_is_disclosed_as_a_departure():
     from xlspectrum import msp_annual_charge
-    from xlspectrum.pricing import MSP_CHARGE_PER_TRANSMITTER
+    from xlspectrum.formulas.pricing import MSP_CHARGE_PER_TRANSMITTER
 
     # thesis 4.5.15: d is "the percentage increase in the Consumer Price Index since 1 January 2008";
     # as a ratio, prices that have not risen (d = 1) still leave the rental

@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from xlspectrum.chapter8 import CROSS_CHECKS, HEADLINE, TABLE11
+from xlspectrum.models.chapter8 import CROSS_CHECKS, HEADLINE, TABLE11
 from xlspectrum.cli import main
-from xlspectrum.costmodel.printed import PRINTED_SCENARIO, VALUATION_FORECAST
+from xlspectrum.models.costmodel.printed import PRINTED_SCENARIO, VALUATION_FORECAST
 from xlspectrum.recalc import recalculate_formulas, recalculate_libreoffice
-from xlspectrum.workbook import cell_places, cover_cells, cover_rows, valuation_cell
+from xlspectrum.workbooks.thesis import cell_places, cover_cells, cover_rows, valuation_cell
 from _markers import needs_libreoffice
 
 ENGINES = {
@@ -132,7 +132,8 @@ def test_cover_and_valuation_sheet_show_what_the_commands_print(workbooks, forec
 @needs_libreoffice
 @pytest.mark.libreoffice
 def test_nz700_scenarios_are_the_same_in_the_workbook_and_the_command(tmp_path):
-    from xlspectrum import exchange_workbook, nz700
+    from xlspectrum.workbooks import exchange as exchange_workbook
+    from xlspectrum.models import nz700
 
     path = tmp_path / "exchange.xlsx"
     invoke("build", "--model", "exchange", "-o", str(path))

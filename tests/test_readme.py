@@ -8,7 +8,7 @@ what the code writes.
 import re
 from pathlib import Path
 
-from xlspectrum.registry import FUNCTIONS
+from xlspectrum.hosts.registry import FUNCTIONS
 
 ROOT = Path(__file__).parent.parent
 README_ONLY = (ROOT / "README.md").read_text()
@@ -32,7 +32,7 @@ def test_the_docs_index_lists_every_page():
 
 
 def test_the_function_reference_is_the_registrys():
-    from xlspectrum.registry import reference_markdown
+    from xlspectrum.hosts.registry import reference_markdown
 
     assert (ROOT / "docs/functions.md").read_text() == reference_markdown(), \
         "regenerate: xlspectrum functions --format markdown > docs/functions.md"
@@ -48,7 +48,7 @@ def test_the_command_line_page_is_the_commands_help():
 def test_the_python_example_prints_what_the_engine_computes():
     import numpy as np
 
-    from xlspectrum.costmodel import APPENDIX_C
+    from xlspectrum.models.costmodel import APPENDIX_C
 
     runs = APPENDIX_C.run(wacc=np.array([0.07, 0.09, 0.11]))
     assert f">>> (runs.pv_total_cost / 1e6).round(1).tolist()\n{(runs.pv_total_cost / 1e6).round(1).tolist()}" in README_ONLY
@@ -76,7 +76,7 @@ def test_readme_coverage_table_is_computed():
 
 
 def test_readme_local_prices_are_the_workbooks():
-    from xlspectrum import local_workbook
+    from xlspectrum.workbooks import local as local_workbook
 
     expected = local_workbook.expected_cells()
     for key in ("msp", "bnetza_nzd", "ofcom_nzd", "licence_years"):
@@ -85,8 +85,8 @@ def test_readme_local_prices_are_the_workbooks():
 
 
 def test_readme_pico_radius_valuations_are_computed():
-    from xlspectrum.chapter8 import valuation_table
-    from xlspectrum.mmwave import pico_radius_km
+    from xlspectrum.models.chapter8 import valuation_table
+    from xlspectrum.formulas.mmwave import pico_radius_km
 
     for source in ("printed", "eq15", "38901"):
         table = valuation_table("cisco_vni_linear", overrides={"radius_pico_km": pico_radius_km(source)})
@@ -97,7 +97,7 @@ def test_readme_pico_radius_valuations_are_computed():
 
 
 def test_readme_sensitivity_figures_are_computed():
-    from xlspectrum import sensitivity
+    from xlspectrum.models import sensitivity
 
     presets = sensitivity.presets().set_index(["preset", "setting"]) / 1e6
     for setting in ("38 % lower: NZ$ 46,500", "38 % lower, demand 5 years forward"):
@@ -121,7 +121,7 @@ def test_readme_sensitivity_chart_is_current():
     """The chart's figures (text in the SVG) are today's: redraw it with the command the README names."""
     import numpy as np
 
-    from xlspectrum import sensitivity
+    from xlspectrum.models import sensitivity
 
     assert "![Tornado and Monte Carlo histogram" in README
     assert "xlspectrum sensitivity --plot docs/images/sensitivity.svg" in README
@@ -150,7 +150,7 @@ def test_every_doctest_in_the_readme_and_the_docs_runs():
 
 
 def test_the_printed_figure_counts_are_the_data():
-    from xlspectrum.costmodel.printed import PRINTED
+    from xlspectrum.models.costmodel.printed import PRINTED
 
     compared = [f for f in PRINTED if not f.known_departure]
     assert f"{len(compared)} of {len(PRINTED)} transcribed figures" in README

@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from xlspectrum.chapter8 import CROSS_CHECKS, NOT_PRINTED, ROWS, UHF, UHF_OVERRIDES, value
+from xlspectrum.models.chapter8 import CROSS_CHECKS, NOT_PRINTED, ROWS, UHF, UHF_OVERRIDES, value
 from xlspectrum.cli import main
-from xlspectrum.costmodel import run
-from xlspectrum.costmodel.printed import PRINTED, PRINTED_SCENARIO
-from xlspectrum.workbook import (build_workbook, cell_places, compare_with_engine, printed_count_cells, save_atomically,
+from xlspectrum.models.costmodel import run
+from xlspectrum.models.costmodel.printed import PRINTED, PRINTED_SCENARIO
+from xlspectrum.workbooks.thesis import (build_workbook, cell_places, compare_with_engine, printed_count_cells, save_atomically,
                                  valuation_cell)
 from xlspectrum.recalc import RecalculationError, Recalculated, recalculate_formulas, recalculate_libreoffice
 from _markers import needs_libreoffice
@@ -172,7 +172,7 @@ def test_problems_name_the_cells():
 @needs_libreoffice
 @pytest.mark.libreoffice
 def test_a_third_model_recalculates_as_its_engine(tmp_path):
-    from xlspectrum.costmodel import APPENDIX_C, UHF_700
+    from xlspectrum.models.costmodel import APPENDIX_C, UHF_700
 
     wide = APPENDIX_C.with_overrides(name="wide", label="800 MHz carrier network", carrier_bandwidth_mhz=800)
     models = (APPENDIX_C, UHF_700, wide)

@@ -18,8 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlspectrum import nz700, rights
-from xlspectrum.market import clear_auction
+from xlspectrum.models import nz700
+from xlspectrum.formulas import rights
+from xlspectrum.market.combinatorial import clear_auction
 from xlspectrum.register import (Refused, Register, SequenceRefused, Token, VerificationError, from_clear_auction,
                                  from_clock_auction, merge_tokens, nz700_tokens, public_key_hex)
 from xlspectrum.register.canonical import canonical_bytes, decimal_text

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from xlspectrum.cli import main
-from xlspectrum.register_export import ooxml_text
+from xlspectrum.workbooks.register_export import ooxml_text
 
 from test_cli import assert_one_line_failure
 

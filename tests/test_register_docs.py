@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from xlspectrum import nz700
+from xlspectrum.models import nz700
 from xlspectrum.cli import main
 
 DOC = Path(__file__).parent.parent / "docs" / "register.md"

@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from xlspectrum import nz700
+from xlspectrum.models import nz700
 from xlspectrum.register import Register, VerificationError, from_clock_auction, nz700_tokens
 
 from _register_support import box, key, new_register

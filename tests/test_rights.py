@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from xlspectrum.rights import InterferenceRight, aggregate_dbm_per_mhz, budget_table, check_budget, overlaps
+from xlspectrum.formulas.rights import InterferenceRight, aggregate_dbm_per_mhz, budget_table, check_budget, overlaps
 
 
 def right(name, band=(600, 606), area=(0, 0, 10, 10), window=(0, 24), level=-110.0, tolerated=-105.0, **more):

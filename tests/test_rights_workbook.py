@@ -14,11 +14,13 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils import FORMULAE
 
 from test_workbook import all_formulas
-from xlspectrum import interference, rights_workbook, tvws
+from xlspectrum.formulas import interference
+from xlspectrum.workbooks import rights as rights_workbook
+from xlspectrum.models import tvws
 from xlspectrum.cli import DEFAULT_WORKBOOKS, main
-from xlspectrum.files import same_package
+from xlspectrum.core.files import same_package
 from xlspectrum.recalc import recalculate_formulas, recalculate_libreoffice
-from xlspectrum.workbook import workbook_bytes
+from xlspectrum.workbooks.thesis import workbook_bytes
 from _markers import needs_libreoffice
 
 ROOT = Path(__file__).parent.parent
@@ -49,7 +51,7 @@ def test_sheets_by_purpose(book):
 
 
 def test_every_function_is_a_known_excel_function_and_no_number_is_typed(book):
-    from xlspectrum.registry import BY_EXCEL_NAME
+    from xlspectrum.hosts.registry import BY_EXCEL_NAME
 
     known = set(FORMULAE) | {n.removeprefix("_XLFN.") for n in formulas.get_functions() if n.startswith("_XLFN.")}
     stripped = re.compile(r'"[^"]*"|\$?[A-Z]{1,3}\$?\d+|[A-Za-z_.]+!|[A-Z][A-Z0-9.]*\(')

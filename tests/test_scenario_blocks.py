@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xlspectrum._validation import OutOfRangeError
-from xlspectrum.costmodel import APPENDIX_C, INPUTS, ScenarioError, engine
+from xlspectrum.core.validation import OutOfRangeError
+from xlspectrum.models.costmodel import APPENDIX_C, INPUTS, ScenarioError, engine
 
 BLOCK = 7  # small blocks, so a few dozen scenarios cross several block boundaries
 
@@ -67,4 +67,4 @@ def test_the_docs_state_the_block_size():
     from pathlib import Path
 
     text = (Path(__file__).parent.parent / "docs" / "benchmarks.md").read_text(encoding="utf-8")
-    assert f"blocks of {engine.SCENARIO_BLOCK:,} (`xlspectrum.costmodel.engine.SCENARIO_BLOCK`)" in " ".join(text.split())
+    assert f"blocks of {engine.SCENARIO_BLOCK:,} (`xlspectrum.models.costmodel.engine.SCENARIO_BLOCK`)" in " ".join(text.split())

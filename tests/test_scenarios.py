@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlspectrum import chapter8
-from xlspectrum._validation import OutOfRangeError, WrongTypeError
-from xlspectrum.costmodel import APPENDIX_C, INPUTS, UHF_700, UHF_OVERRIDES, Model, ScenarioError, run
-from xlspectrum.costmodel.expressions import ExpressionError
+from xlspectrum.models import chapter8
+from xlspectrum.core.validation import OutOfRangeError, WrongTypeError
+from xlspectrum.models.costmodel import APPENDIX_C, INPUTS, UHF_700, UHF_OVERRIDES, Model, ScenarioError, run
+from xlspectrum.core.expressions import ExpressionError
 
 #: inputs a scenario may vary, with ranges that keep the model meaningful
 VARIED = {
@@ -125,7 +125,7 @@ def test_a_failing_scenario_is_named():
     shares = np.array([0.6, 0.7])  # 0.7 makes the urban cell-type shares sum past 100 %
     with pytest.raises(OutOfRangeError, match=r"\(scenario 1\), must be 1"):
         run(mix_macro_urban=shares)
-    from xlspectrum.costmodel.lineitems import LineItem
+    from xlspectrum.models.costmodel.lineitems import LineItem
 
     ratio = Model("ratio", [LineItem("ratio", "S", "B", "Ratio", "-", "1 / (wacc - 0.1)")], checks=())
     with pytest.raises(ExpressionError, match="ratio .Ratio. is not a finite number in 2017 in scenario 1: .*wacc"):

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xlspectrum.cli import main
-from xlspectrum.inputs_file import InputsFileError, read_scenarios
+from xlspectrum.workbooks.inputs_file import InputsFileError, read_scenarios
 
 SCENARIOS = [("base", "0.09", "4700000", "0.2"), ("=high", "0.12", "5000000", "0.35"), ("low rate", "8%", "4700000", "0.2")]
 #: each scenario as its own run
@@ -37,7 +37,7 @@ def write(path, rows, header=("scenario", "wacc", "population", "volatility")):
 
 def long_to_row(text):
     """A separate ``value --format csv`` run as the scenario file's row: value and per-MHz-pop by (table, method, basis)."""
-    from xlspectrum.chapter8 import scenario_columns
+    from xlspectrum.models.chapter8 import scenario_columns
 
     table = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
     table["note"] = table["note"].astype(object).fillna("")
@@ -59,7 +59,7 @@ def test_each_scenario_row_equals_its_separate_run(tmp_path):
 
 
 def test_the_scenarios_run_on_the_axis_in_one_call(tmp_path, monkeypatch):
-    from xlspectrum import chapter8
+    from xlspectrum.models import chapter8
 
     calls = []
     original = chapter8.APPENDIX_C.run.__func__
@@ -135,7 +135,7 @@ NUMBER_KEYS = ["wacc", "population", "volatility", "risk_free_rate", "option_yea
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_valid_scenarios_written_to_a_file_read_back_the_same(tmp_path, data):
-    from xlspectrum.costmodel.inputs import INPUTS
+    from xlspectrum.models.costmodel.inputs import INPUTS
 
     keys = data.draw(st.lists(st.sampled_from(NUMBER_KEYS), min_size=1, max_size=3, unique=True))
     count = data.draw(st.integers(1, 5))

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from xlspectrum import chapter8
-from xlspectrum import sensitivity as sa
-from xlspectrum.costmodel import INPUTS
+from xlspectrum.models import chapter8
+from xlspectrum.models import sensitivity as sa
+from xlspectrum.models.costmodel import INPUTS
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xlspectrum import sensitivity as sa
-from xlspectrum._validation import MissingExtraError
-from xlspectrum.sensitivity_plot import CHARTED, figure, image_bytes
+from xlspectrum.models import sensitivity as sa
+from xlspectrum.core.validation import MissingExtraError
+from xlspectrum.models.sensitivity_plot import CHARTED, figure, image_bytes
 from test_cli import assert_one_line_failure, invoke
 
 pytest.importorskip("matplotlib")

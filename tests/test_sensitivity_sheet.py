@@ -1,6 +1,6 @@
 """The Sensitivity sheet of the thesis workbook: the figures of `xlspectrum sensitivity`, labelled, charted.
 
-The sheet's numbers are compared with :mod:`xlspectrum.sensitivity` computed here apart and
+The sheet's numbers are compared with :mod:`xlspectrum.models.sensitivity` computed here apart and
 with the command line the sheet names; its live status cells are recalculated headlessly.
 """
 
@@ -17,14 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from xlspectrum import sensitivity as sa
+from xlspectrum.models import sensitivity as sa
 from xlspectrum.cli import main
-from xlspectrum.sheets import status_formula
-from xlspectrum.costmodel import INPUTS
+from xlspectrum.workbooks.style import status_formula
+from xlspectrum.models.costmodel import INPUTS
 from xlspectrum.recalc import recalculate_formulas, recalculate_libreoffice
-from xlspectrum.sensitivity import HISTOGRAM_BINS, histogram
-from xlspectrum.sensitivity_sheet import CHARTED, SAMPLES, SEED, SHEET, command
-from xlspectrum.workbook import build_workbook, cell_places, save_atomically
+from xlspectrum.models.sensitivity import HISTOGRAM_BINS, histogram
+from xlspectrum.workbooks.sensitivity_sheet import CHARTED, SAMPLES, SEED, SHEET, command
+from xlspectrum.workbooks.thesis import build_workbook, cell_places, save_atomically
 from _markers import needs_libreoffice
 
 

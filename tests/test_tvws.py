@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from xlspectrum import fspl, okumura_hata, thermal_noise_dbm
 from xlspectrum.cli import main
-from xlspectrum.tvws import ASSUMPTIONS, LOCATIONS_KM, POWER_CASES, case, path_loss_model, sensitivity
+from xlspectrum.models.tvws import ASSUMPTIONS, LOCATIONS_KM, POWER_CASES, case, path_loss_model, sensitivity
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +132,7 @@ def test_path_loss_models_by_name():
 
 
 def test_the_case_from_the_interference_module_is_the_same():
-    from xlspectrum.interference import tv_white_space_case
+    from xlspectrum.formulas.interference import tv_white_space_case
 
     ours = tv_white_space_case({"households": 2e6}, rings=20, locations_km=(70.0,))["summary"]
     assert ours.equals(case({"households": 2e6}, rings=20, locations_km=(70.0,))["summary"])

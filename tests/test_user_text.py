@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from xlspectrum.cli import main
-from xlspectrum.files import FORMULA_STARTS, csv_text, to_csv
+from xlspectrum.core.files import FORMULA_STARTS, csv_text, to_csv
 from _markers import needs_libreoffice
 
 #: texts a spreadsheet would run, as the issue lists them and the variants a reviewer tries next

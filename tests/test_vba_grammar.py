@@ -31,7 +31,7 @@ from antlr4_vba.vbaLexer import vbaLexer  # noqa: E402
 from antlr4_vba.vbaParser import vbaParser  # noqa: E402
 from antlr4_vba.vbaParserListener import vbaParserListener  # noqa: E402
 
-from xlspectrum.registry import FUNCTIONS  # noqa: E402
+from xlspectrum.hosts.registry import FUNCTIONS  # noqa: E402
 
 REPLAY = Path(__file__).with_name("xlwings_classic_replay.py")
 #: the module name xlwings imports the functions under, as an exported .bas file states it

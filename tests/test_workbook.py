@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import FORMULAE
 
-from xlspectrum.chapter8 import UHF
+from xlspectrum.models.chapter8 import UHF
 from xlspectrum.cli import DEFAULT_WORKBOOK, main
-from xlspectrum.costmodel import INPUTS, ITEMS
-from xlspectrum.workbook import (
+from xlspectrum.models.costmodel import INPUTS, ITEMS
+from xlspectrum.workbooks.thesis import (
     FIRST_YEAR_COLUMN,
     LAST_YEAR_COLUMN,
     build_workbook,
@@ -61,7 +61,7 @@ def test_xlwings_conf_points_at_the_excel_module(book):
 
 
 def test_every_function_is_a_known_excel_function(book):
-    from xlspectrum.registry import BY_EXCEL_NAME
+    from xlspectrum.hosts.registry import BY_EXCEL_NAME
 
     known = set(FORMULAE) | {n.removeprefix("_XLFN.") for n in formulas.get_functions() if n.startswith("_XLFN.")}
     used = set()
@@ -142,7 +142,7 @@ def test_charts_present(book):
 
 
 def test_uhf_inputs_link_to_inputs_except_the_network_overrides(book):
-    from xlspectrum.chapter8 import UHF_OVERRIDES
+    from xlspectrum.models.chapter8 import UHF_OVERRIDES
 
     ws, main_places, uhf_places = book["UHF Inputs"], cell_places(), cell_places(UHF)
     for key, item in INPUTS.items():
@@ -155,8 +155,8 @@ def test_uhf_inputs_link_to_inputs_except_the_network_overrides(book):
 
 
 def test_valuation_sheet_has_both_columns_and_add_in_cross_checks(book):
-    from xlspectrum.chapter8 import CROSS_CHECKS
-    from xlspectrum.workbook import valuation_cell
+    from xlspectrum.models.chapter8 import CROSS_CHECKS
+    from xlspectrum.workbooks.thesis import valuation_cell
 
     ws = book["Valuation"]
     assert (ws["C5"].value, ws["D5"].value) == ("Thesis inputs", "This model")
@@ -167,7 +167,7 @@ def test_valuation_sheet_has_both_columns_and_add_in_cross_checks(book):
 
 def test_committed_default_workbook_is_not_stale(generated):
     assert COMMITTED.exists(), "run `xlspectrum build` to generate the default workbook"
-    from xlspectrum.files import same_package
+    from xlspectrum.core.files import same_package
 
     # byte for byte in what the package holds, so `xlspectrum build` leaves the committed file alone
     assert same_package(COMMITTED.read_bytes(), Path(generated).read_bytes()), "regenerate with `xlspectrum build --force`"
@@ -206,7 +206,7 @@ def test_build_rejects_bad_settings(tmp_path):
 
 
 def _three_models():
-    from xlspectrum.costmodel import APPENDIX_C, UHF_700
+    from xlspectrum.models.costmodel import APPENDIX_C, UHF_700
 
     wide = APPENDIX_C.with_overrides(name="wide", label="800 MHz carrier network", carrier_bandwidth_mhz=800)
     return (APPENDIX_C, UHF_700, wide)
@@ -232,7 +232,7 @@ def test_the_generator_writes_a_list_of_models():
 
 
 def test_models_must_name_the_network_the_valuation_uses():
-    from xlspectrum.costmodel import APPENDIX_C, UHF_700
+    from xlspectrum.models.costmodel import APPENDIX_C, UHF_700
 
     with pytest.raises(ValueError, match="'uhf_700'"):
         build_workbook(models=(APPENDIX_C,))

@@ -29,9 +29,9 @@ from typing import Any, Callable, Iterator
 
 from openpyxl import load_workbook
 
-from . import libreoffice
-from ._validation import check_range
-from .files import MAX_UNPACKED_MB, UNPACKED_MB_LIMITS, exit_on_termination
+from xlspectrum.hosts import libreoffice
+from xlspectrum.core.validation import check_range
+from xlspectrum.core.files import MAX_UNPACKED_MB, UNPACKED_MB_LIMITS, exit_on_termination
 
 #: How long either engine may take before it is stopped [s].
 DEFAULT_TIMEOUT_S = 600.0
@@ -87,9 +87,9 @@ def check_workbook_file(path: str | os.PathLike[str], max_unpacked_mb: float = M
     """Return ``path`` if it is an .xlsx/.xlsm workbook openpyxl can read; else raise naming what it is.
 
     A package that would unpack beyond ``max_unpacked_mb`` [MB], or holds more parts than a
-    workbook does, is refused before any engine opens it (:func:`xlspectrum.files.check_archive`).
+    workbook does, is refused before any engine opens it (:func:`xlspectrum.core.files.check_archive`).
     """
-    from .files import ArchiveError, check_archive, describe_input
+    from xlspectrum.core.files import ArchiveError, check_archive, describe_input
 
     max_unpacked_mb = float(check_range("max_unpacked_mb", max_unpacked_mb, *UNPACKED_MB_LIMITS, unit="MB"))
     source = Path(path)
@@ -163,7 +163,7 @@ def recalculate_libreoffice(path: str | os.PathLike[str], timeout: float = DEFAU
                             max_unpacked_mb: float = MAX_UNPACKED_MB) -> Recalculated:
     """Recalculate with LibreOffice headless in a fresh profile; read the values back.
 
-    ``with_addin`` installs xlspectrum's functions (:mod:`xlspectrum.libreoffice`) in that
+    ``with_addin`` installs xlspectrum's functions (:mod:`xlspectrum.hosts.libreoffice`) in that
     profile first, so cells calling ``=COST231(...)`` compute; ``python_env`` is the
     environment LibreOffice's Python uses (default: ``XLSPECTRUM_LO_PYTHON_ENV``). At the time
     limit, or on SIGTERM/SIGHUP/Ctrl-C, LibreOffice's whole process group is ended and the
@@ -295,7 +295,7 @@ def _addin_python_env(python_env: Any, workbook: Path | None = None,
                       progress: Callable[[str], None] | None = None) -> Path:
     """The environment of LibreOffice's Python the add-in imports xlspectrum from: ``python_env``,
     else ``XLSPECTRUM_LO_PYTHON_ENV``, else the one made on first use in the cache folder with the
-    extras ``workbook``'s functions need (:func:`xlspectrum.libreoffice.cached_python_env`)."""
+    extras ``workbook``'s functions need (:func:`xlspectrum.hosts.libreoffice.cached_python_env`)."""
     try:
         env = libreoffice.python_env(python_env)
         if env is None:
@@ -379,7 +379,7 @@ def _child(sender: Any, function: Callable[..., Any], args: tuple) -> None:
 
 
 def _calculate_or_explain(source: Path) -> Any:
-    from .formulas_engine import calculate
+    from xlspectrum.hosts.formulas_engine import calculate
 
     try:
         return calculate(source)
@@ -450,7 +450,7 @@ def values_only_workbook(path: str | os.PathLike[str], recalculated: Recalculate
 
     from openpyxl.worksheet.formula import ArrayFormula
 
-    from .files import text_cell
+    from xlspectrum.core.files import text_cell
 
     def put(cell: Any, value: Any) -> None:
         if isinstance(value, str):

@@ -11,12 +11,12 @@ Reading needs nothing beyond the base install; signing and verifying need the ``
 extra (``cryptography``), PostgreSQL the ``postgres`` extra.
 """
 
-from .cells import register_history, register_holder, register_holdings
-from .core import OPERATIONS, Receipt, Register, RegisterError, SequenceRefused, VerificationError, VerifyReport
-from .keys import public_key_hex, read_private_key, read_public_key, write_key_pair
-from .rules import DEFAULT_RULES, Refused, parse_rules, rules_from_json
-from .settlement import NZ_AREA_KM, NZ700_WINDOW_H, Payment, Settlement, from_clear_auction, from_clock_auction, nz700_tokens
-from .tokens import DIMENSIONS, Token, merge_tokens
+from xlspectrum.register.cells import register_history, register_holder, register_holdings
+from xlspectrum.register.core import OPERATIONS, Receipt, Register, RegisterError, SequenceRefused, VerificationError, VerifyReport
+from xlspectrum.register.keys import public_key_hex, read_private_key, read_public_key, write_key_pair
+from xlspectrum.register.rules import DEFAULT_RULES, Refused, parse_rules, rules_from_json
+from xlspectrum.register.settlement import NZ_AREA_KM, NZ700_WINDOW_H, Payment, Settlement, from_clear_auction, from_clock_auction, nz700_tokens
+from xlspectrum.register.tokens import DIMENSIONS, Token, merge_tokens
 
 __all__ = ["DEFAULT_RULES", "DIMENSIONS", "NZ_AREA_KM", "NZ700_WINDOW_H", "OPERATIONS", "Payment", "Receipt", "Refused",
            "Register", "RegisterError", "SequenceRefused", "Settlement", "Token", "VerificationError", "VerifyReport",

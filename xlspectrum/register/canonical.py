@@ -16,7 +16,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .._validation import OutOfRangeError, WrongTypeError
+from xlspectrum.core.validation import OutOfRangeError, WrongTypeError
 
 __all__ = ["canonical_bytes", "decimal_text", "number", "parse_canonical", "sha256_hex", "text"]
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import OutOfRangeError, WrongTypeError, check_range
-from .core import Register
-from .tokens import Token
+from xlspectrum.core.validation import OutOfRangeError, WrongTypeError, check_range
+from xlspectrum.register.core import Register
+from xlspectrum.register.tokens import Token
 
 __all__ = ["register_history", "register_holder", "register_holdings"]
 

@@ -26,12 +26,12 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .._validation import OutOfRangeError, WrongTypeError, XlSpectrumError
-from . import keys as keylib
-from .canonical import canonical_bytes, decimal_text, number, parse_canonical, sha256_hex, text
-from .rules import DEFAULT_RULES, Refused, cap_excess, parse_rules, receiver_exceeded
-from .storage import DERIVED, SCHEMA_VERSION, SQLiteStore, Store, StoreError, Tx, open_store, with_retries
-from .tokens import DIMENSIONS, Token, merge_tokens
+from xlspectrum.core.validation import OutOfRangeError, WrongTypeError, XlSpectrumError
+from xlspectrum.register import keys as keylib
+from xlspectrum.register.canonical import canonical_bytes, decimal_text, number, parse_canonical, sha256_hex, text
+from xlspectrum.register.rules import DEFAULT_RULES, Refused, cap_excess, parse_rules, receiver_exceeded
+from xlspectrum.register.storage import DERIVED, SCHEMA_VERSION, SQLiteStore, Store, StoreError, Tx, open_store, with_retries
+from xlspectrum.register.tokens import DIMENSIONS, Token, merge_tokens
 
 __all__ = ["OPERATIONS", "Receipt", "Register", "RegisterError", "SequenceRefused", "VerificationError", "VerifyReport",
            "entry_hash"]

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .._validation import MissingExtraError, WrongTypeError
+from xlspectrum.core.validation import MissingExtraError, WrongTypeError
 
 __all__ = ["SIGNATURE_DOMAIN", "public_key_hex", "read_private_key", "read_public_key", "sign", "signature_valid",
            "write_key_pair"]

@@ -13,7 +13,7 @@ The rules are a JSON document stored in the register (the genesis entry's, then 
 ``protected_receiver``
     ``band_mhz``, ``area_km``, ``window_h``, ``tolerated_dbm_per_mhz``: the interference of
     all the rights that overlap the receiver, added in mW/MHz
-    (:func:`xlspectrum.rights.aggregate_dbm_per_mhz`, Weiss and Cui's aggregation), stays
+    (:func:`xlspectrum.formulas.rights.aggregate_dbm_per_mhz`, Weiss and Cui's aggregation), stays
     within what it tolerates [dBm/MHz].
 
 Conservation (a split or merge covers exactly what it divides or joins) is not a setting: it
@@ -30,17 +30,17 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .. import rights
-from .._validation import OutOfRangeError, WrongTypeError
-from .canonical import decimal_text, number, text
-from .tokens import Token
+from xlspectrum.formulas import rights
+from xlspectrum.core.validation import OutOfRangeError, WrongTypeError
+from xlspectrum.register.canonical import decimal_text, number, text
+from xlspectrum.register.tokens import Token
 
 __all__ = ["DEFAULT_RULES", "KINDS", "Refused", "cap_excess", "parse_rules", "receiver_aggregate", "rules_from_json"]
 
 KINDS = ("exclusive", "cap", "protected_receiver")
 #: The rules of a new register unless it is given others
 DEFAULT_RULES: dict[str, Any] = {"rules": [{"id": "exclusive", "kind": "exclusive"}]}
-#: Slack of the interference comparison [dB], as :func:`xlspectrum.rights.budget_table`'s
+#: Slack of the interference comparison [dB], as :func:`xlspectrum.formulas.rights.budget_table`'s
 RECEIVER_TOLERANCE_DB = 1e-9
 
 

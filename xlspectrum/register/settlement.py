@@ -1,8 +1,8 @@
 """Settling the exchange's results into the register: winners receive tokens, payments are recorded.
 
-:func:`from_clear_auction` reads a :func:`xlspectrum.market.clear_auction` result (which bids
+:func:`from_clear_auction` reads a :func:`xlspectrum.market.combinatorial.clear_auction` result (which bids
 won, what each pays) and :func:`from_clock_auction` a
-:func:`xlspectrum.clock.clock_auction` result (lots won, the assignment round's specific
+:func:`xlspectrum.market.clock.clock_auction` result (lots won, the assignment round's specific
 blocks, payments by phase); each gives a :class:`Settlement`, which
 :meth:`~xlspectrum.register.Register.settle` applies as one entry of the log: every token
 moves and every payment is recorded, or, if anything is refused (a winner not enrolled, a
@@ -20,10 +20,10 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from .. import nz700
-from .._validation import OutOfRangeError, WrongTypeError
-from .canonical import number, text
-from .tokens import Token
+from xlspectrum.models import nz700
+from xlspectrum.core.validation import OutOfRangeError, WrongTypeError
+from xlspectrum.register.canonical import number, text
+from xlspectrum.register.tokens import Token
 
 __all__ = ["NZ_AREA_KM", "NZ700_WINDOW_H", "Payment", "Settlement", "from_clear_auction", "from_clock_auction",
            "nz700_tokens"]
@@ -75,12 +75,12 @@ def _amount(value: Any) -> Decimal:
 
 def from_clear_auction(bids: pd.DataFrame, result: pd.DataFrame, lot_tokens: Mapping[str, Sequence[str]], *,
                        payee: str, currency: str = "NZD", reference: str = "") -> Settlement:
-    """A settlement of :func:`xlspectrum.market.clear_auction`: each winning bid's units, in token order, and its payment.
+    """A settlement of :func:`xlspectrum.market.combinatorial.clear_auction`: each winning bid's units, in token order, and its payment.
 
     Parameters
     ----------
     bids : the bids that were cleared (``bidder``, ``value`` and one column per lot, units wanted).
-    result : what :func:`~xlspectrum.market.clear_auction` returned for them.
+    result : what :func:`~xlspectrum.market.combinatorial.clear_auction` returned for them.
     lot_tokens : lot to the ids of its tokens, one per unit offered (the seller's).
     payee : who the winners pay (the seller, or the regulator for a primary auction).
     currency, reference : written with every payment.
@@ -109,11 +109,11 @@ def from_clear_auction(bids: pd.DataFrame, result: pd.DataFrame, lot_tokens: Map
 
 def from_clock_auction(result: Any, block_tokens: Mapping[str, Mapping[Any, str]], *, payee: str,
                        currency: str = "NZD", reference: str = "") -> Settlement:
-    """A settlement of :func:`xlspectrum.clock.clock_auction`: the blocks each winner was assigned, and its payments.
+    """A settlement of :func:`xlspectrum.market.clock.clock_auction`: the blocks each winner was assigned, and its payments.
 
     Parameters
     ----------
-    result : a :class:`~xlspectrum.clock.ClockAuctionResult`.
+    result : a :class:`~xlspectrum.market.clock.ClockAuctionResult`.
     block_tokens : category to (block label to token id), in band order.  Where the
         auction had an assignment round, each winner receives the blocks it was placed
         in; otherwise the category's tokens are handed out in this order.
@@ -156,7 +156,7 @@ def nz700_tokens(scenario: str = "printed") -> dict[int, Token]:
 
     Block n is (698 + 5n)-(703 + 5n) MHz paired with 55 MHz above, nationwide
     (:data:`NZ_AREA_KM`), for 18 years from the register's epoch (:data:`NZ700_WINDOW_H`),
-    exclusive, licence ``"NZ 700 MHz block n"``; the lots are :func:`xlspectrum.nz700.lots`.
+    exclusive, licence ``"NZ 700 MHz block n"``; the lots are :func:`xlspectrum.models.nz700.lots`.
     """
     tokens = {}
     for number_, lot in enumerate(nz700.lots(scenario), 1):

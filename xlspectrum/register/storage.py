@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from .._validation import MissingExtraError, WrongTypeError
+from xlspectrum.core.validation import MissingExtraError, WrongTypeError
 
 __all__ = ["SCHEMA", "PostgresStore", "SQLiteStore", "Store", "open_store"]
 

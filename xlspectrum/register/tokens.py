@@ -3,7 +3,7 @@
 A token is Weiss and Cui's right C_n = {S_n, P_n, F_n, A_n, T_n} as held in a register: the
 band F_n (with an optional paired band at a fixed duplex offset, as the 2 x 5 MHz lots of New
 Zealand's 700 MHz auction), the area A_n (a rectangle in a grid the regulator chooses [km],
-as in :mod:`xlspectrum.rights`), the window T_n (hours from the register's epoch [h]), the
+as in :mod:`xlspectrum.formulas.rights`), the window T_n (hours from the register's epoch [h]), the
 interference the holder may add at protected receivers [dBm/MHz] (optional) and whether the
 right is exclusive.  ``licences`` names the issues the token descends from (a split copies
 them, a merge joins them), so identical rights issued twice stay two tokens.
@@ -20,8 +20,8 @@ from functools import cached_property
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
-from .._validation import OutOfRangeError, WrongTypeError
-from .canonical import canonical_bytes, decimal_text, number, sha256_hex, text
+from xlspectrum.core.validation import OutOfRangeError, WrongTypeError
+from xlspectrum.register.canonical import canonical_bytes, decimal_text, number, sha256_hex, text
 
 __all__ = ["DIMENSIONS", "TOKEN_SCHEMA", "Token", "merge_tokens"]
 
