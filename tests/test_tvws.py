@@ -130,9 +130,3 @@ def test_path_loss_models_by_name():
     summary = case(path_loss="okumura_hata", extrapolate=True, base_height_m=100.0)["summary"]
     assert (summary["viewers_lost"] < case()["summary"]["viewers_lost"]).all()
 
-
-def test_the_case_from_the_interference_module_is_the_same():
-    from xlspectrum.formulas.interference import tv_white_space_case
-
-    ours = tv_white_space_case({"households": 2e6}, rings=20, locations_km=(70.0,))["summary"]
-    assert ours.equals(case({"households": 2e6}, rings=20, locations_km=(70.0,))["summary"])

@@ -23,9 +23,6 @@ MOVED = {
     "interference": "formulas.interference", "rights": "formulas.rights",
     "clock": "market.clock",
     "costmodel": "models.costmodel", "costmodel.expressions": "core.expressions",
-    "costmodel.engine": "models.costmodel.engine", "costmodel.inputs": "models.costmodel.inputs",
-    "costmodel.lineitems": "models.costmodel.lineitems", "costmodel.checks": "models.costmodel.checks",
-    "costmodel.networks": "models.costmodel.networks", "costmodel.printed": "models.costmodel.printed",
     "chapter8": "models.chapter8", "tvws": "models.tvws", "nz700": "models.nz700",
     "rights_market": "models.rights_market", "sensitivity": "models.sensitivity",
     "sensitivity_plot": "models.sensitivity_plot", "examples": "models.examples",
@@ -40,21 +37,36 @@ MOVED = {
 PERMANENT = {"excel": "hosts.xlwings_classic", "officejs": "hosts.officejs"}
 
 
+def new_path(old: str) -> str | None:
+    """Where the module ``xlspectrum.<old>`` lives now (``None``: it did not move).  A moved
+    package's modules move with it (``costmodel.engine`` is ``models.costmodel.engine``)."""
+    if old in PERMANENT:
+        return PERMANENT[old]
+    head, _, rest = old.partition(".")
+    if old in MOVED:
+        return MOVED[old]
+    if rest and head in MOVED:
+        return f"{MOVED[head]}.{rest}"
+    return None
+
+
 class _OldPaths:
-    """A meta-path finder and loader that answers an old path with the module at its new one."""
+    """A meta-path finder and loader that answers an old path with the module at its new one.
+
+    First on ``sys.meta_path``: inside an old package's name (``xlspectrum.costmodel.engine``)
+    the path finder would otherwise load the file a second time as another module."""
 
     @staticmethod
     def find_spec(fullname, path=None, target=None):
-        old = fullname.partition("xlspectrum.")[2] if fullname.startswith("xlspectrum.") else ""
-        if old in MOVED or old in PERMANENT:
+        if fullname.startswith("xlspectrum.") and new_path(fullname[len("xlspectrum."):]) is not None:
             return importlib.util.spec_from_loader(fullname, _OldPaths)
         return None
 
     @staticmethod
     def create_module(spec):
-        old = spec.name.partition("xlspectrum.")[2]
-        new = PERMANENT.get(old) or MOVED[old]
-        if old in MOVED:
+        old = spec.name[len("xlspectrum."):]
+        new = new_path(old)
+        if old not in PERMANENT:
             warnings.warn(f"xlspectrum.{old} is now xlspectrum.{new}; the old path goes in xlspectrum 0.2",
                           DeprecationWarning, stacklevel=2)
         module = importlib.import_module(f"xlspectrum.{new}")
@@ -74,6 +86,6 @@ _OWN_SPECS: dict = {}
 
 
 def install() -> None:
-    """Answer the old paths (once per process; last on ``sys.meta_path``, so real modules win)."""
+    """Answer the old paths (once per process)."""
     if _OldPaths not in sys.meta_path:
-        sys.meta_path.append(_OldPaths)
+        sys.meta_path.insert(0, _OldPaths)

@@ -29,8 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlspectrum import __version__
 from xlspectrum.models import sensitivity as sa
 from xlspectrum.models.costmodel.inputs import INPUTS
-from xlspectrum.workbooks.style import BOLD, HEADER_FILL, NOTE_FONT, TOLERANCE_CELL, block_heading, title
-from xlspectrum.workbooks.thesis import _input_format
+from xlspectrum.workbooks.style import BOLD, HEADER_FILL, NOTE_FONT, TOLERANCE_CELL, block_heading, input_number_format, title
 
 SHEET = "Sensitivity"
 #: the Monte Carlo of the sheet: the CLI's defaults, so `xlspectrum sensitivity` prints the same figures
@@ -255,7 +254,7 @@ def write_sensitivity(wb: Workbook, input_reference: Callable[[str], str],
     by_input = {d.input: d for d in found.distributions}
     for row in found.ranges.itertuples(index=False):
         item = INPUTS[row.input]
-        number = _input_format(item)
+        number = input_number_format(item.unit)
         base_value = _input_value(found.tornado.loc[found.tornado["input"] == row.input, "base_input"].iloc[0])
         out.line((item.label, item.unit, base_value, "=" + input_reference(row.input), _input_value(row.low),
                   _input_value(row.high), _distribution_text(by_input[row.input], row.low, base_value, row.high),
@@ -290,7 +289,7 @@ def write_sensitivity(wb: Workbook, input_reference: Callable[[str], str],
         header = out.header(("Input", "Input low", "Input high", "Value at low (NZ$ M)", "Value at high (NZ$ M)",
                              "Change at low input", "Change at high input", "Swing (NZ$ M)"))
         for row in part.itertuples(index=False):
-            number = _input_format(INPUTS[row.input])
+            number = input_number_format(INPUTS[row.input].unit)
             at_low, at_high, centre = _millions(row.at_low), _millions(row.at_high), _millions(row.base)
             out.line((row.label, _input_value(row.low), _input_value(row.high), at_low, at_high,
                       round(at_low - centre, MILLIONS_DECIMALS), round(at_high - centre, MILLIONS_DECIMALS),

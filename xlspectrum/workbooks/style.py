@@ -95,6 +95,16 @@ def header(ws: Worksheet, row: int, labels: Sequence[str], height: float = 45) -
     ws.row_dimensions[row].height = height
 
 
+def input_number_format(unit: str) -> str:
+    """The number format of an input shown in ``unit``: percentages as %, money and counts with
+    thousands separators, the rest as typed."""
+    if unit.startswith("%"):
+        return "0.0%"
+    if unit in ("NZ$", "NZ$/unit", "people", "subscribers"):
+        return "#,##0"
+    return "General"
+
+
 def input_cell(cell: Any, value: Any, number_format: str = "General") -> None:
     """An input: blue on yellow."""
     cell.value = value

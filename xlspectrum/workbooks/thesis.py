@@ -55,8 +55,9 @@ from xlspectrum.workbooks.style import (
     TOLERANCE_CELL,
     XLWINGS_CONF_PURPOSE,
     addin_call,
-    name_fonts,
     block_heading,
+    input_number_format,
+    name_fonts,
     status,
     title,
     write_not_computed_count,
@@ -228,14 +229,6 @@ def _block_heading(ws: Worksheet, row: int, text: str, last_column: int = NOTE_C
     block_heading(ws, row, text, last_column)
 
 
-def _input_format(item: Input) -> str:
-    if item.unit.startswith("%"):
-        return "0.0%"
-    if item.unit in ("NZ$", "NZ$/unit", "people", "subscribers"):
-        return "#,##0"
-    return "General"
-
-
 def _write_inputs(wb: Workbook, layout: _Layout, model: Model, values: Mapping[str, Any],
                   linked_to: _Layout | None = None, typed: Mapping[str, str] | None = None) -> None:
     """The Inputs sheet of ``model``; with ``linked_to``, a copy whose cells link to that sheet except ``typed``."""
@@ -269,7 +262,7 @@ def _write_inputs(wb: Workbook, layout: _Layout, model: Model, values: Mapping[s
                         typed_value = int(typed_value) if float(typed_value).is_integer() else float(typed_value)
                     cell = ws.cell(row, column, typed_value)
                     cell.font, cell.fill = INPUT_FONT, INPUT_FILL
-                cell.number_format = _input_format(item)
+                cell.number_format = input_number_format(item.unit)
             if item.low is not None and item.high is not None:
                 _write_valid_range(ws, row, item, columns, typed_here=not linked)
             row += 1
@@ -311,8 +304,8 @@ def _quoted(sheet: str) -> str:
 
 def _write_valid_range(ws: Worksheet, row: int, item: Input, columns: Any, typed_here: bool) -> None:
     """Min, max and an in-range flag beside an input; data validation on its typed cells."""
-    ws.cell(row, MIN_COLUMN, item.low).number_format = _input_format(item)
-    ws.cell(row, MAX_COLUMN, item.high).number_format = _input_format(item)
+    ws.cell(row, MIN_COLUMN, item.low).number_format = input_number_format(item.unit)
+    ws.cell(row, MAX_COLUMN, item.high).number_format = input_number_format(item.unit)
     first, last = _col(columns[0]), _col(columns[-1])
     low, high = f"${_col(MIN_COLUMN)}{row}", f"${_col(MAX_COLUMN)}{row}"
     if len(columns) == 1:
@@ -808,6 +801,7 @@ def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MOD
 
 
 def _write_sensitivity(wb: Workbook, layout: _Layout, overrides: Mapping[str, Any] | None) -> None:
+    # imported here: reading a cell's place in this workbook needs no Monte Carlo machinery
     from xlspectrum.workbooks.sensitivity_sheet import write_sensitivity
 
     write_sensitivity(wb, lambda key: layout.at(SENSITIVITY_SHEET, 1).reference(key), overrides)
