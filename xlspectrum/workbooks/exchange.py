@@ -127,7 +127,7 @@ def _write_register(wb: Workbook, lots: pd.DataFrame) -> None:
         for c, (key, _, _, number_format) in enumerate(REGISTER_COLUMNS, 1):
             _input(ws.cell(r, c), lot_id if key == "lot_id" else lot[key], number_format)
         ws.cell(r, len(REGISTER_COLUMNS) + 1,
-                "Weiss and Cui, section IV; viewers after: xlspectrum.tvws.case(), base power case").font = NOTE_FONT
+                f"Weiss and Cui, section IV; viewers after: {rights_market.tvws.__name__}.case(), base power case").font = NOTE_FONT
     widths = [9, 34, 34, 16, 14, 10, 11, 12, 12, 10, 10, 10, 10, 60]
     for c, width in enumerate(widths, 1):
         ws.column_dimensions[_col(c)].width = width
@@ -149,7 +149,7 @@ def _write_bids(wb: Workbook, lots: pd.DataFrame, bids: pd.DataFrame) -> None:
             _input(ws.cell(r, c), int(bid[lot]), "0")
         for c, (key, _, _, number_format) in enumerate(BID_INPUTS, 3 + len(lot_ids)):
             _input(ws.cell(r, c), float(bid[key]), number_format)
-        ws.cell(r, 3 + len(lot_ids) + len(BID_INPUTS), "illustrative (xlspectrum.rights_market)").font = NOTE_FONT
+        ws.cell(r, 3 + len(lot_ids) + len(BID_INPUTS), f"illustrative ({rights_market.__name__})").font = NOTE_FONT
     for c, width in enumerate([12, 9, 10, 10, 10, 12, 13, 14, 14, 36], 1):
         ws.column_dimensions[_col(c)].width = width
     ws.freeze_panes = f"C{FIRST_ROW}"

@@ -289,7 +289,7 @@ def _write_pricing(wb: Workbook, inputs: dict[str, Any]) -> None:
         _input(ws[f"C{row}"], inputs["common"][item.key], item.number_format)
         ws[f"H{row}"] = item.source
         ws[f"H{row}"].font = NOTE_FONT
-    _block_heading(ws, PRICING_RULES_ROW - 2, "The regulators' rules (from xlspectrum.pricing; update when a regulator does)", last)
+    _block_heading(ws, PRICING_RULES_ROW - 2, f"The regulators' rules (from {pricing.__name__}; update when a regulator does)", last)
     _header(ws, PRICING_RULES_ROW - 1, ["Rule", "Unit", "Value", "", "", "", "", "Source"], HEADER_ONE_LINE)
     for row, (item, value) in enumerate(RULES, PRICING_RULES_ROW):
         _label(ws, row, item)
