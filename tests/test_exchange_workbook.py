@@ -83,7 +83,7 @@ def test_inputs_match_the_python_examples(generated):
     lots, bids = exchange_workbook.read_tables(generated)
     assert lots["reserve_price"].tolist() == pytest.approx(rights_market.register()["reserve_price"].tolist())
     assert bids["value"].tolist() == rights_market.bids()["value"].tolist()
-    assert exchange_workbook._nz_inputs_are_defaults(generated)
+    assert exchange_workbook.nz_inputs_are_defaults(generated)
 
 
 @needs_libreoffice

@@ -16,13 +16,11 @@ import click
 from xlspectrum.core.validation import number_from_text
 from xlspectrum.models.costmodel.printed import ABSOLUTE_TOLERANCE, COMPARED_NOTE, DEMAND_MEANING, PRINTED, PRINTED_SCENARIO, VALUATION_FORECAST
 from xlspectrum.core.files import MAX_UNPACKED_MB, UNPACKED_MB_LIMITS, Terminated, to_csv
+from xlspectrum.workbooks.kinds import KINDS, case_summary, millions
 
-DEFAULT_WORKBOOK = Path("workbooks") / "xlspectrum_thesis_model.xlsx"
-#: the file each model builds to by default
-DEFAULT_WORKBOOKS = {"thesis": DEFAULT_WORKBOOK,
-                     "interference": Path("workbooks") / "xlspectrum_interference_rights.xlsx",
-                     "exchange": Path("workbooks") / "xlspectrum_exchange.xlsx",
-                     "local": Path("workbooks") / "xlspectrum_local.xlsx"}
+#: the file each model builds to by default (the kinds' own paths)
+DEFAULT_WORKBOOKS = {name: kind.path for name, kind in KINDS.items()}
+DEFAULT_WORKBOOK = DEFAULT_WORKBOOKS["thesis"]
 #: the demand forecasts, in the order of the input's options (data/appendix_c_inputs.csv)
 DEMAND_FORECASTS = tuple(DEMAND_MEANING)
 
@@ -177,43 +175,6 @@ def _echo_forecast(demand: str, what: str) -> None:
     click.echo(f"{what}, demand forecast {demand} ({DEMAND_MEANING[demand]})")
 
 
-def _millions(value: float) -> str:
-    return "not printed" if value != value else f"{value / 1e6:,.1f}"  # NaN: the thesis prints no figure
-
-
-def _echo_thesis_summary(result: Any, valuation: Any) -> None:
-    """The figures of the workbook's Cover, with its labels and in its order, then cost by category."""
-    from xlspectrum.models.chapter8 import HEADLINE
-    from xlspectrum.workbooks.thesis import cover_rows
-
-    inputs = result.inputs
-    demand = inputs["demand_forecast"]
-    applies = [f for f in PRINTED if f.applies_to(demand) and not f.known_departure]
-    reproduced = sum(abs(float(result[f.key][f.year - result.years[0]]) - f.printed) <= ABSOLUTE_TOLERANCE for f in applies)
-    printed_forecast = PRINTED_SCENARIO["demand_forecast"]
-    shown = {
-        "input:demand_forecast": demand,
-        "input:replacement_rule": inputs["replacement_rule"],
-        "input:include_depreciation_in_total": str(bool(inputs["include_depreciation_in_total"])).upper(),
-        "input:wacc": f"{inputs['wacc']:.1%}",
-        "item:pv_total_cost_millions": _millions(result.pv_total_cost),
-        "check:master": "all OK",
-        "check:printed": f"{reproduced} of {len(applies)} compared ({COMPARED_NOTE[demand == printed_forecast]})",
-    }
-    click.echo("Scenario selected:")
-    for label, what in cover_rows():
-        if what in shown:
-            click.echo(f"  {label}: {shown[what]}")
-    click.echo("Value of 28 GHz spectrum, NZ$ M (chapter 8):")
-    width = max(len(label) for label, _ in HEADLINE)
-    click.echo(f"  {'':{width}} {'this model':>11} {'thesis':>11}")
-    for label, key in HEADLINE:
-        click.echo(f"  {label:{width}} {_millions(valuation.get(key, 'model')):>11} {_millions(valuation.get(key, 'thesis')):>11}")
-    table = result.cost_by_category / 1e6
-    click.echo("Cost by category, 28 GHz + 700 MHz network (NZ$ M):")
-    click.echo(table.T.round(1).to_string(max_cols=16))
-
-
 def _pico_radius_options(command):
     """--pico-radius / --edge-dbm: the cost model's pico radius from the 28 GHz budget."""
     command = click.option("--edge-dbm", type=float, default=-105.0, show_default=True,
@@ -243,14 +204,11 @@ def _apply_pico_radius(overrides: dict[str, Any], source: str, edge_dbm: float) 
 
 
 @main.command()
-@click.option("--model", type=click.Choice(list(DEFAULT_WORKBOOKS)), default="thesis", show_default=True,
-              help="thesis: the Appendix C cost model and chapter 8 valuations; interference: the TV white-space case "
-                   "of Weiss and Cui (interference rights); exchange: the rights exchange and New Zealand's 700 MHz auction; "
-                   "local: local licence prices side by side and 28 GHz coverage.")
+@click.option("--model", type=click.Choice(list(KINDS)), default="thesis", show_default=True,
+              help="; ".join(f"{name}: {kind.description}" for name, kind in KINDS.items()) + ".")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help=f"Where to write the workbook [default: {DEFAULT_WORKBOOKS['thesis']}, "
-                   f"{DEFAULT_WORKBOOKS['interference']}, {DEFAULT_WORKBOOKS['exchange']} or {DEFAULT_WORKBOOKS['local']} "
-                   "by --model].")
+              help="Where to write the workbook [default: " + ", ".join(str(p) for p in list(DEFAULT_WORKBOOKS.values())[:-1])
+                   + f" or {list(DEFAULT_WORKBOOKS.values())[-1]} by --model].")
 @click.option("--force", is_flag=True, help="Replace the output even if it differs from what would be generated.")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Override an input, e.g. --set demand_forecast=cisco_vni_linear (repeatable; `xlspectrum inputs` lists "
@@ -265,105 +223,40 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
     or with --force: a workbook you edited is never lost.
     """
     from xlspectrum.core.files import OutputError, check_target, same_package, write_file
-    from xlspectrum.workbooks.thesis import workbook_bytes
 
-    output = DEFAULT_WORKBOOKS[model] if output is None else output
+    kind = KINDS[model]
+    output = kind.path if output is None else output
     if pico_radius != "printed" and model != "thesis":
         raise click.UsageError("--pico-radius is for the thesis model (its 28 GHz pico layer)")
     try:
         check_target(output)  # a folder, a device, a FIFO or a missing folder: say so before the work
     except OutputError as error:
         raise Failure(str(error)) from error
-    if model in ("exchange", "local"):
-        if settings:
-            raise click.UsageError(f"--set is for the thesis and interference models; edit the {model} workbook's blue "
-                                   "cells instead" + (" or give --inputs FILE" if model == "exchange" else ""))
-        if model == "exchange":
-            _build_exchange(output, force, _read_exchange_file(inputs_file))
-        else:
-            read = _read_inputs_file(inputs_file, "local")
-            _echo_sources(read, set())
-            _build_local(output, force, read)
-        return
-    if model == "thesis":
-        from xlspectrum.models import chapter8
-        from xlspectrum.models.costmodel import run
-        from xlspectrum.workbooks.thesis import build_workbook
-
-        from xlspectrum.models.costmodel.inputs import resolve
-
-        read = _read_inputs_file(inputs_file, "thesis")
-        overrides = _with_file(read, _overrides(settings))
-        _echo_forecast(resolve(overrides)["demand_forecast"], "Thesis model (Appendix C and chapter 8)")
-        _apply_pico_radius(overrides, pico_radius, edge_dbm)
+    if settings and kind.settings is None:
+        raise click.UsageError(f"--set is for the {' and '.join(k.name for k in KINDS.values() if k.settings)} models; "
+                               f"edit the {model} workbook's blue cells instead"
+                               + (" or give --inputs FILE" if model == "exchange" else ""))
+    if model == "exchange":
+        read, overrides = _read_exchange_file(inputs_file), {}
     else:
-        from xlspectrum.models import tvws
-        from xlspectrum.workbooks.rights import build_workbook
+        read = _read_inputs_file(inputs_file, model)
+        overrides = _with_file(read, _SETTINGS[kind.settings](settings) if kind.settings else {})
+        if model == "thesis":
+            from xlspectrum.models.costmodel.inputs import resolve
 
-        read = _read_inputs_file(inputs_file, "interference")
-        overrides = _with_file(read, _case_overrides(settings))
-        locations = tvws.LOCATIONS_KM if read is None or read.locations_km is None else read.locations_km
-    _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
-    _echo_overrides(overrides, "xlspectrum inputs" if model == "thesis" else "xlspectrum rights")
-    if model == "thesis":
-        result = run(overrides)
-        valuation = chapter8.value(overrides)
-        content = workbook_bytes(build_workbook(overrides))
-    else:
-        tables = tvws.case(overrides, locations_km=locations)
-        content = workbook_bytes(build_workbook(overrides, locations))
+            _echo_forecast(resolve(overrides)["demand_forecast"], "Thesis model (Appendix C and chapter 8)")
+            _apply_pico_radius(overrides, pico_radius, edge_dbm)
+        _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
+        if kind.settings:
+            _echo_overrides(overrides, kind.settings)
     try:
-        written = write_file(output, content, force=force, same=same_package)
+        built = kind.build(read, overrides)
+        written = write_file(output, built.content, force=force, same=same_package)
     except OutputError as error:
         raise Failure(str(error)) from error
-    click.echo(f"{'Wrote' if written else 'Up to date:'} {output} (live formulas; open it in Excel or LibreOffice)")
-    if model == "thesis":
-        _echo_thesis_summary(result, valuation)
-    else:
-        _echo_case_summary(tables["summary"])
-
-
-def _build_local(output: Path, force: bool, read: Any = None) -> None:
-    from xlspectrum.workbooks import local as local_workbook
-    from xlspectrum.core.files import OutputError, same_package, write_file
-    from xlspectrum.workbooks.inputs_file import local_inputs
-    from xlspectrum.workbooks.thesis import workbook_bytes
-
-    inputs = local_inputs(None if read is None else read.overrides)
-    try:
-        written = write_file(output, workbook_bytes(local_workbook.build_workbook(inputs)), force=force, same=same_package)
-    except OutputError as error:
-        raise Failure(str(error)) from error
-    click.echo(f"{'Wrote' if written else 'Up to date:'} {output} (live formulas; the cross-check columns need the add-in)")
-    expected = local_workbook.expected_cells(inputs)
-    price = lambda key, site: expected[f"Pricing!{local_workbook.pricing_cell(key, site, absolute=False)}"]  # noqa: E731
-    cover = lambda key: expected[f"Coverage!{local_workbook.coverage_cell(key, absolute=False)}"]  # noqa: E731
-    click.echo("Local licences, a year:   rural site   campus")
-    for key, label in (("lsp", "LSP (NZ$)"), ("msp", "MSP (NZ$)"), ("bnetza_year", "BNetzA (EUR)"), ("ofcom", "Ofcom (GBP)")):
-        click.echo(f"  {label:22s} {price(key, 'rural'):>10,.0f} {price(key, 'campus'):>8,.0f}")
-    budget = inputs["budget"]
-    click.echo(f"28 GHz at a {budget['signal_threshold_dbm']:g} dBm edge ({cover('mapl'):.0f} dB): range "
-               f"{cover('range_eq15'):,.0f} m by eq. (15), {cover('range_38901_nlos'):,.0f} m by TR 38.901 NLOS; "
-               f"{cover('sites_eq15'):,.0f} and {cover('sites_38901'):,.0f} sites for {budget['area_km2']:g} km2 "
-               "(Appendix C: 795 at 0.22 km for 100 km2)")
-
-
-def _compare_local_model(path: Path, recalculated: Any, compare: bool) -> None:
-    from xlspectrum.workbooks import local as local_workbook
-
-    master = _master_check(recalculated, "Local licences and 28 GHz coverage")
-    if compare:
-        try:
-            expected = local_workbook.expected_cells(local_workbook.read_inputs(path))
-        except (ValueError, KeyError, TypeError) as error:
-            raise Failure(f"the workbook's inputs are not valid: {' '.join(str(error).split())}") from error
-        mismatches, not_loaded, needs_extra = local_workbook.compare(recalculated.values, expected)
-        if mismatches:
-            raise Failure(f"{len(mismatches)} cells differ from Python, e.g. " + "; ".join(mismatches[:5]))
-        compared = len(expected) - not_loaded - sum(needs_extra.values())
-        click.echo(f"Every compared cell ({compared:,}) agrees with Python{_not_computed(not_loaded, needs_extra)}")
-    if master is not True:
-        raise Failure("the workbook's master check fails: see its Checks sheet")
+    click.echo(f"{'Wrote' if written else 'Up to date:'} {output} ({built.note})")
+    for line in built.summary:
+        click.echo(line)
 
 
 def _read_exchange_file(path: Path | None) -> Any:
@@ -380,29 +273,6 @@ def _read_exchange_file(path: Path | None) -> Any:
     for line in read.describe()[2:]:
         click.echo(f"  {line}")
     return read
-
-
-def _build_exchange(output: Path, force: bool, read: Any = None) -> None:
-    from xlspectrum.models import rights_market
-    from xlspectrum.workbooks.exchange import build_workbook
-    from xlspectrum.core.files import OutputError, same_package, write_file
-    from xlspectrum.market.combinatorial import PAYMENT_RULES
-    from xlspectrum.workbooks.thesis import workbook_bytes
-
-    lots, bids = (None, None) if read is None else (read.lots, read.bids)
-    try:
-        written = write_file(output, workbook_bytes(build_workbook(lots, bids)), force=force, same=same_package)
-    except OutputError as error:
-        raise Failure(str(error)) from error
-    click.echo(f"{'Wrote' if written else 'Up to date:'} {output} (live formulas; AUCTION_CLEAR needs the add-in)")
-    shown = ("three interference rights, five package bids" if read is None else
-             f"{len(lots)} interference rights, {len(bids)} package bids")
-    click.echo(f"Rights market ({shown}), revenue by payment rule [US$]:")
-    for rule in PAYMENT_RULES:
-        result = rights_market.clear(rule, bids, lots)
-        winners = ", ".join(str(i) for i in result.index[result["won"]])
-        click.echo(f"  {rule:17s} {result.attrs['revenue']:>12,.0f}   winners: {winners}")
-    click.echo("New Zealand 700 MHz: `xlspectrum auction --example nz700` prints Table 3 and the counterfactuals.")
 
 
 class _Seconds(click.ParamType):
@@ -481,108 +351,25 @@ def recalc(path: Path, engine: str, compare: bool, output: Path | None, force: b
     except RecalculationError as error:
         raise Failure(str(error)) from error
     click.echo(f"{recalculated.engine}: {len(recalculated.formula_cells):,} formula cells, all with values, no errors")
-    _compare_thesis_model(path, recalculated, compare)
+    _check_against_python(path, recalculated, compare)
 
 
-def _not_computed(not_loaded: int, needs_extra: dict[str, int]) -> str:
-    """What a comparison left out, and why: the add-in is not loaded, or it lacks an optional extra."""
-    parts = [f"{not_loaded:,} add-in cells not computed (add-in not loaded)"] if not_loaded else []
-    parts += [f"{count:,} not computed: needs the extra {extra} (pip install \"xlspectrum[{extra}]\" in the "
-              "add-in's environment)" for extra, count in needs_extra.items()]
-    return "".join(f"; {part}" for part in parts)
+def _check_against_python(path: Path, recalculated: Any, compare: bool) -> None:
+    """For a workbook xlspectrum built: its master check, and (``compare``) every compared cell
+    against Python on the workbook's own inputs."""
+    from xlspectrum.workbooks.kinds import ComparisonError, kind_of, master_check
 
-
-def _master_check(recalculated: Any, what: str) -> Any:
-    """Print ``what`` with the master check as the workbook's status line tells it; return the master check."""
-    from xlspectrum.workbooks.style import MASTER_CHECK, NOT_COMPUTED_CELL
-
-    cell = lambda address: recalculated.value(*address.replace("$", "").split("!"))  # noqa: E731
-    master, missing = cell(MASTER_CHECK), cell(NOT_COMPUTED_CELL)
-    if master is not True:
-        state = "FAILED"
-    elif isinstance(missing, (int, float)) and missing > 0:
-        state = f"OK; add-in not loaded: {int(missing):,} live cells not computed"
-    else:
-        state = "all OK"
-    click.echo(f"{what}; master check: {state}")
-    return master
-
-
-def _compare_rights_model(path: Path, recalculated: Any, compare: bool) -> None:
-    from xlspectrum.workbooks import rights as rights_workbook
-    from xlspectrum.models import tvws
-
-    master = _master_check(recalculated, "Interference-rights case")
-    if compare:
-        overrides, locations = rights_workbook.read_inputs(path)
-        try:
-            tables = tvws.case(overrides, locations_km=locations)
-        except ValueError as error:
-            raise Failure(f"the workbook's inputs are not valid: {error}") from error
-        mismatches = rights_workbook.compare_with_case(recalculated.values, tables, rtol=1e-7)
-        if mismatches:
-            raise Failure(f"{len(mismatches)} cells differ from the engine, e.g. " + "; ".join(mismatches[:5]))
-        click.echo(f"Every compared cell ({len(rights_workbook.expected_cells(tables)):,}) agrees with the Python engine "
-                   "on the workbook's inputs")
-    if master is not True:
-        raise Failure("the workbook's master check fails: see its Checks sheet")
-
-
-def _compare_exchange_model(path: Path, recalculated: Any, compare: bool) -> None:
-    from xlspectrum.workbooks import exchange as exchange_workbook
-
-    master = _master_check(recalculated, "Spectrum rights exchange")
-    if compare:
-        try:
-            lots, bids = exchange_workbook.read_tables(path)
-            nz = exchange_workbook._nz_inputs_are_defaults(path)
-            expected = exchange_workbook.expected_cells(lots, bids, nz=nz)
-        except (ValueError, KeyError) as error:
-            raise Failure(f"the workbook's inputs are not valid: {' '.join(str(error).split())}") from error
-        mismatches, not_loaded, needs_extra = exchange_workbook.compare(recalculated.values, expected)
-        if mismatches:
-            raise Failure(f"{len(mismatches)} cells differ from the engine, e.g. " + "; ".join(mismatches[:5]))
-        nz_text = "" if nz else "; NZ inputs edited, so the NZ 700 sheet is checked by its own checks only"
-        compared = len(expected) - not_loaded - sum(needs_extra.values())
-        click.echo(f"Every compared cell ({compared:,}) agrees with the Python engine"
-                   f"{_not_computed(not_loaded, needs_extra)}{nz_text}")
-    if master is not True:
-        raise Failure("the workbook's master check fails: see its Checks sheet")
-
-
-def _compare_thesis_model(path: Path, recalculated: Any, compare: bool) -> None:
-    from xlspectrum.models.costmodel import run
-    from xlspectrum.workbooks.exchange import is_exchange_model
-    from xlspectrum.workbooks.rights import is_rights_model
-    from xlspectrum.workbooks.thesis import cell_places, compare_with_engine, is_thesis_model, read_inputs
-
-    if is_rights_model(path):
-        _compare_rights_model(path, recalculated, compare)
-        return
-    if is_exchange_model(path):
-        _compare_exchange_model(path, recalculated, compare)
-        return
-    from xlspectrum.workbooks.local import is_local_model
-
-    if is_local_model(path):
-        _compare_local_model(path, recalculated, compare)
-        return
-    if not is_thesis_model(path):
+    kind = kind_of(path)
+    if kind is None:
         click.echo("Not an xlspectrum model: no engine comparison")
         return
-    sheet, row, _ = cell_places()["pv_total_cost_millions"]
-    pv = recalculated.value(sheet, f"C{row}")
-    pv_text = f"NZ$ {pv:,.1f} M" if isinstance(pv, (int, float)) else repr(pv)
-    master = _master_check(recalculated, f"Present value of total cost: {pv_text}")
+    master, state = master_check(recalculated)
+    click.echo(f"{kind.headline(recalculated)}; master check: {state}")
     if compare:
         try:
-            result = run(read_inputs(path))
-        except ValueError as error:
-            raise Failure(f"the workbook's inputs are not valid: {error}") from error
-        mismatches = compare_with_engine(recalculated.values, result, rtol=1e-7)
-        if mismatches:
-            raise Failure(f"{len(mismatches)} cells differ from the engine, e.g. " + "; ".join(mismatches[:5]))
-        click.echo("Every line item in every year agrees with the Python engine on the workbook's inputs")
+            click.echo(kind.compare(path, recalculated))
+        except ComparisonError as error:
+            raise Failure(str(error)) from error
     if master is not True:
         raise Failure("the workbook's master check fails: see its Checks sheet")
 
@@ -703,11 +490,11 @@ def _echo_real_options(valuation: Any) -> None:
     """Table 9's inputs and eqs. (17)-(20) step by step, both bases."""
     inputs = valuation.mmwave.inputs
     click.echo("\nReal options step by step (eqs. 17-20, Table 9): option value, then project value = NPV + option value")
-    steps = (("S: present value of revenue (NZ$ M)", "s", _millions), ("K: present value of cost (NZ$ M)", "k", _millions),
+    steps = (("S: present value of revenue (NZ$ M)", "s", millions), ("K: present value of cost (NZ$ M)", "k", millions),
              ("d1 (eq. 19)", "d1", lambda v: f"{v:.3f}"), ("d2 (eq. 20)", "d2", lambda v: f"{v:.3f}"),
              ("N(d1)", "n_d1", lambda v: f"{v:.3f}"), ("N(d2)", "n_d2", lambda v: f"{v:.3f}"),
-             ("Option value (eq. 18, NZ$ M)", "option", _millions), ("NPV (eq. 16, NZ$ M)", "npv_mmwave", _millions),
-             ("Project value = NPV + option value (eq. 17, NZ$ M)", "project", _millions))
+             ("Option value (eq. 18, NZ$ M)", "option", millions), ("NPV (eq. 16, NZ$ M)", "npv_mmwave", millions),
+             ("Project value = NPV + option value (eq. 17, NZ$ M)", "project", millions))
     click.echo(f"  T {inputs['option_years']:g} years, r {inputs['risk_free_rate']:.2%}, sigma {inputs['volatility']:.1%} "
                "(both bases)")
     width = max(len(label) for label, _, _ in steps)
@@ -718,7 +505,7 @@ def _echo_real_options(valuation: Any) -> None:
 
 
 @main.command()
-@click.option("--model", type=click.Choice(["thesis", "interference", "exchange", "local"]), default="thesis",
+@click.option("--model", type=click.Choice(list(KINDS)), default="thesis",
               show_default=True,
               help="Whose inputs: the thesis cost model and valuation, the interference (TV white-space) case, the "
                    "exchange's lots and bids (csv: the bids as `auction` reads them; xlsx: lots and bids), or the local "
@@ -864,7 +651,8 @@ def rights(output_format: str, settings: tuple[str, ...], inputs_file: Path | No
         return
     _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
     _echo_overrides(overrides, "xlspectrum rights")
-    _echo_case_summary(summary)
+    for line in case_summary(summary):
+        click.echo(line)
     click.echo("\nInputs (the paper prints only the powers, the channel and the distances; the rest are assumptions):")
     inputs = tvws.validate(overrides)
     for key, item in tvws.ASSUMPTIONS.items():
@@ -891,17 +679,8 @@ def _case_overrides(settings: tuple[str, ...]) -> dict[str, float]:
     return overrides
 
 
-def _echo_case_summary(summary: Any) -> None:
-    import pandas as pd
-
-    click.echo("TV white space (Weiss and Cui, section IV): one secondary transmitter at a distance from the primary")
-    shown = summary.assign(**{c: summary[c].map(lambda v: f"{v:,.0f}") for c in (
-        "viewers_before", "viewers_after", "viewers_lost", "reservation_price_ir", "reservation_price_exclusive",
-        "secondary_value", "surplus_ir")})
-    with pd.option_context("display.width", 250, "display.max_columns", 20):
-        click.echo(shown[["location_km", "power_case", "primary_kw", "secondary_kw", "viewers_before", "viewers_after",
-                          "viewers_lost", "reservation_price_ir", "reservation_price_exclusive", "secondary_value",
-                          "surplus_ir", "trade"]].to_string(index=False))
+#: the parser of --set for each kind that takes it, by the command that lists its keys
+_SETTINGS = {"xlspectrum inputs": _overrides, "xlspectrum rights": _case_overrides}
 
 
 @main.command()

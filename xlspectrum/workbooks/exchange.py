@@ -746,7 +746,7 @@ def read_tables(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, pd.DataFram
     return lots, bids
 
 
-def _nz_inputs_are_defaults(path: str | os.PathLike[str]) -> bool:
+def nz_inputs_are_defaults(path: str | os.PathLike[str]) -> bool:
     from openpyxl import load_workbook
 
     ws = load_workbook(path)["NZ inputs"]

@@ -957,9 +957,9 @@ def read_exchange(path: str | os.PathLike[str]) -> ExchangeRead:
 
 
 def _nz_defaults(path: Path) -> bool:
-    from xlspectrum.workbooks.exchange import _nz_inputs_are_defaults
+    from xlspectrum.workbooks.exchange import nz_inputs_are_defaults
 
-    return _nz_inputs_are_defaults(path)
+    return nz_inputs_are_defaults(path)
 
 
 def _header_of(name: str, ws: Any, row: int, expected: list[str] | None, what: str) -> list[str]:
