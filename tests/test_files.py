@@ -229,7 +229,7 @@ def test_sigterm_removes_the_temporary_file(tmp_path):
 def test_the_cli_and_the_library_allow_the_same_time_limits():
     from xlspectrum import cli, recalc
 
-    assert (cli._SECONDS.low, cli._SECONDS.high) == recalc.TIMEOUT_LIMITS_S
+    assert (cli.recalculate._SECONDS.low, cli.recalculate._SECONDS.high) == recalc.TIMEOUT_LIMITS_S
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), 0.5, 1e9])
