@@ -26,7 +26,9 @@ References
 [1] L. M. Ausubel and O. Baranov, "A practical guide to the combinatorial clock auction",
     Economic Journal 127(605), 2017: clock rounds, eligibility-point activity rule,
     relative cap, supplementary round.
+
 [2] P. Cramton, "Spectrum auction design", Review of Industrial Organization 42(2), 2013.
+
 [3] B. Shaw, PhD thesis (University of Auckland, 2020), sections 4.5.7-4.5.13: the CCA,
     New Zealand's 700 MHz auction (Tables 2-3) and its Licensed Spectrum Park counterfactuals.
 """

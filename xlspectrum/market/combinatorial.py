@@ -15,10 +15,13 @@ charges a winner at least the reserve of the units it takes.
 References
 ----------
 [1] W. Vickrey (1961); E. Clarke (1971); T. Groves (1973): the VCG mechanism.
+
 [2] R. W. Day and S. Raghavan, "Fair payments for efficient allocations in public sector
     combinatorial auctions", Management Science 53(9), 2007: core constraint generation.
+
 [3] R. W. Day and P. Cramton, "Quadratic core-selecting payment rules for combinatorial
     auctions", Operations Research 60(3), 2012: the minimum-revenue core point nearest VCG.
+
 [4] B. Shaw, PhD thesis (University of Auckland, 2020), section 4.5: New Zealand's 700 MHz
     combinatorial clock auction.
 """
