@@ -44,16 +44,32 @@ numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 
-# numpydoc's validation hook: the checks every documented docstring passes (see the report of
-# `numpydoc_validation_checks = {"all"}` in the commit that set these); a failure is a warning,
-# and the build treats warnings as errors.
+# numpydoc's validation hook: the checks every validated docstring passes; a failure is a
+# warning, and .ci/run builds with warnings as errors.  The set was measured with {"all"}: the
+# style checks (SA01 See Also, EX01 Examples, ES01 extended summary, PR07/PR05/PR08/PR09/RT02
+# descriptions) fail hundreds of docstrings by design of the house style (pvlib's dialect ends a
+# description with its [unit], not a full stop) and are not enforced.
 numpydoc_validation_checks = {
-    "PR01",  # parameters not documented
-    "PR02",  # unknown parameters documented
+    "PR01",  # a parameter of the signature not documented
+    "PR02",  # a documented parameter not in the signature
+    "PR03",  # parameters documented out of order
+    "PR06",  # a type spelled "integer", "boolean" or "string" instead of int, bool, str
+    "PR10",  # "name: type" without the space before the colon
     "RT01",  # no Returns section
+    "RT03",  # a Returns entry without a description
+    "SS01",  # no summary line
 }
 numpydoc_validation_exclude = {
-    r"\._[^.]*$",  # private names
+    r"\._[^.]*$",  # private names (and dunders)
+    # names a module imports, which autodoc visits (and skips) in a module without __all__
+    r"\.(Any|dataclass|field)$",
+    r"^xlspectrum\.hosts\.registry\.one_of$",
+    # results as dataclasses: their fields are documented as Attributes, which PR01 does not read
+    r"^xlspectrum\.market\.clock\.ClockAuctionResult$",
+    # the models and the register are not yet in the Parameters/Returns convention (their pages
+    # are built, warning-free, but not validated): remove a line once its layer's docstrings are
+    r"^xlspectrum\.models\.",
+    r"^xlspectrum\.register\.",
 }
 
 

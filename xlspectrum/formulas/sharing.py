@@ -29,7 +29,8 @@ def sites_for_area(area_km2, isd_km):
 
     Returns
     -------
-    Number of base stations [-], fractional (round as the plan requires).
+    float, ndarray or Series
+        Number of base stations [-], fractional (round as the plan requires).
     """
     area = check_range("area_km2", area_km2, 0.0, unit="km2")
     isd = check_range("isd_km", isd_km, 0.0, low_inclusive=False, unit="km")

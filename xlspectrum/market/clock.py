@@ -90,7 +90,14 @@ class ClockAuctionResult:
         return float(self.allocation["total"].sum())
 
     def revenue_table(self) -> pd.DataFrame:
-        """Payments by bidder and phase with lots won, plus a ``Total`` row: the shape of thesis Table 3."""
+        """Payments by bidder and phase with lots won, plus a ``Total`` row: the shape of thesis Table 3.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by bidder (and ``Total``): the payment of each phase and ``total``
+            [currency], the lots won.
+        """
         phases = [c for c in ("clock", "supplementary", "principal", "assignment") if c in self.allocation]
         table = self.allocation.set_index("bidder")[[*phases, "total", "lots"]].copy()
         if "clock" in phases:
