@@ -13,10 +13,13 @@ recommendation data and astropy; without it these functions say how to install i
 References
 ----------
 [1] B. Shaw, PhD thesis, University of Auckland, 2020, section 6.1, Figure 23.
+
 [2] ITU-R P.676-12 (2019), "Attenuation by atmospheric gases and related effects",
     Annex 1 (line-by-line specific attenuation) and eq. (10) (terrestrial path).
+
 [3] ITU-R P.838-3 (2005), "Specific attenuation model for rain for use in prediction
     methods", eqs. (1)-(5).
+
 [4] I. del Portillo, ITU-Rpy, https://github.com/inigodelportillo/ITU-Rpy (version 0.4).
 """
 
@@ -58,11 +61,16 @@ def gaseous_attenuation_db(path_length_km, frequency_ghz, temperature_c=20.0, pr
 
     Parameters
     ----------
-    path_length_km : path length [km], >= 0.
-    frequency_ghz : frequency [GHz], 1-1000.
-    temperature_c : air temperature [degrees C], -100 to 60 (default 20).
-    pressure_hpa : dry-air pressure [hPa], 100-1100 (default 1013.25, sea level).
-    water_vapour_g_m3 : water-vapour density [g/m3], 0-50 (default 7.5).
+    path_length_km : numeric
+        Path length, >= 0. [km]
+    frequency_ghz : numeric
+        Frequency, 1-1000. [GHz]
+    temperature_c : numeric
+        Air temperature, -100 to 60 (default 20). [degrees C]
+    pressure_hpa : numeric
+        Dry-air pressure, 100-1100 (default 1013.25, sea level). [hPa]
+    water_vapour_g_m3 : numeric
+        Water-vapour density, 0-50 (default 7.5). [g/m3]
 
     Returns
     -------
@@ -99,12 +107,17 @@ def rain_attenuation_db(path_length_km, frequency_ghz, rain_rate_mm_h, polarisat
 
     Parameters
     ----------
-    path_length_km : path length [km], >= 0.
-    frequency_ghz : frequency [GHz], 1-1000.
-    rain_rate_mm_h : rain rate [mm/h], >= 0 (e.g. the rate exceeded 0.01 % of the year).
-    polarisation_tilt_deg : polarisation tilt from horizontal [degrees], 0-90 (default 45,
-        circular; 0 horizontal, 90 vertical).
-    elevation_deg : path elevation [degrees], 0-90 (default 0, horizontal).
+    path_length_km : numeric
+        Path length, >= 0. [km]
+    frequency_ghz : numeric
+        Frequency, 1-1000. [GHz]
+    rain_rate_mm_h : numeric
+        Rain rate, >= 0 (e.g. the rate exceeded 0.01 % of the year). [mm/h]
+    polarisation_tilt_deg : numeric
+        Polarisation tilt from horizontal, 0-90 (default 45,
+        circular; 0 horizontal, 90 vertical). [degrees]
+    elevation_deg : numeric
+        Path elevation, 0-90 (default 0, horizontal). [degrees]
 
     Returns
     -------

@@ -17,13 +17,17 @@ References
     section IV, eqs. (1)-(14), Table II; the case study is TV white space in the US.
     Where xlspectrum departs from it: docs/interference-rights.md, "Departures from the
     source".
+
 [2] B. Shaw, "Spectrum allocation methods for future wireless services in cellular
     networks", PhD thesis, University of Auckland, 2020, section 3.2, eq. (1) (Shannon).
+
 [3] CODATA 2018: Boltzmann constant k = 1.380649e-23 J/K (exact); ITU-R P.372 reference
     temperature 290 K.
+
 [4] WInnForum, "Requirements for Commercial Operation in the U.S. 3550-3700 MHz
     Citizens Broadband Radio Service Band" (WINNF-TS-0112), requirement R2-SGN-16: the
     Iterative Allocation Process (IAP) that shares an interference budget among CBRS devices.
+
 [5] WInnForum's SAS reference implementation, github.com/Wireless-Innovation-Forum/
     Spectrum-Access-System, src/harness/reference_models/iap/iap.py (iapPointConstraint).
 """
@@ -85,8 +89,10 @@ def shannon_capacity(bandwidth_hz, sinr_db):
 
     Parameters
     ----------
-    bandwidth_hz : channel bandwidth B [Hz], > 0 (a US TV channel: 6e6).
-    sinr_db : signal to interference plus noise ratio [dB].
+    bandwidth_hz : numeric
+        Channel bandwidth B, > 0 (a US TV channel: 6e6). [Hz]
+    sinr_db : numeric
+        Signal to interference plus noise ratio [dB].
 
     Returns
     -------
@@ -107,8 +113,10 @@ def thermal_noise_dbm(bandwidth_hz, noise_figure_db=0.0):
 
     Parameters
     ----------
-    bandwidth_hz : noise bandwidth B [Hz], > 0.
-    noise_figure_db : receiver noise figure [dB], >= 0.
+    bandwidth_hz : numeric
+        Noise bandwidth B, > 0. [Hz]
+    noise_figure_db : numeric
+        Receiver noise figure, >= 0. [dB]
 
     Returns
     -------
@@ -148,9 +156,12 @@ def sinr_db(signal_dbm, interference_dbm, noise_dbm):
 
     Parameters
     ----------
-    signal_dbm : wanted signal at the receiver [dBm].
-    interference_dbm : total interference at the receiver [dBm] (:func:`power_sum_dbm` for several).
-    noise_dbm : noise at the receiver [dBm] (:func:`thermal_noise_dbm`).
+    signal_dbm : numeric
+        Wanted signal at the receiver [dBm].
+    interference_dbm : numeric
+        Total interference at the receiver (:func:`power_sum_dbm` for several). [dBm]
+    noise_dbm : numeric
+        Noise at the receiver (:func:`thermal_noise_dbm`). [dBm]
 
     Returns
     -------
@@ -179,11 +190,15 @@ def viewers(sinr_db, households, low_db=VISIBILITY_DB, high_db=ADEQUATE_VIEWING_
 
     Parameters
     ----------
-    sinr_db : SINR at the households' receivers [dB].
-    households : households C in the area [households], >= 0.
-    low_db, high_db : the thresholds [dB], low < high (the paper: 15, 27).
-    partial_share, full_share : share of households watching in the middle and top
-        regions [-], 0-1 (the paper: 0.3 and 0.5).
+    sinr_db : numeric
+        SINR at the households' receivers [dB].
+    households : numeric
+        Households C in the area, >= 0. [households]
+    low_db, high_db : numeric
+        The thresholds, low < high (the paper: 15, 27). [dB]
+    partial_share, full_share : numeric
+        Share of households watching in the middle and top
+        regions, 0-1 (the paper: 0.3 and 0.5). [-]
 
     Returns
     -------
@@ -207,6 +222,13 @@ def viewers(sinr_db, households, low_db=VISIBILITY_DB, high_db=ADEQUATE_VIEWING_
 def sinr_region(sinr_db, low_db=VISIBILITY_DB, high_db=ADEQUATE_VIEWING_DB):
     """The SINR region of Table II of [1]: 0 at or below 15 dB, 1 up to 27 dB, 2 above [-].
 
+    Parameters
+    ----------
+    sinr_db : numeric
+        SINR at the receiver. [dB]
+    low_db, high_db : float
+        The thresholds (the paper: 15, 27). [dB]
+
     Returns
     -------
     int or ndarray of int
@@ -219,6 +241,13 @@ def sinr_region(sinr_db, low_db=VISIBILITY_DB, high_db=ADEQUATE_VIEWING_DB):
 
 def table2_case(original_sinr_db, new_sinr_db, low_db=VISIBILITY_DB, high_db=ADEQUATE_VIEWING_DB):
     """What the primary loses when SINR moves from ``original`` to ``new``: Table II of [1].
+
+    Parameters
+    ----------
+    original_sinr_db, new_sinr_db : float
+        The SINR before and after the interference, one of each. [dB]
+    low_db, high_db : float
+        The thresholds of :func:`sinr_region` (the paper: 15, 27). [dB]
 
     Returns
     -------
@@ -242,9 +271,12 @@ def broadcast_cost(energy_cost_per_kwh, power_kw, duration_h):
 
     Parameters
     ----------
-    energy_cost_per_kwh : b, cost of energy [currency/kWh], >= 0.
-    power_kw : T_p, transmitter power [kW], >= 0.
-    duration_h : T_n, duration of the contract [h], >= 0.
+    energy_cost_per_kwh : numeric
+        b, cost of energy, >= 0. [currency/kWh]
+    power_kw : numeric
+        T_p, transmitter power, >= 0. [kW]
+    duration_h : numeric
+        T_n, duration of the contract, >= 0. [h]
 
     Returns
     -------
@@ -282,11 +314,16 @@ def reservation_price_ir(viewers_before, viewers_after, income_per_viewer, energ
 
     Parameters
     ----------
-    viewers_before, viewers_after : N_v and N'_v [viewers], 0 <= N'_v <= N_v.
-    income_per_viewer : a, advertising income per viewer over the contract [currency], >= 0.
-    energy_cost_per_kwh : b [currency/kWh], >= 0.
-    duration_h : T_n, duration of the contract [h], >= 0.
-    power_before_kw, power_after_kw : T_p and T'_p [kW], 0 <= T'_p <= T_p.
+    viewers_before, viewers_after : numeric
+        N_v and N'_v, 0 <= N'_v <= N_v. [viewers]
+    income_per_viewer : numeric
+        a, advertising income per viewer over the contract, >= 0. [currency]
+    energy_cost_per_kwh : numeric
+        b, >= 0. [currency/kWh]
+    duration_h : numeric
+        T_n, duration of the contract, >= 0. [h]
+    power_before_kw, power_after_kw : numeric
+        T_p and T'_p, 0 <= T'_p <= T_p. [kW]
 
     Returns
     -------
@@ -315,7 +352,16 @@ def reservation_price_exclusive(viewers_before, income_per_viewer, energy_cost_p
 
     Parameters
     ----------
-    As :func:`reservation_price_ir`, without ``viewers_after`` (none remain).
+    viewers_before : numeric
+        N_v, >= 0; as :func:`reservation_price_ir`, without ``viewers_after`` (none remain). [viewers]
+    income_per_viewer : numeric
+        a, advertising income per viewer over the contract, >= 0. [currency]
+    energy_cost_per_kwh : numeric
+        b, >= 0. [currency/kWh]
+    duration_h : numeric
+        T_n, duration of the contract, >= 0. [h]
+    power_before_kw, power_after_kw : numeric
+        T_p and T'_p, 0 <= T'_p <= T_p. [kW]
 
     Returns
     -------
@@ -344,10 +390,14 @@ def secondary_value(penetration, capacity, revenue_per_unit, operating_cost):
 
     Parameters
     ----------
-    penetration : e [-], 0-1.
-    capacity : C [units sold], >= 0.
-    revenue_per_unit : r [currency per unit of C], >= 0.
-    operating_cost : C_b, the secondary's operating cost over the contract [currency], >= 0.
+    penetration : numeric
+        e, 0-1. [-]
+    capacity : numeric
+        C, >= 0. [units sold]
+    revenue_per_unit : numeric
+        r, >= 0. [currency per unit of C]
+    operating_cost : numeric
+        C_b, the secondary's operating cost over the contract, >= 0. [currency]
 
     Returns
     -------
@@ -367,8 +417,10 @@ def trade_surplus(willingness_to_pay, reservation_price):
 
     Parameters
     ----------
-    willingness_to_pay : V_S, the secondary's value (:func:`secondary_value`) [currency].
-    reservation_price : I_S, the primary's least acceptable price (eq. (12) or (13)) [currency].
+    willingness_to_pay : numeric
+        V_S, the secondary's value (:func:`secondary_value`) [currency].
+    reservation_price : numeric
+        I_S, the primary's least acceptable price (eq. (12) or (13)) [currency].
 
     Returns
     -------
@@ -414,12 +466,14 @@ def interference_shares(budget_dbm, requests_dbm, *, method="continuous"):
 
     Parameters
     ----------
-    budget_dbm : interference the protected receiver tolerates [dBm] (the reference
-        implementation's threshold, which is already reduced by its 1 dB pre-IAP margin).
+    budget_dbm : numeric
+        Interference the protected receiver tolerates (the reference
+        implementation's threshold, which is already reduced by its 1 dB pre-IAP margin). [dBm]
     requests_dbm : array_like
         Interference each request would add at that receiver at full power [dBm], one per
         request.
-    method : ``"continuous"`` (default) or ``"winnforum"``.
+    method : str
+        ``"continuous"`` (default) or ``"winnforum"``.
 
     Returns
     -------
@@ -429,8 +483,10 @@ def interference_shares(budget_dbm, requests_dbm, *, method="continuous"):
     References
     ----------
     [4] WINNF-TS-0112, requirement R2-SGN-16.
-    [5] Wireless-Innovation-Forum/Spectrum-Access-System, ``src/harness/reference_models/
-        iap/iap.py``, function ``iapPointConstraint`` (tested against commit 928c3150).
+
+    [5] Wireless-Innovation-Forum/Spectrum-Access-System,
+        ``src/harness/reference_models/iap/iap.py``, function ``iapPointConstraint`` (tested
+        against commit 928c3150).
     """
     one_of("method", method, INTERFERENCE_SHARE_METHODS)
     budget = _dbm("budget_dbm", budget_dbm)
@@ -494,4 +550,3 @@ def _winnforum_shares(budget: float, requests: np.ndarray) -> np.ndarray:
         steps = max(np.floor(excess_db / WINNFORUM_STEP_DB) - 1.0, 1.0)
         lowered[open_] += steps * WINNFORUM_STEP_DB
     return requests - lowered
-

@@ -88,12 +88,16 @@ def downlink_max_path_loss(
 
     Parameters
     ----------
-    tx_power_dbm : transmit power [dBm] (thesis: 30).
-    tx_antenna_gain_dbi : base-station antenna gain [dBi] (thesis: 17, a horn with a
-        26.25 degree beam).
-    signal_threshold_dbm : least received signal that counts as covered [dBm]
-        (Figure 26: -70 to -105).
-    rx_antenna_gain_dbi : mobile antenna gain [dBi] (default 0).
+    tx_power_dbm : numeric
+        Transmit power (thesis: 30). [dBm]
+    tx_antenna_gain_dbi : numeric
+        Base-station antenna gain (thesis: 17, a horn with a
+        26.25 degree beam). [dBi]
+    signal_threshold_dbm : numeric
+        Least received signal that counts as covered
+        (Figure 26: -70 to -105). [dBm]
+    rx_antenna_gain_dbi : numeric
+        Mobile antenna gain (default 0). [dBi]
     cable_loss_db, wall_loss_db, foliage_loss_db, body_loss_db, other_loss_db :
         losses [dB], each >= 0 (default 0).
 
@@ -174,12 +178,16 @@ def umi_38901_path_loss(distance_m, frequency_ghz, los=False, base_height_m=10.0
 
     Parameters
     ----------
-    distance_m : ground (2-D) distance from the base station [m], valid 10-5000.
-    frequency_ghz : carrier frequency [GHz], valid 0.5-100.
+    distance_m : numeric
+        Ground (2-D) distance from the base station, valid 10-5000. [m]
+    frequency_ghz : numeric
+        Carrier frequency, valid 0.5-100. [GHz]
     los : bool
         TRUE for line of sight, FALSE (default) for non line of sight.
-    base_height_m : base-station antenna height [m]; the report fixes 10.
-    mobile_height_m : mobile antenna height [m], valid 1.5-22.5 (default 1.5).
+    base_height_m : numeric
+        Base-station antenna height; the report fixes 10. [m]
+    mobile_height_m : numeric
+        Mobile antenna height, valid 1.5-22.5 (default 1.5). [m]
     extrapolate : bool
         Allow inputs outside those ranges (heights must stay above h_E = 1 m).
 
@@ -226,7 +234,8 @@ def umi_38901_range_m(max_path_loss_db, frequency_ghz, los=False, base_height_m=
 
     Parameters
     ----------
-    max_path_loss_db : maximum allowable path loss [dB], > 0.
+    max_path_loss_db : numeric
+        Maximum allowable path loss, > 0. [dB]
     frequency_ghz, los, base_height_m, mobile_height_m, extrapolate :
         as for :func:`umi_38901_path_loss`.
 
@@ -275,8 +284,10 @@ def sites_for_range(area_km2, range_m):
 
     Parameters
     ----------
-    area_km2 : area to cover [km2], >= 0.
-    range_m : cell range (hexagon radius) [m], > 0.
+    area_km2 : numeric
+        Area to cover, >= 0. [km2]
+    range_m : numeric
+        Cell range (hexagon radius), > 0. [m]
 
     Returns
     -------
@@ -316,7 +327,8 @@ def horns_for_full_circle(beamwidth_deg):
 
     Parameters
     ----------
-    beamwidth_deg : 3 dB beam width [degrees], 0 < beamwidth <= 360.
+    beamwidth_deg : numeric
+        3 dB beam width, 0 < beamwidth <= 360. [degrees]
 
     Returns
     -------
@@ -348,9 +360,12 @@ def pico_radius_km(source="printed", signal_threshold_dbm=-105.0, **budget):
 
     Parameters
     ----------
-    source : ``"printed"`` (default), ``"eq15"`` or ``"38901"``.
-    signal_threshold_dbm : cell-edge signal [dBm] (default -105, Figure 26's last level).
-    **budget : other arguments of :func:`downlink_max_path_loss` (losses in dB).
+    source : str
+        ``"printed"`` (default), ``"eq15"`` or ``"38901"``.
+    signal_threshold_dbm : numeric
+        Cell-edge signal (default -105, Figure 26's last level). [dBm]
+    **budget : numeric
+        Other arguments of :func:`downlink_max_path_loss` (losses in dB).
 
     Returns
     -------

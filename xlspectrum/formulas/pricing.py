@@ -41,17 +41,27 @@ def lsp_price(reserve_price, bandwidth_mhz, population, lsp_bandwidth_mhz, lsp_p
 
     Parameters
     ----------
-    reserve_price : auction reserve price of the lot [currency], >= 0.
-    bandwidth_mhz : bandwidth of the auctioned lot [MHz], > 0.
-    population : population covered by the auctioned lot [people], > 0.
-    lsp_bandwidth_mhz : bandwidth the LSP licence asks for [MHz], >= 0.
-    lsp_population : population covered by the LSP base station [people], >= 0.
-    term_years : length of the management right [years], > 0.
-    overhead : administration overhead per licence [currency/year], >= 0.
-    years_since_auction : for a licence sold after the first year, the years since the
-        auction [years], >= 0 (default 0: no indexation).
-    indexation_rate : the yearly rate that carries the auction's price to the year of
-        sale (time value of money, e.g. inflation) [fraction/year], > -1 (default 0).
+    reserve_price : numeric
+        Auction reserve price of the lot, >= 0. [currency]
+    bandwidth_mhz : numeric
+        Bandwidth of the auctioned lot, > 0. [MHz]
+    population : numeric
+        Population covered by the auctioned lot, > 0. [people]
+    lsp_bandwidth_mhz : numeric
+        Bandwidth the LSP licence asks for, >= 0. [MHz]
+    lsp_population : numeric
+        Population covered by the LSP base station, >= 0. [people]
+    term_years : numeric
+        Length of the management right, > 0. [years]
+    overhead : numeric
+        Administration overhead per licence, >= 0. [currency/year]
+    years_since_auction : numeric
+        For a licence sold after the first year, the years since the
+        auction, >= 0 (default 0: no indexation). [years]
+    indexation_rate : numeric
+        The yearly rate that carries the auction's price to the year of
+        sale (time value of money, e.g. inflation), > -1 (default 0). [fraction/year]
+
         The spectrum part of eq. (2) is multiplied by ``(1 + rate) ** years``; the
         overhead is a current cost and is not indexed.
 
@@ -107,13 +117,20 @@ def shared_spectrum_price(cost, bandwidth_mhz, population, shared_bandwidth_mhz,
 
     Parameters
     ----------
-    cost : price initially paid for the spectrum [currency], >= 0.
-    bandwidth_mhz : bandwidth of the holding [MHz], > 0.
-    population : population covered by the whole network [people], > 0.
-    shared_bandwidth_mhz : bandwidth shared [MHz], >= 0.
-    covered_population : population covered by the shared spectrum [people], >= 0.
-    term_years : time the spectrum is required for, T [years], > 0.
-    overhead : administration overhead, OH [currency/year], >= 0.
+    cost : numeric
+        Price initially paid for the spectrum, >= 0. [currency]
+    bandwidth_mhz : numeric
+        Bandwidth of the holding, > 0. [MHz]
+    population : numeric
+        Population covered by the whole network, > 0. [people]
+    shared_bandwidth_mhz : numeric
+        Bandwidth shared, >= 0. [MHz]
+    covered_population : numeric
+        Population covered by the shared spectrum, >= 0. [people]
+    term_years : numeric
+        Time the spectrum is required for, T, > 0. [years]
+    overhead : numeric
+        Administration overhead, OH, >= 0. [currency/year]
 
     Returns
     -------
@@ -167,12 +184,18 @@ def msp_annual_charge(transmitters, area_population, national_population, bandwi
 
     Parameters
     ----------
-    transmitters : base transmitters under the licence [transmitters], a whole number >= 0.
-    area_population : population of the licence area's authorities, ``a`` [people], >= 0.
-    national_population : population of New Zealand, ``b`` [people], > 0 and >= ``a``.
-    bandwidth_mhz : bandwidth licensed [MHz], >= 0.
-    cpi_factor : ``d``, the CPI now over the CPI on 1 January 2008 [-], > 0 (default 1).
-    administration_fee : licence administration fee [NZ$/year], >= 0 (default 150).
+    transmitters : numeric
+        Base transmitters under the licence, a whole number >= 0. [transmitters]
+    area_population : numeric
+        Population of the licence area's authorities, ``a``, >= 0. [people]
+    national_population : numeric
+        Population of New Zealand, ``b``, > 0 and >= ``a``. [people]
+    bandwidth_mhz : numeric
+        Bandwidth licensed, >= 0. [MHz]
+    cpi_factor : numeric
+        ``d``, the CPI now over the CPI on 1 January 2008, > 0 (default 1). [-]
+    administration_fee : numeric
+        Licence administration fee, >= 0 (default 150). [NZ$/year]
 
     Returns
     -------
@@ -220,10 +243,14 @@ def bnetza_local_fee(bandwidth_mhz, years, settlement_km2, other_km2):
 
     Parameters
     ----------
-    bandwidth_mhz : bandwidth assigned, B [MHz], 10-100.
-    years : term of the assignment, t [years], > 0; rounded up to whole months.
-    settlement_km2 : settlement and traffic area, a1 [km2], >= 0.
-    other_km2 : other area, a2 [km2], >= 0.
+    bandwidth_mhz : numeric
+        Bandwidth assigned, B, 10-100. [MHz]
+    years : numeric
+        Term of the assignment, t, > 0; rounded up to whole months. [years]
+    settlement_km2 : numeric
+        Settlement and traffic area, a1, >= 0. [km2]
+    other_km2 : numeric
+        Other area, a2, >= 0. [km2]
 
     Returns
     -------
@@ -261,8 +288,10 @@ def ofcom_shared_access_fee(bandwidth_mhz, years=1.0):
 
     Parameters
     ----------
-    bandwidth_mhz : bandwidth licensed [MHz], > 0.
-    years : years licensed [years], > 0 (default 1).
+    bandwidth_mhz : numeric
+        Bandwidth licensed, > 0. [MHz]
+    years : numeric
+        Years licensed, > 0 (default 1). [years]
 
     Returns
     -------
@@ -296,10 +325,14 @@ def annualise(price, rate, years, timing="end"):
 
     Parameters
     ----------
-    price : the lump sum [currency], >= 0.
-    rate : discount rate [fraction/year], > -1.
-    years : number of yearly payments [years], > 0.
-    timing : ``"end"`` (default) or ``"start"`` of each year.
+    price : numeric
+        The lump sum, >= 0. [currency]
+    rate : numeric
+        Discount rate, > -1. [fraction/year]
+    years : numeric
+        Number of yearly payments, > 0. [years]
+    timing : str
+        ``"end"`` (default) or ``"start"`` of each year.
 
     Returns
     -------

@@ -8,13 +8,17 @@ References
 [1] B. Shaw, "Spectrum allocation methods for future wireless services in cellular
     networks", PhD thesis, University of Auckland, 2020 (section 5.2.1, eqs. (3)-(7);
     section 6.2, eq. (15); Table 4).
+
 [2] M. Hata, "Empirical formula for propagation loss in land mobile radio services",
     IEEE Trans. Veh. Technol. 29(3), 1980.
+
 [3] COST Action 231, "Digital mobile radio towards future generation systems",
     final report, EUR 18957, 1999, section 4.4.1 (COST-231 Hata).
+
 [4] 3GPP TR 36.814 v9.2.0, "Further advancements for E-UTRA physical layer aspects",
     annex B.1.2.1, Table B.1.2.1-1 (urban micro, NLOS, hexagonal layout), taken from the
     WINNER II channel models (scenario B1), which cover 2-6 GHz.
+
 [5] Y. Okumura et al., "Field strength and its variability in VHF and UHF land-mobile
     radio service", Rev. Elec. Comm. Lab. 16, 1968 (the curves Hata's formulas fit).
 """
@@ -119,6 +123,7 @@ def fspl(distance_km, frequency_mhz):
     References
     ----------
     [1] section 5.2.1, eq. (3).
+
     [2] H. A. Wheeler, "The radiansphere around a small antenna", Proc. IRE 47 (1959) p. 1325:
         the near field reaches to lambda / (2 pi).
     """
@@ -174,15 +179,20 @@ def okumura_hata(frequency_mhz, distance_km, base_height_m, mobile_height_m, *, 
 
     Parameters
     ----------
-    frequency_mhz : carrier frequency [MHz], valid 150-1500.
-    distance_km : path length [km], valid 1-20.
-    base_height_m : base-station antenna height [m], valid 30-200.
-    mobile_height_m : mobile antenna height [m], valid 1-10.
+    frequency_mhz : numeric
+        Carrier frequency, valid 150-1500. [MHz]
+    distance_km : numeric
+        Path length, valid 1-20. [km]
+    base_height_m : numeric
+        Base-station antenna height, valid 30-200. [m]
+    mobile_height_m : numeric
+        Mobile antenna height, valid 1-10. [m]
     extrapolate : bool
         Allow distances and heights outside the ranges of validity (they must still be
         > 0), and the large-city gap of 200-400 MHz.  A frequency outside 150-1500 MHz is
         refused with the model that fits.
-    environment : ``"urban"`` (default: small/medium city, the thesis' form),
+    environment : str
+        ``"urban"`` (default: small/medium city, the thesis' form),
         ``"large_city"``, ``"suburban"`` or ``"open"``.  It comes after ``extrapolate``
         so that existing ``HATA(f, d, hb, hm, [extrapolate])`` cells keep their meaning.
 
@@ -244,6 +254,19 @@ def _metropolitan_offset(metropolitan) -> np.ndarray:
 def cost231_hata_terms(frequency_mhz, base_height_m, mobile_height_m, metropolitan=False, *, extrapolate=False):
     """COST-231 Hata as ``fixed + slope * log10(d)``, thesis eq. (6) and Table 4.
 
+    Parameters
+    ----------
+    frequency_mhz : numeric
+        Carrier frequency, as :func:`cost231_hata`. [MHz]
+    base_height_m : numeric
+        Base-station antenna height, valid 30-200. [m]
+    mobile_height_m : numeric
+        Mobile antenna height, valid 1-10. [m]
+    metropolitan : bool
+        ``Cm = 3 dB`` for metropolitan centres, 0 dB for medium cities and suburbs.
+    extrapolate : bool
+        Allow heights outside the ranges of validity, as :func:`cost231_hata`.
+
     Returns
     -------
     tuple of ndarray
@@ -268,11 +291,15 @@ def cost231_hata(frequency_mhz, distance_km, base_height_m, mobile_height_m, met
 
     Parameters
     ----------
-    frequency_mhz : carrier frequency [MHz]; the thesis states 150-2000 MHz (the
-        COST-231 report fitted 1500-2000 MHz, extending Hata's 150-1500 MHz).
-    distance_km : path length [km], valid 1-20.
-    base_height_m : base-station antenna height [m], valid 30-200.
-    mobile_height_m : mobile antenna height [m], valid 1-10.
+    frequency_mhz : numeric
+        Carrier frequency; the thesis states 150-2000 MHz (the
+        COST-231 report fitted 1500-2000 MHz, extending Hata's 150-1500 MHz). [MHz]
+    distance_km : numeric
+        Path length, valid 1-20. [km]
+    base_height_m : numeric
+        Base-station antenna height, valid 30-200. [m]
+    mobile_height_m : numeric
+        Mobile antenna height, valid 1-10. [m]
     metropolitan : bool
         ``Cm = 3 dB`` for metropolitan centres, 0 dB for medium cities and suburbs.
     extrapolate : bool
@@ -317,8 +344,10 @@ def umi_path_loss(distance_m, frequency_ghz, *, extrapolate=False):
 
     Parameters
     ----------
-    distance_m : distance from the base station [m], valid 10-2000.
-    frequency_ghz : carrier frequency [GHz], valid 2-6 (the thesis uses 28).
+    distance_m : numeric
+        Distance from the base station, valid 10-2000. [m]
+    frequency_ghz : numeric
+        Carrier frequency, valid 2-6 (the thesis uses 28). [GHz]
     extrapolate : bool
         Allow distances or frequencies outside those ranges (still > 0).
 
@@ -350,9 +379,11 @@ def umi_range_m(max_path_loss_db, frequency_ghz, *, extrapolate=False):
 
     Parameters
     ----------
-    max_path_loss_db : maximum allowable path loss [dB], > 0.
-    frequency_ghz : carrier frequency [GHz], valid 2-6 (the thesis uses 28, which needs
-        ``extrapolate=True``, as for :func:`umi_path_loss`).
+    max_path_loss_db : numeric
+        Maximum allowable path loss, > 0. [dB]
+    frequency_ghz : numeric
+        Carrier frequency, valid 2-6 (the thesis uses 28, which needs
+        ``extrapolate=True``, as for :func:`umi_path_loss`). [GHz]
     extrapolate : bool
         Allow a frequency outside 2-6 GHz and a range outside 10-2000 m.
 
@@ -398,7 +429,23 @@ def _check_inverted_range(distance: np.ndarray, mapl: np.ndarray, valid: tuple[f
 
 @dataclass(frozen=True)
 class UplinkBudget:
-    """The rows of an LTE uplink budget, thesis Table 4 (section 5.2.2). All in dB/dBm."""
+    """The rows of an LTE uplink budget, thesis Table 4 (section 5.2.2). All in dB/dBm.
+
+    Parameters
+    ----------
+    eirp_dbm : float
+        Effective isotropic radiated power of the mobile, ``P_tx + G_tx - body loss``. [dBm]
+    thermal_noise_dbm : float
+        ``kTB`` at 290 K over the noise bandwidth. [dBm]
+    receiver_noise_dbm : float
+        Thermal noise plus the base station's noise figure. [dBm]
+    receiver_sensitivity_dbm : float
+        Receiver noise plus the required SINR. [dBm]
+    shadowing_margin_db : float
+        ``mean + sigma * z(coverage reliability)``. [dB]
+    max_allowable_path_loss_db : float
+        The budget's result, as :func:`max_allowable_path_loss`. [dB]
+    """
 
     eirp_dbm: float
     thermal_noise_dbm: float
@@ -415,6 +462,16 @@ def uplink_budget(**inputs) -> UplinkBudget:
     :func:`max_allowable_path_loss`).  Thermal noise is ``kTB`` at 290 K over
     ``noise_bandwidth_khz``; the shadowing margin is ``mean + sigma * z(reliability)``
     with ``z`` the standard normal quantile (10.6 + 1.2816 x 4.5 = 16.4 dB).
+
+    Parameters
+    ----------
+    **inputs
+        Any of the arguments of :func:`max_allowable_path_loss`, as scalars.
+
+    Returns
+    -------
+    UplinkBudget
+        Every row of the budget [dB, dBm].
     """
     unknown = set(inputs) - set(TABLE4_UPLINK)
     if unknown:
@@ -467,6 +524,37 @@ def max_allowable_path_loss(
     The defaults are the thesis' Table 4 values, giving 136.2 dB.
     ``coverage_reliability`` is a probability in (0, 1); powers in dBm, gains in dBi,
     losses and margins in dB, ``noise_bandwidth_khz`` in kHz (> 0).
+
+    Parameters
+    ----------
+    tx_power_dbm : numeric
+        Mobile transmit power P_tx (default 23). [dBm]
+    tx_antenna_gain_dbi : numeric
+        Mobile antenna gain G_tx (default 0). [dBi]
+    body_loss_db : numeric
+        Body loss, >= 0 (default 0). [dB]
+    noise_figure_db : numeric
+        Base-station receiver noise figure, >= 0 (default 2). [dB]
+    noise_bandwidth_khz : numeric
+        Noise bandwidth B of ``kTB``, > 0 (default 180, one LTE resource block). [kHz]
+    sinr_db : numeric
+        Required SINR (default 3.9). [dB]
+    interference_margin_db : numeric
+        Interference margin, >= 0 (default 1). [dB]
+    cable_loss_db : numeric
+        Base-station cable loss, >= 0 (default 3). [dB]
+    rx_antenna_gain_dbi : numeric
+        Base-station antenna gain (default 18). [dBi]
+    fast_fading_margin_db : numeric
+        Fast fading margin, >= 0 (default 0). [dB]
+    soft_handover_gain_db : numeric
+        Soft handover gain, >= 0 (default 0). [dB]
+    coverage_reliability : numeric
+        Probability of coverage at the cell edge, in (0, 1) (default 0.90). [-]
+    shadowing_mean_db : numeric
+        Mean of the shadowing margin, >= 0 (default 10.6). [dB]
+    shadowing_sigma_db : numeric
+        Standard deviation of the shadowing, >= 0 (default 4.5). [dB]
 
     Returns
     -------
@@ -525,7 +613,8 @@ def cell_range_km(max_path_loss_db, frequency_mhz, base_height_m, mobile_height_
 
     Parameters
     ----------
-    max_path_loss_db : maximum allowable path loss [dB], > 0.
+    max_path_loss_db : numeric
+        Maximum allowable path loss, > 0. [dB]
     frequency_mhz, base_height_m, mobile_height_m, metropolitan, extrapolate :
         as for :func:`cost231_hata`.
 

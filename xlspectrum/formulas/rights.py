@@ -47,19 +47,29 @@ class InterferenceRight:
 
     Parameters
     ----------
-    name : who holds it (or a contract id).
-    band_mhz : (low, high) edge frequencies [MHz].
-    area_km : (x_min, y_min, x_max, y_max) rectangle [km].
-    window_h : (start, end) [h].
-    interference_dbm_per_mhz : interference the holder may add at the protected receivers [dBm/MHz].
-    tolerated_dbm_per_mhz : S_n, total interference the primary tolerates there [dBm/MHz].
-    primary_dbm_per_mhz : P_n, the primary's own power density in the right's band and area,
-        so the holder knows its SINR [dBm/MHz] (informative).
-    probability : share of the window the holder transmits, 0-1 (scales its interference).
+    name : str
+        Who holds it (or a contract id).
+    band_mhz : tuple of float
+        (low, high) edge frequencies [MHz].
+    area_km : tuple of float
+        (x_min, y_min, x_max, y_max) rectangle [km].
+    window_h : tuple of float
+        (start, end) [h].
+    interference_dbm_per_mhz : float
+        Interference the holder may add at the protected receivers [dBm/MHz].
+    tolerated_dbm_per_mhz : float
+        S_n, total interference the primary tolerates there [dBm/MHz].
+    primary_dbm_per_mhz : float
+        P_n, the primary's own power density in the right's band and area,
+        so the holder knows its SINR (informative). [dBm/MHz]
+    probability : float
+        Share of the window the holder transmits, 0-1 (scales its interference).
         A departure: the paper's probability is the ex ante chance that the holder affects
         the primary's service, used to set the price (section II.B); no price uses it here.
-    technology : the holder's air interface, free text.
-    penalty : what the holder pays per breach [currency].
+    technology : str
+        The holder's air interface, free text.
+    penalty : float
+        What the holder pays per breach [currency].
     """
 
     name: str
@@ -106,14 +116,36 @@ def _intersect(a: tuple[float, float], b: tuple[float, float]) -> bool:
 
 
 def overlaps(a: InterferenceRight, b: InterferenceRight) -> bool:
-    """Whether two rights share band, area and time (touching edges do not overlap)."""
+    """Whether two rights share band, area and time (touching edges do not overlap).
+
+    Parameters
+    ----------
+    a, b : InterferenceRight
+        The two rights.
+
+    Returns
+    -------
+    bool
+        True when band, area and window all overlap.
+    """
     return (_intersect(a.band_mhz, b.band_mhz) and _intersect(a.window_h, b.window_h)
             and _intersect((a.area_km[0], a.area_km[2]), (b.area_km[0], b.area_km[2]))
             and _intersect((a.area_km[1], a.area_km[3]), (b.area_km[1], b.area_km[3])))
 
 
 def aggregate_dbm_per_mhz(rights: Iterable[InterferenceRight]) -> float:
-    """Interference of several rights together [dBm/MHz]: densities added in mW/MHz."""
+    """Interference of several rights together [dBm/MHz]: densities added in mW/MHz.
+
+    Parameters
+    ----------
+    rights : iterable of InterferenceRight
+        The rights to add up, at least one; each weighted by its ``probability``.
+
+    Returns
+    -------
+    float
+        Aggregate interference density [dBm/MHz].
+    """
     total = sum(right.expected_mw_per_mhz for right in rights)
     if total <= 0:
         raise WrongTypeError("no right to add up")
@@ -125,6 +157,17 @@ def budget_table(rights: Sequence[InterferenceRight]) -> pd.DataFrame:
 
     The aggregate of a right is the interference density of it and every right that
     overlaps it; it must not exceed the smallest tolerance among them.
+
+    Parameters
+    ----------
+    rights : sequence of InterferenceRight
+        The rights, each with its own ``name``.
+
+    Returns
+    -------
+    DataFrame
+        One row per right: ``right``, ``overlaps`` (the names it overlaps),
+        ``aggregate_dbm_per_mhz`` and ``tolerated_dbm_per_mhz`` [dBm/MHz], ``within_budget``.
     """
     names = [right.name for right in rights]
     if len(set(names)) != len(names):
@@ -141,7 +184,18 @@ def budget_table(rights: Sequence[InterferenceRight]) -> pd.DataFrame:
 
 
 def check_budget(rights: Sequence[InterferenceRight]) -> pd.DataFrame:
-    """:func:`budget_table`, raising an error naming every right whose group exceeds S_n."""
+    """:func:`budget_table`, raising an error naming every right whose group exceeds S_n.
+
+    Parameters
+    ----------
+    rights : sequence of InterferenceRight
+        The rights, each with its own ``name``.
+
+    Returns
+    -------
+    DataFrame
+        The table of :func:`budget_table`, when every right is within budget.
+    """
     table = budget_table(rights)
     over = table[~table["within_budget"]]
     if len(over):

@@ -22,12 +22,15 @@ def sites_for_area(area_km2, isd_km):
 
     Parameters
     ----------
-    area_km2 : area to serve [km2], >= 0.
-    isd_km : inter-site distance [km], > 0.
+    area_km2 : numeric
+        Area to serve, >= 0. [km2]
+    isd_km : numeric
+        Inter-site distance, > 0. [km]
 
     Returns
     -------
-    Number of base stations [-], fractional (round as the plan requires).
+    float, ndarray or Series
+        Number of base stations [-], fractional (round as the plan requires).
     """
     area = check_range("area_km2", area_km2, 0.0, unit="km2")
     isd = check_range("isd_km", isd_km, 0.0, low_inclusive=False, unit="km")
@@ -43,8 +46,10 @@ def spectrum_sharing_dividend(isd_no_sharing_km, isd_sharing_km):
 
     Parameters
     ----------
-    isd_no_sharing_km : optimised inter-site distance without sharing [km], > 0.
-    isd_sharing_km : optimised inter-site distance with sharing [km], > 0.
+    isd_no_sharing_km : numeric
+        Optimised inter-site distance without sharing, > 0. [km]
+    isd_sharing_km : numeric
+        Optimised inter-site distance with sharing, > 0. [km]
 
     Returns
     -------
@@ -83,11 +88,14 @@ def ssd_from_lsr(load_symmetry, ssd_symmetric):
 
     Parameters
     ----------
-    load_symmetry : load symmetry ratio, LSR [-], 0-1 (two operators always give 0.5-1).  Named
-        ``load_symmetry``, not ``lsr``: Excel's VBA ignores case, so an argument ``lsr`` would
-        clash with the add-in function ``LSR``.
-    ssd_symmetric : dividend with symmetric loads (LSR = 1) [-], 0-1: a fraction of the sites saved, eq. (9)
-        with the sharing ISD no shorter than the ISD without sharing (symmetric loads never need more sites).
+    load_symmetry : numeric
+        Load symmetry ratio, LSR, 0-1 (two operators always give 0.5-1). [-]
+
+        Named ``load_symmetry``, not ``lsr``: Excel's VBA ignores case, so an argument ``lsr``
+        would clash with the add-in function ``LSR``.
+    ssd_symmetric : numeric
+        Dividend with symmetric loads (LSR = 1), 0-1: a fraction of the sites saved, eq. (9)
+        with the sharing ISD no shorter than the ISD without sharing (symmetric loads never need more sites). [-]
 
     Returns
     -------

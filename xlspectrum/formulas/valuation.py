@@ -75,7 +75,25 @@ def black_scholes_terms(underlying_value, exercise_price, years, risk_free_rate,
 
     ``d1 = (ln(S/K) + (r + sigma**2/2) t) / (sigma sqrt(t))``, eq. (19);
     ``d2 = d1 - sigma sqrt(t)``, eq. (20); ``N`` is the standard normal CDF.
-    Arguments as :func:`black_scholes_option`.  Returns a dict of arrays or floats.
+
+    Parameters
+    ----------
+    underlying_value : numeric
+        S, present value of the project's future cash flows, > 0. [currency]
+    exercise_price : numeric
+        K, present value of the investment cost, > 0. [currency]
+    years : numeric
+        t, life of the option, > 0. [years]
+    risk_free_rate : numeric
+        r_f, continuously compounded, -1 to 1. [fraction per year]
+    volatility : numeric
+        sigma, project uncertainty, 0 to 10. [fraction per sqrt(year)]
+
+    Returns
+    -------
+    dict of float or ndarray
+        ``d1``, ``d2``, ``n_d1``, ``n_d2`` [-] and ``discounted_exercise_price``
+        (``K exp(-r t)``) [currency].
     """
     s = check_range("underlying_value", underlying_value, 0.0, low_inclusive=False)
     k = check_range("exercise_price", exercise_price, 0.0, low_inclusive=False)
@@ -113,11 +131,23 @@ def black_scholes_option(underlying_value, exercise_price, years, risk_free_rate
 
     Parameters
     ----------
-    underlying_value : S, present value of the project's future cash flows [currency], > 0.
-    exercise_price : K, present value of the investment cost [currency], > 0.
-    years : t, life of the option [years], > 0.
-    risk_free_rate : r_f, continuously compounded [fraction per year], -1 to 1.
-    volatility : sigma, project uncertainty [fraction per sqrt(year)], 0 to 10.
+    underlying_value : numeric
+        S, present value of the project's future cash flows, > 0. [currency]
+    exercise_price : numeric
+        K, present value of the investment cost, > 0. [currency]
+    years : numeric
+        t, life of the option, > 0. [years]
+    risk_free_rate : numeric
+        r_f, continuously compounded, -1 to 1. [fraction per year]
+    volatility : numeric
+        sigma, project uncertainty, 0 to 10. [fraction per sqrt(year)]
+    kind : str
+        ``"call"`` (default, the option to defer) or ``"put"``.
+
+    Returns
+    -------
+    float, ndarray or Series
+        Option value [currency].
 
     Examples
     --------
@@ -147,8 +177,15 @@ def deprival_value(cost_pv_without, cost_pv_with):
 
     Parameters
     ----------
-    cost_pv_without : present value of the cost of the network without the spectrum [currency], >= 0.
-    cost_pv_with : present value of the cost of the network with the spectrum [currency], >= 0.
+    cost_pv_without : numeric
+        Present value of the cost of the network without the spectrum, >= 0. [currency]
+    cost_pv_with : numeric
+        Present value of the cost of the network with the spectrum, >= 0. [currency]
+
+    Returns
+    -------
+    float, ndarray or Series
+        Deprival value of the spectrum, any sign [currency].
     """
     without = check_range("cost_pv_without", cost_pv_without, 0.0)
     with_ = check_range("cost_pv_with", cost_pv_with, 0.0)
@@ -164,9 +201,17 @@ def value_per_mhz_pop(value, bandwidth_mhz, population):
 
     Parameters
     ----------
-    value : value of the spectrum [currency], any sign.
-    bandwidth_mhz : total bandwidth valued [MHz], > 0.
-    population : population covered [people], > 0.
+    value : numeric
+        Value of the spectrum, any sign. [currency]
+    bandwidth_mhz : numeric
+        Total bandwidth valued, > 0. [MHz]
+    population : numeric
+        Population covered, > 0. [people]
+
+    Returns
+    -------
+    float, ndarray or Series
+        Value per MHz per head of population [currency/MHz/pop].
     """
     v = check_range("value", value)
     bw = check_range("bandwidth_mhz", bandwidth_mhz, 0.0, low_inclusive=False, unit="MHz")
@@ -183,9 +228,17 @@ def benchmark_value(price_per_mhz_pop, bandwidth_mhz, population):
 
     Parameters
     ----------
-    price_per_mhz_pop : benchmark price [currency/MHz/pop], >= 0.
-    bandwidth_mhz : bandwidth valued [MHz], > 0.
-    population : population covered [people], > 0.
+    price_per_mhz_pop : numeric
+        Benchmark price, >= 0. [currency/MHz/pop]
+    bandwidth_mhz : numeric
+        Bandwidth valued, > 0. [MHz]
+    population : numeric
+        Population covered, > 0. [people]
+
+    Returns
+    -------
+    float, ndarray or Series
+        Value of the spectrum [currency].
     """
     price = check_range("price_per_mhz_pop", price_per_mhz_pop, 0.0)
     bw = check_range("bandwidth_mhz", bandwidth_mhz, 0.0, low_inclusive=False, unit="MHz")

@@ -187,6 +187,20 @@ ARGUMENT_HELP_BY_FUNCTION: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True)
 class ExcelArgument:
+    """One argument of an add-in function, as every host shows it.
+
+    Parameters
+    ----------
+    name : str
+        The Python parameter's name, which the hosts show.
+    help : str
+        What the argument is, its unit in square brackets where it has one.
+    default : object
+        The Python default, or ``inspect.Parameter.empty`` for a required argument.
+    choices : tuple of str, optional
+        The texts the argument accepts (:data:`CHOICES`), None for any other argument.
+    """
+
     name: str
     help: str
     default: Any = inspect.Parameter.empty
@@ -199,6 +213,17 @@ class ExcelArgument:
 
     def choice(self, value: Any) -> str:
         """A cell's value for a choice argument: the choice it names (case and spaces ignored).
+
+        Parameters
+        ----------
+        value : object
+            The cell's value.
+
+        Returns
+        -------
+        str
+            The choice, as the Python function takes it (lower case, ``_`` for spaces and
+            hyphens); the text itself for an argument without choices.
 
         Raises
         ------
@@ -221,7 +246,22 @@ class ExcelArgument:
 
 @dataclass(frozen=True)
 class ExcelFunction:
-    """One add-in function: its Excel name, the Python function it calls and its help."""
+    """One add-in function: its Excel name, the Python function it calls and its help.
+
+    Parameters
+    ----------
+    excel_name : str
+        The function's name in the spreadsheet.
+    python : callable
+        The Python function it calls; its parameters are the arguments
+        (:attr:`arguments`, with help from :data:`ARGUMENT_HELP`).
+    help : str
+        What the function returns, its unit in square brackets where it has one.
+    source : str
+        The equation, table or standard it implements.
+    series_arguments : tuple of str
+        Arguments read as one series of samples (a row or column), not element-wise.
+    """
 
     excel_name: str
     python: Callable[..., Any]
@@ -358,7 +398,13 @@ BY_EXCEL_NAME = {f.excel_name: f for f in FUNCTIONS}
 
 
 def reference_table() -> list[dict[str, str]]:
-    """One row per Excel function: name, Python name, arguments with units, source."""
+    """One row per Excel function: name, Python name, arguments with units, source.
+
+    Returns
+    -------
+    list of dict
+        ``excel`` (the signature), ``python``, ``what``, ``source`` and ``arguments``, all text.
+    """
     return [
         {
             "excel": f.excel_signature(),
@@ -372,7 +418,13 @@ def reference_table() -> list[dict[str, str]]:
 
 
 def reference_markdown() -> str:
-    """The function reference (``docs/functions.md``), written from this registry so it cannot drift."""
+    """The function reference (``docs/functions.md``), written from this registry so it cannot drift.
+
+    Returns
+    -------
+    str
+        The page, in Markdown.
+    """
     lines = [
         "# Function reference",
         "",

@@ -26,7 +26,9 @@ References
 [1] L. M. Ausubel and O. Baranov, "A practical guide to the combinatorial clock auction",
     Economic Journal 127(605), 2017: clock rounds, eligibility-point activity rule,
     relative cap, supplementary round.
+
 [2] P. Cramton, "Spectrum auction design", Review of Industrial Organization 42(2), 2013.
+
 [3] B. Shaw, PhD thesis (University of Auckland, 2020), sections 4.5.7-4.5.13: the CCA,
     New Zealand's 700 MHz auction (Tables 2-3) and its Licensed Spectrum Park counterfactuals.
 """
@@ -88,7 +90,14 @@ class ClockAuctionResult:
         return float(self.allocation["total"].sum())
 
     def revenue_table(self) -> pd.DataFrame:
-        """Payments by bidder and phase with lots won, plus a ``Total`` row: the shape of thesis Table 3."""
+        """Payments by bidder and phase with lots won, plus a ``Total`` row: the shape of thesis Table 3.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by bidder (and ``Total``): the payment of each phase and ``total``
+            [currency], the lots won.
+        """
         phases = [c for c in ("clock", "supplementary", "principal", "assignment") if c in self.allocation]
         table = self.allocation.set_index("bidder")[[*phases, "total", "lots"]].copy()
         if "clock" in phases:

@@ -15,10 +15,13 @@ charges a winner at least the reserve of the units it takes.
 References
 ----------
 [1] W. Vickrey (1961); E. Clarke (1971); T. Groves (1973): the VCG mechanism.
+
 [2] R. W. Day and S. Raghavan, "Fair payments for efficient allocations in public sector
     combinatorial auctions", Management Science 53(9), 2007: core constraint generation.
+
 [3] R. W. Day and P. Cramton, "Quadratic core-selecting payment rules for combinatorial
     auctions", Operations Research 60(3), 2012: the minimum-revenue core point nearest VCG.
+
 [4] B. Shaw, PhD thesis (University of Auckland, 2020), section 4.5: New Zealand's 700 MHz
     combinatorial clock auction.
 """
@@ -78,7 +81,18 @@ class Lot:
 
 
 def lot_table(lots: Iterable[Lot]) -> pd.DataFrame:
-    """Lots as a table indexed by lot id (the ``supply`` and ``reserve`` of :func:`clear_auction`)."""
+    """Lots as a table indexed by lot id (the ``supply`` and ``reserve`` of :func:`clear_auction`).
+
+    Parameters
+    ----------
+    lots : iterable of Lot
+        The lots, each with its own ``lot_id``.
+
+    Returns
+    -------
+    DataFrame
+        One row per lot, indexed by ``lot_id``, with the other fields of :class:`Lot` as columns.
+    """
     rows = list(lots)
     ids = [lot.lot_id for lot in rows]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
@@ -322,6 +336,16 @@ class _Programme:
 def winner_determination(bids: pd.DataFrame, supply: Mapping[str, Any] | None = None,
                          reserve: Mapping[str, Any] | None = None) -> pd.Series:
     """Which bids win: the allocation of greatest total value (bids plus the reserve value of unsold units).
+
+    Parameters
+    ----------
+    bids : DataFrame
+        One all-or-nothing bid per row, as :func:`clear_auction`: ``bidder``, ``value``
+        [currency] and the units wanted of each lot.
+    supply : mapping, optional
+        Lot to units offered (default 1 each). [units]
+    reserve : mapping, optional
+        Lot to reserve price per unit (default 0). [currency/unit]
 
     Returns
     -------

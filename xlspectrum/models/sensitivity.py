@@ -197,7 +197,7 @@ def tornado(ranges: pd.DataFrame | None = None, base: Mapping[str, Any] | None =
 
     Returns a tidy table sorted by output, then swing (largest first): output, input,
     label, low, high (the input's values), at_low, at_high, base (the output [NZ$]) and
-    swing = |at_high - at_low| [NZ$].
+    ``swing = |at_high - at_low|`` [NZ$].
     """
     ranges = default_ranges(base=base) if ranges is None else ranges
     base = {**BASE, **(base or {})}

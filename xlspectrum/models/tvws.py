@@ -34,6 +34,7 @@ References
 ----------
 [1] M. B. H. Weiss and L. Cui, "Spectrum Trading with Interference Rights", section IV,
     eqs. (10)-(14), Table II, Figures 1-4.
+
 [2] B. Shaw, PhD thesis (University of Auckland, 2020), section 5.2.1, eq. (3) (free space).
 """
 
