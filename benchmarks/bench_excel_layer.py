@@ -52,7 +52,7 @@ def main(n: int = 1_000_000) -> None:
 
 
 def paused(function):
-    """``function()`` with the garbage collector paused, as :func:`xlspectrum.hosts.xlwings_classic.call_excel_function` runs."""
+    """``function()`` with the garbage collector paused, as :func:`xlspectrum.hosts.marshal.call_excel_function` runs."""
     gc.disable()
     try:
         return function()

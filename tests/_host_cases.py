@@ -7,7 +7,7 @@
   none of its choices; :func:`wrong_choice_text` is the one line the registry says it gets.
 """
 
-from xlspectrum.excel import excel_error_text
+from xlspectrum.hosts.marshal import excel_error_text
 from xlspectrum.hosts.registry import BY_EXCEL_NAME, FUNCTIONS
 
 from test_excel import GOOD_CALLS

@@ -210,29 +210,56 @@ def test_specific_error_lines(name, args, expected):
 def test_the_garbage_collector_is_paused_for_a_call_and_left_as_it_was():
     import gc
 
-    from xlspectrum.hosts import xlwings_classic as excel
+    from xlspectrum.hosts import marshal, xlwings_classic as excel
 
     seen = []
-    original = excel._call
+    original = marshal._call
     try:
-        excel._call = lambda spec, *args: seen.append(gc.isenabled()) or original(spec, *args)
+        marshal._call = lambda spec, *args: seen.append(gc.isenabled()) or original(spec, *args)
         for enabled in (True, False):
             (gc.enable if enabled else gc.disable)()
             excel.COST231(1800, [[1.0], [2.0]], 30, 1.5)
             excel.COST231(1800, "#N/A", 30, 1.5)  # an error cell: the same restore
             assert gc.isenabled() is enabled
     finally:
-        excel._call = original
+        marshal._call = original
         gc.enable()
     assert seen == [False] * 4
 
 
 def test_the_fast_path_for_numbers_keeps_the_checks_of_the_slow_one():
-    from xlspectrum.hosts import xlwings_classic as excel
+    from xlspectrum.hosts import marshal, xlwings_classic as excel
 
-    assert excel._all_numbers([[1.0, 2], [3.0, 4.0]]).tolist() == [[1.0, 2.0], [3.0, 4.0]]
-    assert excel._all_numbers([[5]]) == 5 and isinstance(excel._all_numbers([[5]]), int)
+    assert marshal._all_numbers([[1.0, 2], [3.0, 4.0]]).tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert marshal._all_numbers([[5]]) == 5 and isinstance(marshal._all_numbers([[5]]), int)
     for not_only_numbers in ([[1.0, True]], [[1.0, None]], [[1.0, "#N/A"]], [[1.0], [2.0, 3.0]], [], [[]], [(1.0,)]):
-        assert excel._all_numbers(not_only_numbers) is None
+        assert marshal._all_numbers(not_only_numbers) is None
     assert excel.COST231(1800, [[1.0, True]], 30, 1.5).startswith("#VALUE!")
     assert excel.COST231(1800, [[1.0], [2.0, 3.0]], 30, 1.5).startswith("#VALUE!")
+
+
+def test_the_functions_are_made_by_one_call_that_takes_the_decorators():
+    """make_functions with a fake xlwings: every registry function decorated once by func, each
+    argument once by arg (2-D, error cells as text, the registry's help)."""
+    from xlspectrum.hosts.registry import FUNCTIONS
+    from xlspectrum.hosts.xlwings_classic import make_functions
+
+    calls = []
+
+    class FakeXlwings:
+        @staticmethod
+        def arg(name, **options):
+            calls.append(("arg", name, options["ndim"], options["err_to_str"]))
+            return lambda f: f
+
+        @staticmethod
+        def func(**options):
+            calls.append(("func", options["category"]))
+            return lambda f: f
+
+    made = make_functions(FakeXlwings)
+    assert list(made) == [f.excel_name for f in FUNCTIONS]
+    assert sum(c[0] == "func" for c in calls) == len(FUNCTIONS)
+    assert sum(c[0] == "arg" for c in calls) == sum(len(f.arguments) for f in FUNCTIONS)
+    assert all(c[2:] == (2, True) for c in calls if c[0] == "arg")
+    assert made["COST231"](1800, 1.0, 30, 1.5) == make_functions(None)["COST231"](1800, 1.0, 30, 1.5)

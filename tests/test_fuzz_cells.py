@@ -3,7 +3,7 @@
 Each result is a finite number, a range of finite numbers (a table may hold text), or one
 line of at most 255 characters starting with an Excel error, naming no Python internals,
 naming only arguments of that function, and never the fallback for an exception no check
-of ours caught (:data:`xlspectrum.hosts.xlwings_classic.UNEXPECTED`).
+of ours caught (:data:`xlspectrum.hosts.marshal.UNEXPECTED`).
 """
 
 import math
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlspectrum.excel import EXCEL_ERRORS, EXCEL_TEXT_LIMIT, UNEXPECTED, call_excel_function
+from xlspectrum.hosts.marshal import EXCEL_ERRORS, EXCEL_TEXT_LIMIT, UNEXPECTED, call_excel_function
 from xlspectrum.hosts.registry import BY_EXCEL_NAME, FUNCTIONS
 
 INTERNALS = ("Traceback", "TypeError", "numpy", "array(", "<class", "NoneType", "Error:", "dtype", " object at 0x",

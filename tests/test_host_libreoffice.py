@@ -2,7 +2,7 @@
 
 Needs LibreOffice and a Python environment for LibreOffice's Python with xlspectrum
 (``XLSPECTRUM_LO_PYTHON_ENV``; ``.ci/run`` makes ``.ci/lo-venv``). The expected values are
-the Python layer's own answers for the same cells (:func:`xlspectrum.hosts.xlwings_classic.call_excel_function`).
+the Python layer's own answers for the same cells (:func:`xlspectrum.hosts.marshal.call_excel_function`).
 """
 
 import math

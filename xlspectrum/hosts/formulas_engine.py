@@ -2,7 +2,7 @@
 
 ``formulas`` computes Excel built-ins itself; this module adds every function of the
 registry under its Excel name, calling the same code path as the xlwings add-in
-(:func:`xlspectrum.hosts.xlwings_classic.call_excel_function`), so a workbook that uses ``=COST231(...)``
+(:func:`xlspectrum.hosts.marshal.call_excel_function`), so a workbook that uses ``=COST231(...)``
 evaluates without Excel and gives what the add-in would show.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from xlspectrum.hosts.xlwings_classic import call_excel_function
+from xlspectrum.hosts.marshal import call_excel_function
 from xlspectrum.hosts.registry import FUNCTIONS, ExcelFunction
 
 

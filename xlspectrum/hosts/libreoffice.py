@@ -3,7 +3,7 @@
 Calc resolves a function name it does not know, also in an .xlsx it opens, to a Basic
 function of that name.  xlspectrum generates, from the registry, one Basic function per
 Excel name; each forwards its arguments to a Python UNO component (an ``XInvocation``,
-so no IDL or type library is needed) that calls :func:`xlspectrum.hosts.xlwings_classic.call_excel_function`,
+so no IDL or type library is needed) that calls :func:`xlspectrum.hosts.marshal.call_excel_function`,
 the code path every host shares.  Every Basic function traps every error and returns a
 text (an untrapped Basic error hangs headless LibreOffice); array results come back as
 2-D arrays, so an array formula fills a range.
@@ -48,7 +48,7 @@ from typing import Callable, Iterable
 
 from xlspectrum import __version__ as VERSION
 from xlspectrum.hosts import lo_finder as _lo_finder
-from xlspectrum.hosts.xlwings_classic import EXTRA_BY_FUNCTION
+from xlspectrum.hosts.marshal import EXTRA_BY_FUNCTION
 from xlspectrum.hosts.registry import FUNCTIONS, ExcelFunction
 
 SERVICE = "org.xlspectrum.Functions"
@@ -192,7 +192,7 @@ def _functions():
         if path not in sys.path:
             site.addsitedir(path)
     try:
-        from xlspectrum.excel import call_excel_function
+        from xlspectrum.hosts.marshal import call_excel_function
         from xlspectrum.hosts.registry import BY_EXCEL_NAME
     except ImportError as error:
         if not env:
@@ -393,7 +393,7 @@ def config_text(env: str | os.PathLike[str]) -> str:
 
 
 def extras_for_workbook(path: str | os.PathLike[str]) -> tuple[str, ...]:
-    """The optional extras the functions a workbook calls need (:data:`xlspectrum.hosts.xlwings_classic.EXTRA_BY_FUNCTION`),
+    """The optional extras the functions a workbook calls need (:data:`xlspectrum.hosts.marshal.EXTRA_BY_FUNCTION`),
     read from the formulas in its sheets' XML."""
     pattern = re.compile(r"\b(" + "|".join(EXTRA_BY_FUNCTION) + r")\s*\(", re.IGNORECASE)
     found: set[str] = set()

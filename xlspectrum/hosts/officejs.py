@@ -32,7 +32,7 @@ import re
 import sys
 from typing import Any, Callable, Literal
 
-from xlspectrum.hosts.xlwings_classic import call_excel_function
+from xlspectrum.hosts.marshal import call_excel_function
 from xlspectrum.hosts.registry import FUNCTIONS, ExcelFunction
 
 #: Excel shows the functions as XLSPECTRUM.<NAME>
