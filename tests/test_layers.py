@@ -122,3 +122,15 @@ def test_every_old_path_names_a_module_that_exists(old):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         assert importlib.import_module(f"xlspectrum.{old}") is importlib.import_module(f"xlspectrum.{_moved.new_path(old)}")
+
+
+def test_the_version_is_written_once():
+    """pyproject.toml reads the version from the package (dynamic), and the installed metadata agrees."""
+    from importlib import metadata
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "xlspectrum.__version__"}
+    assert metadata.version("xlspectrum") == xlspectrum.__version__
+    written = [p for p in PACKAGE.rglob("*.py") if f'"{xlspectrum.__version__}"' in p.read_text(encoding="utf-8")]
+    assert written == [PACKAGE / "__init__.py"]

@@ -7,6 +7,7 @@ documented functions.  Each docstring cites its equation and units.
 
 from xlspectrum import _moved
 
+#: the version, written here only (pyproject.toml reads it; the add-in and workbooks print it)
 __version__ = "0.1.0"
 
 _moved.install()  # the flat layout's module paths (xlspectrum.excel above all) keep working

@@ -6,7 +6,7 @@ what is allowed, with a non-zero exit code; no command prints a traceback.
 
 import click
 
-from xlspectrum.cli._common import DEFAULT_WORKBOOK, DEFAULT_WORKBOOKS, Failure, main, parse_setting
+from xlspectrum.cli.common import DEFAULT_WORKBOOK, DEFAULT_WORKBOOKS, Failure, main, parse_setting
 
 # each module adds its commands to `main`
 from xlspectrum.cli import addin, analysis, auction, build, listings, recalculate  # noqa: E402,F401

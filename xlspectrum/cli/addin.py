@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from xlspectrum.cli._common import Failure, main
+from xlspectrum.cli.common import Failure, main
 
 
 @main.group()

@@ -11,34 +11,34 @@ import click
 from xlspectrum.models.costmodel.printed import VALUATION_FORECAST
 from xlspectrum.core.files import to_csv
 from xlspectrum.workbooks.kinds import KINDS, case_summary, millions
-from xlspectrum.cli._common import (
+from xlspectrum.cli.common import (
     DEMAND_FORECASTS,
+    apply_pico_radius,
+    case_settings,
+    echo_forecast,
+    echo_overrides,
+    echo_sources,
     Failure,
+    inputs_option,
     main,
-    _overrides,
-    _inputs_option,
-    _read_inputs_file,
-    _with_file,
-    _echo_sources,
-    _echo_overrides,
-    _echo_forecast,
-    _pico_radius_options,
-    _apply_pico_radius,
-    _case_overrides,
+    pico_radius_options,
+    read_inputs_file,
+    thesis_settings,
+    with_file,
 )
 
 
-@main.command()
+@main.command("value")
 @click.option("--demand", "demand_forecast", type=click.Choice(DEMAND_FORECASTS), default=None,
               help="Demand forecast of the valuation [default: cisco_vni_linear, the thesis' Tables 8-11].")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override an input for both networks (repeatable).")
-@_inputs_option
+@inputs_option
 @click.option("--scenarios", "scenarios_file", type=click.Path(path_type=Path), default=None, metavar="FILE.csv",
               help="Run many scenarios at once: a CSV with a scenario column of names and one column per input key, "
                    "one row per scenario, on top of --inputs; --format csv writes one row of results per scenario.")
-@_pico_radius_options
-def value(demand_forecast: str | None, output_format: str, settings: tuple[str, ...], inputs_file: Path | None,
+@pico_radius_options
+def value_command(demand_forecast: str | None, output_format: str, settings: tuple[str, ...], inputs_file: Path | None,
           scenarios_file: Path | None, pico_radius: str, edge_dbm: float) -> None:
     """Value the 28 GHz spectrum four ways (thesis chapter 8): thesis inputs beside this model."""
     import pandas as pd
@@ -46,10 +46,10 @@ def value(demand_forecast: str | None, output_format: str, settings: tuple[str, 
     from xlspectrum.models.chapter8 import valuation_table
     from xlspectrum.models.chapter8 import value as value_chapter8
 
-    read = _read_inputs_file(inputs_file, "thesis")
-    overrides = _with_file(read, _overrides(settings))
+    read = read_inputs_file(inputs_file, "thesis")
+    overrides = with_file(read, thesis_settings(settings))
     scenarios = _read_scenarios_file(scenarios_file, overrides, settings, pico_radius)
-    _apply_pico_radius(overrides, pico_radius, edge_dbm)
+    apply_pico_radius(overrides, pico_radius, edge_dbm)
     chosen = overrides.pop("demand_forecast", None)
     if chosen is not None and demand_forecast is not None and chosen != demand_forecast:
         raise Failure(f"--demand {demand_forecast} and --set demand_forecast={chosen} disagree; give one")
@@ -61,9 +61,9 @@ def value(demand_forecast: str | None, output_format: str, settings: tuple[str, 
     if output_format == "csv":
         click.echo(to_csv(table), nl=False)
         return
-    _echo_forecast(demand, "Value of 28 GHz spectrum (2 x 500 MHz, NZ$)")
-    _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
-    _echo_overrides(overrides)
+    echo_forecast(demand, "Value of 28 GHz spectrum (2 x 500 MHz, NZ$)")
+    echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
+    echo_overrides(overrides)
     click.echo("thesis inputs = the thesis' own figures; this model = computed from the cost models")
     for name, part in table.groupby("table", sort=False):
         click.echo(f"\n{name}, NZ$ M and NZ$ per MHz per pop")
@@ -126,11 +126,11 @@ def _value_scenarios(scenarios: Any, overrides: dict[str, Any], demand: str, out
         click.echo(to_csv(wide), nl=False)
         return
     count = len(scenarios.names)
-    _echo_forecast(demand, f"Value of 28 GHz spectrum (2 x 500 MHz, NZ$), {count} scenario{'' if count == 1 else 's'} "
+    echo_forecast(demand, f"Value of 28 GHz spectrum (2 x 500 MHz, NZ$), {count} scenario{'' if count == 1 else 's'} "
                            f"from {scenarios.path.name}")
-    _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
+    echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
     base = {k: v for k, v in overrides.items() if k not in scenarios.overrides}
-    _echo_overrides(base)
+    echo_overrides(base)
     click.echo("Scenario inputs: " + ", ".join(f"{key} (column {column.split()[0]})"
                                               for key, column in scenarios.columns.items()))
     values = wide[[c for c in wide.columns if c.endswith("_nzd")]] / 1e6
@@ -158,7 +158,7 @@ def _echo_real_options(valuation: Any) -> None:
         click.echo(f"  {label:{width}} {'not printed' if thesis != thesis else shown(thesis):>14} {shown(model):>11}")
 
 
-@main.command()
+@main.command("inputs")
 @click.option("--model", type=click.Choice(list(KINDS)), default="thesis",
               show_default=True,
               help="Whose inputs: the thesis cost model and valuation, the interference (TV white-space) case, the "
@@ -169,7 +169,7 @@ def _echo_real_options(valuation: Any) -> None:
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="FILE",
               help="Write the template to FILE (.csv or .xlsx) instead of listing the inputs.")
 @click.option("--force", is_flag=True, help="Replace FILE even if it exists and differs.")
-def inputs(model: str, output_format: str | None, output: Path | None, force: bool) -> None:
+def inputs_command(model: str, output_format: str | None, output: Path | None, force: bool) -> None:
     """List every input of a model (key, value, unit, valid range, source), or write it as an editable template.
 
     Edit the template's values in a spreadsheet, then give it to build, value, sensitivity,
@@ -287,24 +287,24 @@ def _write_template(model: str, output_format: str, output: Path | None, force: 
                                      "or rights", "local": "build --model local"}[model] + " with --inputs")
 
 
-@main.command()
+@main.command("rights")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Change an input of the case (e.g. --set income_per_viewer=2); the table lists them.")
-@_inputs_option
-def rights(output_format: str, settings: tuple[str, ...], inputs_file: Path | None) -> None:
+@inputs_option
+def rights_command(output_format: str, settings: tuple[str, ...], inputs_file: Path | None) -> None:
     """The TV white-space case of Weiss and Cui: viewers lost, reservation prices, secondary value, trade."""
     from xlspectrum.models import tvws
 
-    read = _read_inputs_file(inputs_file, "interference")
-    overrides = _with_file(read, _case_overrides(settings))
+    read = read_inputs_file(inputs_file, "interference")
+    overrides = with_file(read, case_settings(settings))
     locations = tvws.LOCATIONS_KM if read is None or read.locations_km is None else read.locations_km
     summary = tvws.case(overrides, locations_km=locations)["summary"]
     if output_format == "csv":
         click.echo(to_csv(summary), nl=False)
         return
-    _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
-    _echo_overrides(overrides, "xlspectrum rights")
+    echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
+    echo_overrides(overrides, "xlspectrum rights")
     for line in case_summary(summary):
         click.echo(line)
     click.echo("\nInputs (the paper prints only the powers, the channel and the distances; the rest are assumptions):")
@@ -330,7 +330,7 @@ def rights(output_format: str, settings: tuple[str, ...], inputs_file: Path | No
 @click.option("--demand", "demand_forecast", type=click.Choice(DEMAND_FORECASTS), default=None,
               help="Demand forecast of the base case [default: cisco_vni_linear, the thesis' Tables 8-11].")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Change the base case (repeatable).")
-@_inputs_option
+@inputs_option
 @click.option("--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--plot", type=click.Path(path_type=Path), default=None, metavar="FILE.png|svg|pdf",
               help="Also draw the tornado and Monte Carlo histogram of the deprival and project values "
@@ -347,8 +347,8 @@ def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correla
     """
     from xlspectrum.models import sensitivity as sa
 
-    read = _read_inputs_file(inputs_file, "thesis")
-    base = _with_file(read, _overrides(settings))
+    read = read_inputs_file(inputs_file, "thesis")
+    base = with_file(read, thesis_settings(settings))
     chosen = base.pop("demand_forecast", None)
     if chosen is not None and demand_forecast is not None and chosen != demand_forecast:
         raise Failure(f"--demand {demand_forecast} and --set demand_forecast={chosen} disagree; give one")
@@ -383,9 +383,9 @@ def sensitivity(tornado_file: Path | None, montecarlo_file: Path | None, correla
         click.echo(to_csv(_sensitivity_csv(preset_table, tornado_table, carlo, sobol_table)), nl=False)
         return
     demand = base["demand_forecast"]
-    _echo_forecast(demand, "Sensitivity of the value of 28 GHz spectrum, base case")
-    _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
-    _echo_overrides({k: v for k, v in base.items() if k != "demand_forecast"})
+    echo_forecast(demand, "Sensitivity of the value of 28 GHz spectrum, base case")
+    echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
+    echo_overrides({k: v for k, v in base.items() if k != "demand_forecast"})
     click.echo("Values of the 28 GHz spectrum from this model's cost models (NZ$ M); PV cost is the 28 GHz + 700 MHz "
                "network's.")
     names = {key: label.split(",")[0].split(" (")[0] for key, (label, _) in sa.OUTPUTS.items()}

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from xlspectrum.core.files import to_csv
-from xlspectrum.cli._common import _read_exchange_file, Failure, main
+from xlspectrum.cli.common import Failure, main, read_exchange_file
 
 
 @main.command()
@@ -103,7 +103,7 @@ def _auction_exchange(path: Path, rule: str, output_format: str) -> None:
         except ValueError as error:
             raise Failure(f"--inputs {error}") from error
     else:
-        read = _read_exchange_file(path)
+        read = read_exchange_file(path)
     lots, bids = read.lots, read.bids
     result = rights_market.clear(rule, bids, lots)
     if output_format == "csv":

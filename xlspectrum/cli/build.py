@@ -7,20 +7,20 @@ from pathlib import Path
 import click
 
 from xlspectrum.workbooks.kinds import KINDS
-from xlspectrum.cli._common import (
-    _read_exchange_file,
+from xlspectrum.cli.common import (
     DEFAULT_WORKBOOKS,
+    SETTINGS_PARSERS,
+    apply_pico_radius,
+    echo_forecast,
+    echo_overrides,
+    echo_sources,
     Failure,
+    inputs_option,
     main,
-    _inputs_option,
-    _read_inputs_file,
-    _with_file,
-    _echo_sources,
-    _echo_overrides,
-    _echo_forecast,
-    _pico_radius_options,
-    _apply_pico_radius,
-    _SETTINGS,
+    pico_radius_options,
+    read_exchange_file,
+    read_inputs_file,
+    with_file,
 )
 
 
@@ -34,8 +34,8 @@ from xlspectrum.cli._common import (
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Override an input, e.g. --set demand_forecast=cisco_vni_linear (repeatable; `xlspectrum inputs` lists "
                    "the thesis model's, `xlspectrum rights` the interference case's).")
-@_inputs_option
-@_pico_radius_options
+@inputs_option
+@pico_radius_options
 def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...], inputs_file: Path | None,
           pico_radius: str, edge_dbm: float) -> None:
     """Write a model as a live-formula workbook and print its summary.
@@ -58,18 +58,18 @@ def build(model: str, output: Path | None, force: bool, settings: tuple[str, ...
                                f"edit the {model} workbook's blue cells instead"
                                + (" or give --inputs FILE" if model == "exchange" else ""))
     if model == "exchange":
-        read, overrides = _read_exchange_file(inputs_file), {}
+        read, overrides = read_exchange_file(inputs_file), {}
     else:
-        read = _read_inputs_file(inputs_file, model)
-        overrides = _with_file(read, _SETTINGS[kind.settings](settings) if kind.settings else {})
+        read = read_inputs_file(inputs_file, model)
+        overrides = with_file(read, SETTINGS_PARSERS[kind.settings](settings) if kind.settings else {})
         if model == "thesis":
             from xlspectrum.models.costmodel.inputs import resolve
 
-            _echo_forecast(resolve(overrides)["demand_forecast"], "Thesis model (Appendix C and chapter 8)")
-            _apply_pico_radius(overrides, pico_radius, edge_dbm)
-        _echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
+            echo_forecast(resolve(overrides)["demand_forecast"], "Thesis model (Appendix C and chapter 8)")
+            apply_pico_radius(overrides, pico_radius, edge_dbm)
+        echo_sources(read, {text.split("=", 1)[0].strip() for text in settings})
         if kind.settings:
-            _echo_overrides(overrides, kind.settings)
+            echo_overrides(overrides, kind.settings)
     try:
         built = kind.build(read, overrides)
         written = write_file(output, built.content, force=force, same=same_package)

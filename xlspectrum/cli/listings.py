@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from xlspectrum.cli._common import main
+from xlspectrum.cli.common import main
 
 @main.command()
 @click.option("--format", "output_format", type=click.Choice(["table", "markdown"]), default="table", show_default=True,

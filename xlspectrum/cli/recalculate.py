@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from xlspectrum.core.files import MAX_UNPACKED_MB, UNPACKED_MB_LIMITS
-from xlspectrum.cli._common import Failure, main
+from xlspectrum.cli.common import Failure, main
 
 
 class _Seconds(click.ParamType):

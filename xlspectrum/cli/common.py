@@ -29,7 +29,7 @@ class Failure(click.ClickException):
         click.echo(f"error: {' '.join(self.format_message().split())}", err=True)
 
 
-class _Group(click.Group):
+class OneLineGroup(click.Group):
     """A click group whose every failure is one line on stderr, never usage text or a traceback."""
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
@@ -67,7 +67,7 @@ class _Group(click.Group):
             raise Failure(f"{kind}{error}") from error
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="xlspectrum")
 def main() -> None:
     """Spectrum valuation and pricing: the thesis' formulas and cost model, for Excel and Python."""
@@ -85,7 +85,7 @@ def parse_setting(text: str) -> tuple[str, Any]:
         resolve({key: None})  # raises naming the unknown key and the closest match
     item = INPUTS[key]
     if not raw:
-        raise click.BadParameter(f"{key}= has no value; {key} takes {_expects(item)}", param_hint="--set")
+        raise click.BadParameter(f"{key}= has no value; {key} takes {expects(item)}", param_hint="--set")
     if item.kind == "choice":
         return key, raw
     if item.kind == "switch":
@@ -96,13 +96,13 @@ def parse_setting(text: str) -> tuple[str, Any]:
     try:
         numbers = [number_from_text(p) for p in parts]
     except ValueError:
-        raise click.BadParameter(f"{key}={raw} is not a number; {key} takes {_expects(item)}", param_hint="--set") from None
+        raise click.BadParameter(f"{key}={raw} is not a number; {key} takes {expects(item)}", param_hint="--set") from None
     if item.kind == "number" and len(numbers) != 1:
-        raise click.BadParameter(f"{key}={raw} must be one number; {key} takes {_expects(item)}", param_hint="--set")
+        raise click.BadParameter(f"{key}={raw} must be one number; {key} takes {expects(item)}", param_hint="--set")
     return key, numbers if item.kind == "series" else numbers[0]
 
 
-def _expects(item: Any) -> str:
+def expects(item: Any) -> str:
     if item.kind == "choice":
         return "one of " + ", ".join(item.options)
     if item.kind == "switch":
@@ -113,7 +113,7 @@ def _expects(item: Any) -> str:
     return f"{what} from {item.range_text()} {item.unit}".rstrip()
 
 
-def _overrides(settings: tuple[str, ...]) -> dict[str, Any]:
+def thesis_settings(settings: tuple[str, ...]) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     for text in settings:
         key, value = parse_setting(text)
@@ -127,12 +127,12 @@ INPUTS_HELP = ("Read inputs from FILE: a template (`xlspectrum inputs --model K 
                "key,position,value, or a workbook xlspectrum built and you edited; --set applies on top.")
 
 
-def _inputs_option(command: Any) -> Any:
+def inputs_option(command: Any) -> Any:
     return click.option("--inputs", "inputs_file", type=click.Path(path_type=Path), default=None, metavar="FILE",
                         help=INPUTS_HELP)(command)
 
 
-def _read_inputs_file(path: Path | None, kind: str) -> Any:
+def read_inputs_file(path: Path | None, kind: str) -> Any:
     """The inputs of ``path`` (None without --inputs); a bad file is one line naming its cell or row."""
     if path is None:
         return None
@@ -144,12 +144,12 @@ def _read_inputs_file(path: Path | None, kind: str) -> Any:
         raise Failure(f"--inputs {error}") from error
 
 
-def _with_file(read: Any, overrides: dict[str, Any]) -> dict[str, Any]:
+def with_file(read: Any, overrides: dict[str, Any]) -> dict[str, Any]:
     """The file's inputs, then ``--set`` on top."""
     return {**(read.overrides if read is not None else {}), **overrides}
 
 
-def _echo_sources(read: Any, settings_keys: set[str]) -> None:
+def echo_sources(read: Any, settings_keys: set[str]) -> None:
     """Where each input that differs from the defaults came from: the file's cell or row, or --set."""
     if read is None:
         return
@@ -159,7 +159,7 @@ def _echo_sources(read: Any, settings_keys: set[str]) -> None:
         click.echo(f"  {line}")
 
 
-def _echo_overrides(overrides: dict[str, Any], lister: str = "xlspectrum inputs") -> None:
+def echo_overrides(overrides: dict[str, Any], lister: str = "xlspectrum inputs") -> None:
     if overrides:
         shown = ", ".join(f"{key}={value!r}" if isinstance(value, str) else f"{key}={value}" for key, value in overrides.items())
         click.echo(f"Inputs changed from the defaults: {shown}")
@@ -167,12 +167,12 @@ def _echo_overrides(overrides: dict[str, Any], lister: str = "xlspectrum inputs"
         click.echo(f"Inputs: the defaults (`{lister}` lists them)")
 
 
-def _echo_forecast(demand: str, what: str) -> None:
+def echo_forecast(demand: str, what: str) -> None:
     """The first line of a command that shows the thesis model: what it is and its demand forecast."""
     click.echo(f"{what}, demand forecast {demand} ({DEMAND_MEANING[demand]})")
 
 
-def _pico_radius_options(command):
+def pico_radius_options(command):
     """--pico-radius / --edge-dbm: the cost model's pico radius from the 28 GHz budget."""
     command = click.option("--edge-dbm", type=float, default=-105.0, show_default=True,
                            help="Cell-edge signal of the 28 GHz downlink budget for --pico-radius eq15|38901 [dBm].")(command)
@@ -182,7 +182,7 @@ def _pico_radius_options(command):
                              "(30 dBm, 17 dBi, --edge-dbm) inverted by eq. (15) or by TR 38.901 UMi NLOS.")(command)
 
 
-def _apply_pico_radius(overrides: dict[str, Any], source: str, edge_dbm: float) -> None:
+def apply_pico_radius(overrides: dict[str, Any], source: str, edge_dbm: float) -> None:
     from xlspectrum.formulas.mmwave import downlink_max_path_loss, pico_radius_km
 
     if source == "printed":
@@ -200,7 +200,7 @@ def _apply_pico_radius(overrides: dict[str, Any], source: str, edge_dbm: float) 
                "instead of Appendix C's 220 m", err=True)
 
 
-def _case_overrides(settings: tuple[str, ...]) -> dict[str, float]:
+def case_settings(settings: tuple[str, ...]) -> dict[str, float]:
     """``KEY=VALUE`` settings of the TV white-space case, as numbers, checked against its ranges."""
     from xlspectrum.models import tvws
 
@@ -221,10 +221,10 @@ def _case_overrides(settings: tuple[str, ...]) -> dict[str, float]:
 
 
 #: the parser of --set for each kind that takes it, by the command that lists its keys
-_SETTINGS = {"xlspectrum inputs": _overrides, "xlspectrum rights": _case_overrides}
+SETTINGS_PARSERS = {"xlspectrum inputs": thesis_settings, "xlspectrum rights": case_settings}
 
 
-def _read_exchange_file(path: Path | None) -> Any:
+def read_exchange_file(path: Path | None) -> Any:
     """The exchange's lots and bids of ``path`` (None without --inputs); a bad file is one line naming its cell."""
     if path is None:
         return None
