@@ -216,7 +216,7 @@ def convert_to_xlsx(soffice: str, environment: list[str], staged: Path, timeout:
 
     LibreOffice opens a file it converts hidden and, as observed on 7.4, runs none of its macros
     whatever the profile allows; the profile's macro settings (:data:`_PROFILE_SETTINGS`) stop them
-    in a load that would (tests/test_macros.py shows both, with a macro that does run as control).
+    in a load that would (tests/recalc/test_macros.py shows both, with a macro that does run as control).
     """
     out = staged.parent.parent / "out"
     out.mkdir(exist_ok=True)
