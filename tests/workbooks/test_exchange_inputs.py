@@ -17,7 +17,7 @@ from xlspectrum.cli import DEFAULT_WORKBOOKS, main
 from xlspectrum.workbooks.inputs_file import (TEMPLATE_HEADER_ROW, InputsFileError, exchange_template_csv,
                                     exchange_template_workbook, read_exchange)
 from xlspectrum.market.combinatorial import PAYMENT_RULES
-from xlspectrum.workbooks.thesis import workbook_bytes
+from xlspectrum.workbooks.package import workbook_bytes
 
 from conftest import requires_addin, requires_libreoffice
 

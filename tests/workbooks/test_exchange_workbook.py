@@ -18,7 +18,7 @@ from xlspectrum.recalc import (
     values_only_workbook,
 )
 from xlspectrum.hosts.registry import BY_EXCEL_NAME
-from xlspectrum.workbooks.thesis import workbook_bytes
+from xlspectrum.workbooks.package import workbook_bytes
 from conftest import requires_addin, requires_libreoffice
 
 ROOT = Path(__file__).parents[2]

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from xlspectrum.workbooks import local as local_workbook
 from xlspectrum.cli import DEFAULT_WORKBOOKS, main
 from xlspectrum.workbooks.inputs_file import InputsFileError, local_inputs, read_inputs, template_csv, template_workbook
-from xlspectrum.workbooks.thesis import workbook_bytes
+from xlspectrum.workbooks.package import workbook_bytes
 
 from conftest import requires_libreoffice
 

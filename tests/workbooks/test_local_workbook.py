@@ -18,7 +18,7 @@ from xlspectrum.cli import DEFAULT_WORKBOOKS, main
 from xlspectrum.core.files import same_package
 from xlspectrum.recalc import recalculate_libreoffice
 from xlspectrum.hosts.registry import BY_EXCEL_NAME
-from xlspectrum.workbooks.thesis import workbook_bytes
+from xlspectrum.workbooks.package import workbook_bytes
 from conftest import requires_addin, requires_libreoffice
 
 COMMITTED = Path(__file__).parents[2] / DEFAULT_WORKBOOKS["local"]

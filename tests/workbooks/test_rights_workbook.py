@@ -20,7 +20,7 @@ from xlspectrum.models import tvws
 from xlspectrum.cli import DEFAULT_WORKBOOKS, main
 from xlspectrum.core.files import same_package
 from xlspectrum.recalc import recalculate_formulas, recalculate_libreoffice
-from xlspectrum.workbooks.thesis import workbook_bytes
+from xlspectrum.workbooks.package import workbook_bytes
 from conftest import requires_libreoffice
 
 ROOT = Path(__file__).parents[2]

@@ -32,25 +32,14 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from xlspectrum.models import nz700, rights_market
 from xlspectrum.market.combinatorial import PAYMENT_RULES
-from xlspectrum.workbooks import style as sheets
+from xlspectrum.workbooks import style
 from xlspectrum.workbooks.style import (
     NOTE_FONT,
     TOLERANCE_CELL,
     write_checks_sheet,
 )
-from xlspectrum.workbooks.style import header as _header
-from xlspectrum.workbooks.style import input_cell as _input
-from xlspectrum.workbooks.style import status as _status
-from xlspectrum.workbooks.style import title as _title
-from xlspectrum.workbooks.thesis import (
-    BOLD,
-    TITLE_FONT,
-    _add_xlwings_conf,
-    _block_heading,
-    _print_setup,
-    _stamp,
-    has_marker,
-)
+from xlspectrum.workbooks.package import add_xlwings_conf, has_marker, print_setup, stamp
+from xlspectrum.workbooks.style import BOLD, TITLE_FONT, block_heading
 
 #: Document keywords that mark a workbook as xlspectrum's exchange
 MODEL_MARKER = "xlspectrum spectrum rights exchange"
@@ -58,7 +47,7 @@ MODEL_MARKER = "xlspectrum spectrum rights exchange"
 TOLERANCE = 1e-9
 US_DOLLARS = "#,##0;[Red]-#,##0"
 WON_FORMAT = '"won";"won";"lost"'
-NOT_LOADED = f'"{sheets.NOT_LOADED}"'  # as a formula's text
+NOT_LOADED = f'"{style.NOT_LOADED}"'  # as a formula's text
 RULE_TEXT = {
     "pay_as_bid": "Pay as bid",
     "vcg": "VCG",
@@ -73,7 +62,7 @@ SHEET_PURPOSE = {
     "Clearing": "Reserves, values and AUCTION_CLEAR under every payment rule, checked by native formulas",
     "NZ 700": "Table 3 and the LSP counterfactuals as live formulas, and what VCG would have charged",
     "Checks": "Integrity checks and the master check",
-    "xlwings.conf": sheets.XLWINGS_CONF_PURPOSE,
+    "xlwings.conf": style.XLWINGS_CONF_PURPOSE,
 }
 
 REGISTER_COLUMNS = (  # key, header, unit, number format
@@ -119,13 +108,13 @@ def _labelled(label: str, unit: str) -> str:
 # ----------------------------------------------------------------------------- input sheets
 def _write_register(wb: Workbook, lots: pd.DataFrame) -> None:
     ws = wb.create_sheet("Register")
-    _title(ws, "Register - interference rights on offer (the white paper's spectrum tokens)",
+    style.title(ws, "Register - interference rights on offer (the white paper's spectrum tokens)",
            "Each lot is one right: the case's 36 kW secondary may transmit at the stated distance from the broadcaster for "
            "the window. The primary's eq. (12) inputs set its reserve; viewers after come from the TV white-space case.")
-    _header(ws, FIRST_ROW - 1, [_labelled(label, unit) for _, label, unit, _ in REGISTER_COLUMNS] + ["Source"])
+    style.header(ws, FIRST_ROW - 1, [_labelled(label, unit) for _, label, unit, _ in REGISTER_COLUMNS] + ["Source"])
     for r, (lot_id, lot) in enumerate(lots.iterrows(), FIRST_ROW):
         for c, (key, _, _, number_format) in enumerate(REGISTER_COLUMNS, 1):
-            _input(ws.cell(r, c), lot_id if key == "lot_id" else lot[key], number_format)
+            style.input_cell(ws.cell(r, c), lot_id if key == "lot_id" else lot[key], number_format)
         ws.cell(r, len(REGISTER_COLUMNS) + 1,
                 f"Weiss and Cui, section IV; viewers after: {rights_market.tvws.__name__}.case(), base power case").font = NOTE_FONT
     widths = [9, 34, 34, 16, 14, 10, 11, 12, 12, 10, 10, 10, 10, 60]
@@ -136,19 +125,19 @@ def _write_register(wb: Workbook, lots: pd.DataFrame) -> None:
 
 def _write_bids(wb: Workbook, lots: pd.DataFrame, bids: pd.DataFrame) -> None:
     ws = wb.create_sheet("Bids")
-    _title(ws, "Bids - secondaries' package bids (all or nothing; a bidder wins at most one of its bids)",
+    style.title(ws, "Bids - secondaries' package bids (all or nothing; a bidder wins at most one of its bids)",
            "Illustrative secondaries (the paper's own is worth less than any reserve): a bid's value is eq. (14), "
            "e C r - C_b, floored at 0 on the Clearing sheet.")
     lot_ids = list(lots.index)
     labels = ["Bid", "Bidder", *[f"{lot} [units]" for lot in lot_ids], *[_labelled(label, unit) for _, label, unit, _ in BID_INPUTS]]
-    _header(ws, FIRST_ROW - 1, labels + ["Source"])
+    style.header(ws, FIRST_ROW - 1, labels + ["Source"])
     for r, (bid_id, bid) in enumerate(bids.iterrows(), FIRST_ROW):
-        _input(ws.cell(r, 1), bid_id)
-        _input(ws.cell(r, 2), bid["bidder"])
+        style.input_cell(ws.cell(r, 1), bid_id)
+        style.input_cell(ws.cell(r, 2), bid["bidder"])
         for c, lot in enumerate(lot_ids, 3):
-            _input(ws.cell(r, c), int(bid[lot]), "0")
+            style.input_cell(ws.cell(r, c), int(bid[lot]), "0")
         for c, (key, _, _, number_format) in enumerate(BID_INPUTS, 3 + len(lot_ids)):
-            _input(ws.cell(r, c), float(bid[key]), number_format)
+            style.input_cell(ws.cell(r, c), float(bid[key]), number_format)
         ws.cell(r, 3 + len(lot_ids) + len(BID_INPUTS), f"illustrative ({rights_market.__name__})").font = NOTE_FONT
     for c, width in enumerate([12, 9, 10, 10, 10, 12, 13, 14, 14, 36], 1):
         ws.column_dimensions[_col(c)].width = width
@@ -200,30 +189,30 @@ def _nz_printed(key: str, row_label: str) -> str:
 
 def _write_nz_inputs(wb: Workbook) -> None:
     ws = wb.create_sheet("NZ inputs")
-    _title(ws, "NZ inputs - New Zealand's 700 MHz combinatorial clock auction (thesis section 4.5.8, Tables 2-3)",
+    style.title(ws, "NZ inputs - New Zealand's 700 MHz combinatorial clock auction (thesis section 4.5.8, Tables 2-3)",
            "The thesis prints bids and payments, not valuations. Change the blue cells to explore other outcomes.")
-    _block_heading(ws, NZ_RULES_ROW - 1, "Auction rules", 7)
+    block_heading(ws, NZ_RULES_ROW - 1, "Auction rules", 7)
     for r, (_, label, unit, value, number_format, source) in enumerate(NZ_RULES, NZ_RULES_ROW):
         ws.cell(r, 1, label)
         ws.cell(r, 2, unit)
-        _input(ws.cell(r, 3), value, number_format)
+        style.input_cell(ws.cell(r, 3), value, number_format)
         ws.cell(r, 4, source).font = NOTE_FONT
-    _block_heading(ws, NZ_BIDS_ROW - 2, "Bids (section 4.5.8; Table 3)", 7)
-    _header(ws, NZ_BIDS_ROW - 1, ["Bidder", *[_labelled(label, unit) for _, label, unit, _ in NZ_BID_COLUMNS], "Source"])
+    block_heading(ws, NZ_BIDS_ROW - 2, "Bids (section 4.5.8; Table 3)", 7)
+    style.header(ws, NZ_BIDS_ROW - 1, ["Bidder", *[_labelled(label, unit) for _, label, unit, _ in NZ_BID_COLUMNS], "Source"])
     for r, bidder in enumerate(NZ_BIDDERS, NZ_BIDS_ROW):
-        _input(ws.cell(r, 1), bidder)
+        style.input_cell(ws.cell(r, 1), bidder)
         for c, ((_, _, _, number_format), value) in enumerate(zip(NZ_BID_COLUMNS, NZ_BIDS[bidder], strict=True), 2):
-            _input(ws.cell(r, c), value, number_format)
+            style.input_cell(ws.cell(r, c), value, number_format)
         ws.cell(r, 2 + len(NZ_BID_COLUMNS), "section 4.5.8 and Table 3; blocking: section 4.5.10").font = NOTE_FONT
-    _block_heading(ws, NZ_PRINTED_ROW - 2, "Table 3 as printed (for the checks)", 7)
-    _header(ws, NZ_PRINTED_ROW - 1, ["Bidder", "Clock [NZ$]", "Supplementary [NZ$]", "Assignment [NZ$]", "Total [NZ$]",
+    block_heading(ws, NZ_PRINTED_ROW - 2, "Table 3 as printed (for the checks)", 7)
+    style.header(ws, NZ_PRINTED_ROW - 1, ["Bidder", "Clock [NZ$]", "Supplementary [NZ$]", "Assignment [NZ$]", "Total [NZ$]",
                                      "Lots [lots]", "Note"])
     for r, bidder in enumerate((*NZ_BIDDERS, "Total"), NZ_PRINTED_ROW):
         clock, _, supplementary, _, assignment, total, lots = nz700.PRINTED_TABLE3[bidder]
         ws.cell(r, 1, bidder)
         for c, (value, number_format) in enumerate(zip((clock, supplementary, assignment, total, lots),
                                                        ("#,##0",) * 4 + ("0",), strict=True), 2):
-            _input(ws.cell(r, c), value, number_format)
+            style.input_cell(ws.cell(r, c), value, number_format)
     ws.cell(NZ_PRINTED_ROW + 3, 7, "printed NZ$ 270 M; the columns add to 270.1 M").font = NOTE_FONT
     for c, width in enumerate([52, 14, 16, 16, 16, 18, 44], 1):
         ws.column_dimensions[_col(c)].width = width
@@ -274,16 +263,16 @@ CHECKS_PER_RULE = (
 def _write_clearing(wb: Workbook, lots: pd.DataFrame, bids: pd.DataFrame) -> _ClearingLayout:
     ws = wb.create_sheet("Clearing")
     layout = _ClearingLayout(len(lots), len(bids))
-    _title(ws, "Clearing - the rights market under every payment rule",
+    style.title(ws, "Clearing - the rights market under every payment rule",
            None)
     last = layout.first_rule_column + 2 * len(PAYMENT_RULES) - 1
     _wrapped(ws, 3, 1, last, "Reserves and values are native formulas, checked by the add-in's RESERVATION_PRICE_IR and "
              "SECONDARY_VALUE; AUCTION_CLEAR (the add-in) clears the bids; native formulas below check every result. "
-             f"Without the add-in those cells read '{sheets.NOT_LOADED}', their checks 'n/a', and block 4 shows the "
+             f"Without the add-in those cells read '{style.NOT_LOADED}', their checks 'n/a', and block 4 shows the "
              "result computed when the workbook was built.", 200, NOTE_FONT)
     # block 1: reserve of each lot, eq. (12)
-    _block_heading(ws, layout.lot_row - 2, "1. Reserve price of each lot: the primary's reservation price, eq. (12)", last)
-    _header(ws, layout.lot_row - 1, ["Lot", "Owner", "Units offered [units]", "Reserve [US$]", "Add-in check [US$]",
+    block_heading(ws, layout.lot_row - 2, "1. Reserve price of each lot: the primary's reservation price, eq. (12)", last)
+    style.header(ws, layout.lot_row - 1, ["Lot", "Owner", "Units offered [units]", "Reserve [US$]", "Add-in check [US$]",
                                      "Agree"])
     columns = {key: _col(c) for c, (key, *_) in enumerate(REGISTER_COLUMNS, 1)}
     for k in range(len(lots)):
@@ -304,8 +293,8 @@ def _write_clearing(wb: Workbook, lots: pd.DataFrame, bids: pd.DataFrame) -> _Cl
         ws.cell(r, 6, f'=IF(ISNUMBER(E{r}),ABS(E{r}-D{r})<={TOLERANCE_CELL}*MAX(1,ABS(D{r})),"n/a")')
     # block 2: bids and their values, eq. (14)
     lot_ids = list(lots.index)
-    _block_heading(ws, layout.bid_heading, "2. Bids: the secondary's value, eq. (14), floored at 0", last)
-    _header(ws, layout.bid_row - 1, ["Bid", "Bidder", *[f"{lot} [units]" for lot in lot_ids], "Value [US$]",
+    block_heading(ws, layout.bid_heading, "2. Bids: the secondary's value, eq. (14), floored at 0", last)
+    style.header(ws, layout.bid_row - 1, ["Bid", "Bidder", *[f"{lot} [units]" for lot in lot_ids], "Value [US$]",
                                      "Add-in check [US$]", "Reserve of the bid [US$]", "Agree",
                                      *[what for _ in PAYMENT_RULES for what in ("Won", "Payment [US$]")]])
     for rule in PAYMENT_RULES:  # the rule's name above its pair of columns
@@ -344,7 +333,7 @@ def _write_clearing(wb: Workbook, lots: pd.DataFrame, bids: pd.DataFrame) -> _Cl
             ws.cell(layout.bid_row + k, won).number_format = WON_FORMAT
             ws.cell(layout.bid_row + k, paid).number_format = US_DOLLARS
     # block 4: native checks of each rule's result
-    _block_heading(ws, layout.check_heading, "3. Checks of each rule's result (native formulas)", last)
+    block_heading(ws, layout.check_heading, "3. Checks of each rule's result (native formulas)", last)
     ws.cell(layout.check_row - 1, 1, "Check").font = BOLD
     for rule in PAYMENT_RULES:
         won, _ = layout.rule_columns(rule)
@@ -390,7 +379,7 @@ def _write_built_clearing(ws: Any, layout: _ClearingLayout, lots: pd.DataFrame, 
     """Block 4: each rule's result as xlspectrum computed it when the workbook was built (values), in the
     columns of block 2, so that a reader without the add-in still sees who wins and pays what."""
     heading = layout.built_heading
-    _block_heading(ws, heading, "4. Computed by xlspectrum when this workbook was built (values, not formulas: the "
+    block_heading(ws, heading, "4. Computed by xlspectrum when this workbook was built (values, not formulas: the "
                                 "live cells above need the add-in; rebuild after editing the inputs)", last)
     ws.cell(heading + 1, 1, "Bid").font = BOLD
     for rule in PAYMENT_RULES:
@@ -453,7 +442,7 @@ def nz_cell(scenario: str, bidder: str, key: str) -> str:
 
 def _write_nz700(wb: Workbook) -> None:
     ws = wb.create_sheet("NZ 700")
-    _title(ws, "NZ 700 - Table 3 and its counterfactuals as live formulas",
+    style.title(ws, "NZ 700 - Table 3 and its counterfactuals as live formulas",
            "The clock ends in its first round at the reserve when demand <= lots offered; unsold lots go to the highest "
            "supplementary bids at or above the reserve. Pay-as-bid reproduces Table 3; VCG charges the reserve for the "
            "supplementary lot and nothing for assignment bids no other bid competes with. The counterfactuals keep A's "
@@ -462,7 +451,7 @@ def _write_nz700(wb: Workbook) -> None:
     reserve, cap_lots = _nz("reserve"), f"ROUNDDOWN({_nz('cap_mhz')}/{_nz('lot_mhz')},0)"
     for scenario, title in NZ_SCENARIOS:
         top = nz_block_row(scenario)
-        _block_heading(ws, top, title, last)
+        block_heading(ws, top, title, last)
         offered = {"lsp_set_aside": f"={_nz('lots')}-{_nz('set_aside')}"}.get(scenario, f"={_nz('lots')}")
         first, total_row = top + 5, top + 8
         demand = f"$B${first}:$B${first + 2}"
@@ -472,7 +461,7 @@ def _write_nz700(wb: Workbook) -> None:
         ws.cell(top + 2, 2, f"=SUM({demand})<=$B${top + 1}")
         ws.cell(top + 3, 1, "Unsold after the clock round, offered in the supplementary round [lots]")
         ws.cell(top + 3, 2, f"=$B${top + 1}-SUM({demand})").number_format = "0"
-        _header(ws, top + 4, [header for _, header, _ in NZ_TABLE_COLUMNS])
+        style.header(ws, top + 4, [header for _, header, _ in NZ_TABLE_COLUMNS])
         unsold = f"$B${top + 3}"
         bids_range = _nz_bid_range("supplementary")
         for i, bidder in enumerate(NZ_BIDDERS):
@@ -519,7 +508,7 @@ def _write_nz700(wb: Workbook) -> None:
             cell.font = BOLD
     # what the counterfactuals change
     summary = nz_block_row(NZ_SCENARIOS[-1][0]) + NZ_BLOCK_ROWS
-    _block_heading(ws, summary, "What the counterfactuals change (sections 4.5.10-4.5.11)", last)
+    block_heading(ws, summary, "What the counterfactuals change (sections 4.5.10-4.5.11)", last)
     lines = (
         ("LSP set aside: revenue against the auction as held [NZ$]",
          f"={nz_cell('lsp_set_aside', 'Total', 'total')}-{nz_cell('printed', 'Total', 'total')}"),
@@ -629,7 +618,7 @@ def _wrapped(ws: Any, row: int, first: int, last: int, text: str, chars: int, fo
 
 def _write_cover(wb: Workbook, layout: _ClearingLayout, lots: pd.DataFrame, bids: pd.DataFrame) -> None:
     ws = wb["Cover"]
-    _title(ws, "xlspectrum - a spectrum rights exchange")
+    style.title(ws, "xlspectrum - a spectrum rights exchange")
     width = sum(COVER_WIDTHS)
     lines = [
         "Spectrum rights as tradable lots, cleared by a combinatorial auction whose payment rule you choose: pay as bid, "
@@ -642,8 +631,8 @@ def _write_cover(wb: Workbook, layout: _ClearingLayout, lots: pd.DataFrame, bids
     for i, line in enumerate(lines, 4):
         _wrapped(ws, i, 1, COVER_COLUMNS, line, int(width * 0.95))
     row = 8
-    _block_heading(ws, row, "Headline results", COVER_COLUMNS)
-    _header(ws, row + 1, ["Result", "Pricing", "Unit", "Value", "When built", "Where"], height=18)
+    block_heading(ws, row, "Headline results", COVER_COLUMNS)
+    style.header(ws, row + 1, ["Result", "Pricing", "Unit", "Value", "When built", "Where"], height=18)
     headline = cover_headline(layout, lots, bids)
     for i, (label, pricing, unit, formula, built, where) in enumerate(headline, row + 2):
         ws.cell(i, 1, label)
@@ -659,22 +648,22 @@ def _write_cover(wb: Workbook, layout: _ClearingLayout, lots: pd.DataFrame, bids
              "cells that need the add-in (AUCTION_CLEAR); it does not follow edits. 'n/a' in Value: the add-in is not "
              "loaded.", int(width * 0.95), NOTE_FONT)
     row = note + 2
-    _block_heading(ws, row, "Sheets", COVER_COLUMNS)
+    block_heading(ws, row, "Sheets", COVER_COLUMNS)
     purpose_chars = int(sum(COVER_WIDTHS[1:]) * 0.95)
     for i, (name, purpose) in enumerate(SHEET_PURPOSE.items(), row + 1):
         ws.cell(i, 1, name).font = BOLD
         ws.cell(i, 1).alignment = Alignment(vertical="top")
         _wrapped(ws, i, 2, COVER_COLUMNS, purpose, purpose_chars)
     row = row + 2 + len(SHEET_PURPOSE)
-    _block_heading(ws, row, "House style", COVER_COLUMNS)
-    style = [("Blue on yellow", "an input: change it"), ("Black", "a formula: do not overwrite"),
-             (f"'{sheets.NOT_LOADED}'", "a cell that needs the xlspectrum add-in (xlwings, xlwings Lite or the "
+    block_heading(ws, row, "House style", COVER_COLUMNS)
+    house_style = [("Blue on yellow", "an input: change it"), ("Black", "a formula: do not overwrite"),
+             (f"'{style.NOT_LOADED}'", "a cell that needs the xlspectrum add-in (xlwings, xlwings Lite or the "
                                         "LibreOffice extension)"),
              ("won / lost", "AUCTION_CLEAR's first column: 1 = the bid wins, 0 = it loses")]
-    for i, (what, meaning) in enumerate(style, row + 1):
+    for i, (what, meaning) in enumerate(house_style, row + 1):
         ws.cell(i, 1, what)
         _wrapped(ws, i, 2, COVER_COLUMNS, meaning, purpose_chars)
-    _input(ws.cell(row + 1, 1), "Blue on yellow")
+    style.input_cell(ws.cell(row + 1, 1), "Blue on yellow")
     for letter, column_width in zip("ABCDEF", COVER_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = column_width
 
@@ -696,11 +685,11 @@ def build_workbook(lots: pd.DataFrame | None = None, bids: pd.DataFrame | None =
     layout = _write_clearing(wb, lots, bids)
     _write_nz700(wb)
     _write_checks(wb, layout)
-    _add_xlwings_conf(wb)
+    add_xlwings_conf(wb)
     _write_cover(wb, layout, lots, bids)
-    sheets.write_not_computed_count(wb)
-    _print_setup(wb)
-    _stamp(wb, MODEL_MARKER, "Spectrum rights exchange")
+    style.write_not_computed_count(wb)
+    print_setup(wb)
+    stamp(wb, MODEL_MARKER, "Spectrum rights exchange")
     return wb
 
 
@@ -799,10 +788,10 @@ def compare(values: dict[str, Any], expected: dict[str, float], rtol: float = 1e
     mismatches, not_loaded, needs_extra = [], 0, {}
     for address, want in expected.items():
         got = values.get(address)
-        if got in (sheets.NOT_LOADED, "n/a"):  # a cell that needs the add-in, or a check of such a cell
+        if got in (style.NOT_LOADED, "n/a"):  # a cell that needs the add-in, or a check of such a cell
             not_loaded += 1
             continue
-        extra = sheets.extra_needed(got)
+        extra = style.extra_needed(got)
         if extra is not None:
             needs_extra[extra] = needs_extra.get(extra, 0) + 1
             continue

@@ -176,7 +176,7 @@ def template_workbook(kind: str, overrides: Mapping[str, Any] | None = None) -> 
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from xlspectrum.workbooks.style import BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, NOTE_FONT, name_fonts
-    from xlspectrum.workbooks.thesis import FIXED_DATE, workbook_bytes
+    from xlspectrum.workbooks.package import FIXED_DATE, workbook_bytes
 
     fields = template_fields(kind, overrides)
     wb = Workbook()
@@ -823,7 +823,7 @@ def exchange_template_workbook(lots: Any = None, bids: Any = None) -> bytes:
 
     from xlspectrum.models import rights_market
     from xlspectrum.workbooks.style import BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, NOTE_FONT, name_fonts
-    from xlspectrum.workbooks.thesis import FIXED_DATE, workbook_bytes
+    from xlspectrum.workbooks.package import FIXED_DATE, workbook_bytes
 
     lots = rights_market.register() if lots is None else lots
     bids = rights_market.bids() if bids is None else bids

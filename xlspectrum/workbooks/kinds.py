@@ -137,7 +137,8 @@ def master_check(recalculated: Any) -> tuple[Any, str]:
 def _build_thesis(read: Any, overrides: Mapping[str, Any]) -> Built:
     from xlspectrum.models import chapter8
     from xlspectrum.models.costmodel import run
-    from xlspectrum.workbooks.thesis import build_workbook, workbook_bytes
+    from xlspectrum.workbooks.package import workbook_bytes
+    from xlspectrum.workbooks.thesis import build_workbook
 
     result, valuation = run(overrides), chapter8.value(overrides)
     return Built(workbook_bytes(build_workbook(overrides)), "live formulas; open it in Excel or LibreOffice",
@@ -176,7 +177,7 @@ def _is_thesis(path: str | os.PathLike[str]) -> bool:
 def _build_interference(read: Any, overrides: Mapping[str, Any]) -> Built:
     from xlspectrum.models import tvws
     from xlspectrum.workbooks.rights import build_workbook
-    from xlspectrum.workbooks.thesis import workbook_bytes
+    from xlspectrum.workbooks.package import workbook_bytes
 
     locations = tvws.LOCATIONS_KM if read is None or read.locations_km is None else read.locations_km
     tables = tvws.case(overrides, locations_km=locations)
@@ -211,7 +212,7 @@ def _build_exchange(read: Any, overrides: Mapping[str, Any]) -> Built:
     from xlspectrum.market.combinatorial import PAYMENT_RULES
     from xlspectrum.models import rights_market
     from xlspectrum.workbooks.exchange import build_workbook
-    from xlspectrum.workbooks.thesis import workbook_bytes
+    from xlspectrum.workbooks.package import workbook_bytes
 
     lots, bids = (None, None) if read is None else (read.lots, read.bids)
     shown = ("three interference rights, five package bids" if read is None else
@@ -252,7 +253,7 @@ def _is_exchange(path: str | os.PathLike[str]) -> bool:
 def _build_local(read: Any, overrides: Mapping[str, Any]) -> Built:
     from xlspectrum.workbooks import local
     from xlspectrum.workbooks.inputs_file import local_inputs
-    from xlspectrum.workbooks.thesis import workbook_bytes
+    from xlspectrum.workbooks.package import workbook_bytes
 
     inputs = local_inputs(None if read is None else read.overrides)
     expected = local.expected_cells(inputs)

@@ -29,30 +29,19 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlspectrum.formulas import atmosphere, mmwave, pricing, propagation
-from xlspectrum.workbooks import style as sheets
+from xlspectrum.workbooks import style
 from xlspectrum.workbooks.style import (
     NOTE_FONT,
     OKABE_ITO,
     TOLERANCE_CELL,
     write_checks_sheet,
 )
-from xlspectrum.workbooks.style import header as _header
-from xlspectrum.workbooks.style import input_cell as _input
-from xlspectrum.workbooks.style import status as _status
-from xlspectrum.workbooks.style import title as _title
-from xlspectrum.workbooks.thesis import (
-    BOLD,
-    TITLE_FONT,
-    _add_xlwings_conf,
-    _block_heading,
-    _print_setup,
-    _stamp,
-    has_marker,
-)
+from xlspectrum.workbooks.package import add_xlwings_conf, has_marker, print_setup, stamp
+from xlspectrum.workbooks.style import BOLD, TITLE_FONT, block_heading
 
 MODEL_MARKER = "xlspectrum local licences and 28 GHz coverage"
 TOLERANCE = 1e-9
-NOT_LOADED = f'"{sheets.NOT_LOADED}"'  # as a formula's text
+NOT_LOADED = f'"{style.NOT_LOADED}"'  # as a formula's text
 #: a TRUE/FALSE result shown as TRUE/FALSE in Excel and LibreOffice alike
 AGREE_FORMAT = '"TRUE";"TRUE";"FALSE"'
 SITES = ("rural", "campus")
@@ -62,7 +51,7 @@ SHEET_PURPOSE = {
     "Pricing": "One rural site and one campus priced by NZ LSP and MSP, BNetzA and Ofcom; change the blue cells",
     "Coverage": "The 28 GHz downlink budget as a range and a site count under eq. (15) and TR 38.901",
     "Checks": "Integrity checks, agreement with the add-in and the master check",
-    "xlwings.conf": sheets.XLWINGS_CONF_PURPOSE,
+    "xlwings.conf": style.XLWINGS_CONF_PURPOSE,
 }
 #: What each sheet prints (the Cover's "What prints" block)
 PRINTOUT = {
@@ -269,36 +258,36 @@ def _label(ws: Worksheet, row: int, item: Row) -> None:
 # ----------------------------------------------------------------------------- Pricing sheet
 def _write_pricing(wb: Workbook, inputs: dict[str, Any]) -> None:
     ws = wb.create_sheet("Pricing")
-    _title(ws, "Pricing - one rural site and one campus under four local-licence regimes",
+    style.title(ws, "Pricing - one rural site and one campus under four local-licence regimes",
            "Each price is a native formula (columns C-D) with the add-in's function beside it (E-F). Currencies as stated; "
            "the last block converts to NZ$ a year at the rates you enter.")
     last = 8
-    _block_heading(ws, PRICING_SITE_ROW - 2, "Sites (inputs)", last)
-    _header(ws, PRICING_SITE_ROW - 1, ["Input", "Unit", SITE_TITLES["rural"], SITE_TITLES["campus"], "", "", "", "Source"],
+    block_heading(ws, PRICING_SITE_ROW - 2, "Sites (inputs)", last)
+    style.header(ws, PRICING_SITE_ROW - 1, ["Input", "Unit", SITE_TITLES["rural"], SITE_TITLES["campus"], "", "", "", "Source"],
             HEADER_ONE_LINE)
     for row, (item, _, _) in enumerate(SITE_INPUTS, PRICING_SITE_ROW):
         _label(ws, row, item)
-        _input(ws[f"C{row}"], inputs["sites"]["rural"][item.key], item.number_format)
-        _input(ws[f"D{row}"], inputs["sites"]["campus"][item.key], item.number_format)
+        style.input_cell(ws[f"C{row}"], inputs["sites"]["rural"][item.key], item.number_format)
+        style.input_cell(ws[f"D{row}"], inputs["sites"]["campus"][item.key], item.number_format)
         ws[f"H{row}"] = item.source
         ws[f"H{row}"].font = NOTE_FONT
-    _block_heading(ws, PRICING_COMMON_ROW - 2, "Regime inputs (both sites)", last)
-    _header(ws, PRICING_COMMON_ROW - 1, ["Input", "Unit", "Value", "", "", "", "", "Source"], HEADER_ONE_LINE)
+    block_heading(ws, PRICING_COMMON_ROW - 2, "Regime inputs (both sites)", last)
+    style.header(ws, PRICING_COMMON_ROW - 1, ["Input", "Unit", "Value", "", "", "", "", "Source"], HEADER_ONE_LINE)
     for row, (item, _) in enumerate(COMMON_INPUTS, PRICING_COMMON_ROW):
         _label(ws, row, item)
-        _input(ws[f"C{row}"], inputs["common"][item.key], item.number_format)
+        style.input_cell(ws[f"C{row}"], inputs["common"][item.key], item.number_format)
         ws[f"H{row}"] = item.source
         ws[f"H{row}"].font = NOTE_FONT
-    _block_heading(ws, PRICING_RULES_ROW - 2, f"The regulators' rules (from {pricing.__name__}; update when a regulator does)", last)
-    _header(ws, PRICING_RULES_ROW - 1, ["Rule", "Unit", "Value", "", "", "", "", "Source"], HEADER_ONE_LINE)
+    block_heading(ws, PRICING_RULES_ROW - 2, f"The regulators' rules (from {pricing.__name__}; update when a regulator does)", last)
+    style.header(ws, PRICING_RULES_ROW - 1, ["Rule", "Unit", "Value", "", "", "", "", "Source"], HEADER_ONE_LINE)
     for row, (item, value) in enumerate(RULES, PRICING_RULES_ROW):
         _label(ws, row, item)
         ws[f"C{row}"] = value
         ws[f"C{row}"].number_format = item.number_format
         ws[f"H{row}"] = item.source
         ws[f"H{row}"].font = NOTE_FONT
-    _block_heading(ws, PRICING_PRICES_ROW - 2, "Prices, each in the regulator's currency", last)
-    _header(ws, PRICING_PRICES_ROW - 1, ["Price", "Unit", SITE_TITLES["rural"], SITE_TITLES["campus"],
+    block_heading(ws, PRICING_PRICES_ROW - 2, "Prices, each in the regulator's currency", last)
+    style.header(ws, PRICING_PRICES_ROW - 1, ["Price", "Unit", SITE_TITLES["rural"], SITE_TITLES["campus"],
                                          f"{SITE_TITLES['rural']}: add-in", f"{SITE_TITLES['campus']}: add-in",
                                          "Add-in agrees", "Add-in function"], HEADER_TWO_LINES)
     for row, item in enumerate(PRICES, PRICING_PRICES_ROW):
@@ -318,8 +307,8 @@ def _write_pricing(wb: Workbook, inputs: dict[str, Any]) -> None:
             ws[f"G{row}"].alignment = RIGHT
         ws[f"H{row}"] = item.source or "10 MHz steps from 10 MHz (assumed)"
         ws[f"H{row}"].font = NOTE_FONT
-    _block_heading(ws, PRICING_SIDE_ROW - 2, "Side by side, NZ$ a year", last)
-    _header(ws, PRICING_SIDE_ROW - 1, ["Regime", "Unit", SITE_TITLES["rural"], SITE_TITLES["campus"], "", "", "", "Note"],
+    block_heading(ws, PRICING_SIDE_ROW - 2, "Side by side, NZ$ a year", last)
+    style.header(ws, PRICING_SIDE_ROW - 1, ["Regime", "Unit", SITE_TITLES["rural"], SITE_TITLES["campus"], "", "", "", "Note"],
             HEADER_ONE_LINE)
     for row, item in enumerate(SIDE_BY_SIDE, PRICING_SIDE_ROW):
         _label(ws, row, item)
@@ -510,21 +499,21 @@ def _addin_result(key: str) -> str | None:
 
 def _write_coverage(wb: Workbook, inputs: dict[str, Any]) -> None:
     ws = wb.create_sheet("Coverage")
-    _title(ws, "Coverage - the 28 GHz downlink budget as a range and a site count (thesis 6.2)",
+    style.title(ws, "Coverage - the 28 GHz downlink budget as a range and a site count (thesis 6.2)",
            "Eq. (15) is the model the thesis uses (TR 36.814 UMi, fitted at 2-6 GHz); TR 38.901 is 3GPP's current one "
            "for 0.5-100 GHz. Ranges are ground distances from the site; sites are hexagons whose radius is the range.")
     last = 10
-    _block_heading(ws, COVERAGE_INPUT_ROW - 2, "Downlink budget and area (inputs)", last)
-    _header(ws, COVERAGE_INPUT_ROW - 1, ["Input", "Unit", "Value", "", "", "Source", "", "", "", ""], HEADER_ONE_LINE)
+    block_heading(ws, COVERAGE_INPUT_ROW - 2, "Downlink budget and area (inputs)", last)
+    style.header(ws, COVERAGE_INPUT_ROW - 1, ["Input", "Unit", "Value", "", "", "Source", "", "", "", ""], HEADER_ONE_LINE)
     for row, (item, _) in enumerate(BUDGET_INPUTS, COVERAGE_INPUT_ROW):
         _label(ws, row, item)
-        _input(ws[f"C{row}"], inputs["budget"][item.key], item.number_format)
+        style.input_cell(ws[f"C{row}"], inputs["budget"][item.key], item.number_format)
         ws[f"F{row}"] = item.source
         ws[f"F{row}"].font = NOTE_FONT
     built = {key: round(value, BUILT_DECIMALS) for key, value in _coverage_results(inputs["budget"]).items()
              if key in ADDIN_ONLY}
-    _block_heading(ws, COVERAGE_RESULT_ROW - 2, "At the chosen cell edge", last)
-    _header(ws, COVERAGE_RESULT_ROW - 1, ["Result", "Unit", "Value", "Add-in (air, rain: when built)", "Add-in agrees",
+    block_heading(ws, COVERAGE_RESULT_ROW - 2, "At the chosen cell edge", last)
+    style.header(ws, COVERAGE_RESULT_ROW - 1, ["Result", "Unit", "Value", "Add-in (air, rain: when built)", "Add-in agrees",
                                           "Add-in function / note", "", "", "", ""], HEADER_THREE_LINES)
     for column in "CDE":
         ws[f"{column}{COVERAGE_RESULT_ROW - 1}"].alignment = Alignment(wrap_text=True, vertical="top", horizontal="right")
@@ -549,12 +538,12 @@ def _write_coverage(wb: Workbook, inputs: dict[str, Any]) -> None:
             ws[f"D{row}"].alignment = ws[f"E{row}"].alignment = RIGHT
         ws[f"F{row}"] = item.source
         ws[f"F{row}"].font = NOTE_FONT
-    _block_heading(ws, COVERAGE_LEVEL_ROW - 1, "At each signal level of Figure 26 (the coverage legend)", last)
+    block_heading(ws, COVERAGE_LEVEL_ROW - 1, "At each signal level of Figure 26 (the coverage legend)", last)
     for row, item in enumerate(LEVEL_ROWS, COVERAGE_LEVEL_ROW):
         _label(ws, row, item)
     for i, level in enumerate(inputs["levels"]):
         cell = {item.key: level_cell(item.key, i) for item in LEVEL_ROWS}
-        _input(ws[cell["level"]], level, "0")
+        style.input_cell(ws[cell["level"]], level, "0")
         ws[cell["mapl"]] = f"={_mapl(cell['level'])}"
         ws[cell["range_eq15"]] = f"={_range_eq15(cell['mapl'])}"
         ws[cell["range_38901_nlos"]] = f"={_range_38901(cell['mapl'], False)}"
@@ -693,15 +682,15 @@ def _write_checks(wb: Workbook) -> None:
 def _print_checks(ws: Worksheet) -> None:
     """The Checks sheet on one page, its header rows as tall as their one line."""
     ws.page_setup.fitToHeight = 1
-    for row in range(sheets.CHECKS_FIRST_FREE_ROW, ws.max_row + 1):
-        if ws.cell(row, 3).value == "Result":  # the header rows of sheets.write_checks_sheet
+    for row in range(style.CHECKS_FIRST_FREE_ROW, ws.max_row + 1):
+        if ws.cell(row, 3).value == "Result":  # the header rows of style.write_checks_sheet
             ws.row_dimensions[row].height = HEADER_ONE_LINE
             ws.cell(row, 3).alignment = Alignment(vertical="top", horizontal="right")  # over TRUE/FALSE
 
 
 def _write_cover(wb: Workbook) -> None:
     ws = wb["Cover"]
-    _title(ws, "xlspectrum - local licence prices and 28 GHz coverage")
+    style.title(ws, "xlspectrum - local licence prices and 28 GHz coverage")
     lines = [
         "Pricing: what one rural site and one campus would pay for local spectrum in New Zealand (the thesis' Licensed "
         "Spectrum Park, eq. (2), against the Managed Spectrum Park charge, sections 4.4.5 and 4.5.15), Germany (BNetzA) "
@@ -714,8 +703,8 @@ def _write_cover(wb: Workbook) -> None:
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=4)
         ws.row_dimensions[i].height = 32
     row = 7
-    _block_heading(ws, row, "Headline results", 4)
-    _header(ws, row + 1, ["Result", "Unit", "Value", "Where"], HEADER_ONE_LINE)
+    block_heading(ws, row, "Headline results", 4)
+    style.header(ws, row + 1, ["Result", "Unit", "Value", "Where"], HEADER_ONE_LINE)
     ws[f"C{row + 1}"].alignment = Alignment(horizontal="right", vertical="top")
     ws[f"D{row + 1}"].alignment = Alignment(horizontal="left", vertical="top", indent=1)
     headline = [
@@ -737,28 +726,28 @@ def _write_cover(wb: Workbook) -> None:
         ws.cell(i, 3, formula).number_format = number_format
         ws.cell(i, 4, where).alignment = INDENTED
     row = row + 3 + len(headline)
-    _block_heading(ws, row, "Sheets", 4)
+    block_heading(ws, row, "Sheets", 4)
     for i, (name, purpose) in enumerate(SHEET_PURPOSE.items(), row + 1):
         ws.cell(i, 1, name).font = BOLD
         ws.cell(i, 2, purpose)
         ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)
     row = row + 2 + len(SHEET_PURPOSE)
-    _block_heading(ws, row, f"What prints (A4 landscape, each sheet one page wide; at most {PRINTED_PAGES_AT_MOST} pages "
+    block_heading(ws, row, f"What prints (A4 landscape, each sheet one page wide; at most {PRINTED_PAGES_AT_MOST} pages "
                             "in all)", 4)
     for i, (name, text) in enumerate(PRINTOUT.items(), row + 1):
         ws.cell(i, 1, name).font = BOLD
         ws.cell(i, 2, text)
         ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)
     row = row + 2 + len(PRINTOUT)
-    _block_heading(ws, row, "House style", 4)
-    style = [("Blue on yellow", "an input: change it"), ("Black", "a formula or a regulator's rule: do not overwrite"),
+    block_heading(ws, row, "House style", 4)
+    house_style = [("Blue on yellow", "an input: change it"), ("Black", "a formula or a regulator's rule: do not overwrite"),
              ("'no add-in'", "a cell that needs the xlspectrum add-in (xlwings, xlwings Lite or the LibreOffice "
                                      "extension); its agreement check reads n/a")]
-    for i, (what, meaning) in enumerate(style, row + 1):
+    for i, (what, meaning) in enumerate(house_style, row + 1):
         ws.cell(i, 1, what)
         ws.cell(i, 2, meaning)
         ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)
-    _input(ws.cell(row + 1, 1), "Blue on yellow")
+    style.input_cell(ws.cell(row + 1, 1), "Blue on yellow")
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 12
     ws.column_dimensions["C"].width = 16
@@ -777,12 +766,12 @@ def build_workbook(inputs: dict[str, Any] | None = None) -> Workbook:
     _write_pricing(wb, inputs)
     _write_coverage(wb, inputs)
     _write_checks(wb)
-    _add_xlwings_conf(wb)
+    add_xlwings_conf(wb)
     _write_cover(wb)
-    sheets.write_not_computed_count(wb)
-    _print_setup(wb)
-    _print_checks(wb[sheets.CHECKS_SHEET])
-    _stamp(wb, MODEL_MARKER, "Local licence prices and 28 GHz coverage")
+    style.write_not_computed_count(wb)
+    print_setup(wb)
+    _print_checks(wb[style.CHECKS_SHEET])
+    stamp(wb, MODEL_MARKER, "Local licence prices and 28 GHz coverage")
     return wb
 
 
@@ -902,10 +891,10 @@ def compare(values: dict[str, Any], expected: dict[str, float], rtol: float = 1e
     mismatches, not_loaded, needs_extra = [], 0, {}
     for address, want in expected.items():
         got = values.get(address)
-        if got in (sheets.NOT_LOADED,):  # a cell that needs the add-in, or a check of such a cell
+        if got in (style.NOT_LOADED,):  # a cell that needs the add-in, or a check of such a cell
             not_loaded += 1
             continue
-        extra = sheets.extra_needed(got)
+        extra = style.extra_needed(got)
         if extra is not None:
             needs_extra[extra] = needs_extra.get(extra, 0) + 1
             continue

@@ -16,10 +16,10 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 
-from xlspectrum.workbooks import style as sheets
+from xlspectrum.workbooks import style
 from xlspectrum.core.files import FORMULA_STARTS, csv_text, ooxml_text, text_cell
 from xlspectrum.register.canonical import decimal_text
-from xlspectrum.workbooks.thesis import FIXED_DATE
+from xlspectrum.workbooks.package import FIXED_DATE
 
 __all__ = ["FORMULA_STARTS", "csv_text", "holdings_csv", "holdings_xlsx", "ooxml_text"]
 
@@ -60,11 +60,11 @@ def holdings_xlsx(table: pd.DataFrame, *, register_id: str, head_seq: int, head_
     ws = wb.active
     ws.title = "Holdings"
     when = "" if at_h is None else f" valid at {decimal_text(Decimal(str(at_h)))} h"
-    sheets.title(ws, "Holdings of the register", f"Register {register_id[:16]}..., as of entry {head_seq} "
+    style.title(ws, "Holdings of the register", f"Register {register_id[:16]}..., as of entry {head_seq} "
                                                   f"(sha256:{head_hash}); live tokens{when}. Values, not formulas: "
                                                   "`xlspectrum register verify` checks them against the log.")
     first = 6
-    sheets.header(ws, first - 1, list(COLUMNS.values()))
+    style.header(ws, first - 1, list(COLUMNS.values()))
     for r, record in enumerate(table.to_dict("records"), first):
         for c, column in enumerate(COLUMNS, 1):
             value = record[column]
@@ -86,7 +86,7 @@ def holdings_xlsx(table: pd.DataFrame, *, register_id: str, head_seq: int, head_
     mhz = sum((Decimal(str(v)) for v in table["mhz"]), Decimal(0))
     reproductions = [(f"Spectrum listed [MHz] (the register: {decimal_text(mhz)})",
                       f"=SUM(Holdings!$G${first}:$G${max(last, first)})")]
-    sheets.write_checks_sheet(wb, checks, reproductions, 1e-9, "Figures")
+    style.write_checks_sheet(wb, checks, reproductions, 1e-9, "Figures")
     wb.properties.created = wb.properties.modified = FIXED_DATE
     buffer = io.BytesIO()
     wb.save(buffer)

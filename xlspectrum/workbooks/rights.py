@@ -48,7 +48,8 @@ from xlspectrum.formulas.interference import BOLTZMANN_J_PER_K, NOISE_TEMPERATUR
 from xlspectrum.formulas.propagation import FSPL_CONSTANT_DB
 from xlspectrum.workbooks.style import (BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, MASTER_CHECK, NOT_LOADED, OKABE_ITO, TOLERANCE_CELL,
                      XLWINGS_CONF_PURPOSE, title, write_not_computed_count)
-from xlspectrum.workbooks.thesis import LINE_HEIGHT_PT, _add_xlwings_conf, _block_heading, _paragraph, _print_setup, _stamp, has_marker
+from xlspectrum.workbooks.package import add_xlwings_conf, has_marker, print_setup, stamp
+from xlspectrum.workbooks.style import LINE_HEIGHT_PT, block_heading, paragraph
 
 #: Document keywords that mark a workbook as xlspectrum's interference-rights case
 MODEL_MARKER = "xlspectrum interference rights model"
@@ -176,7 +177,7 @@ def _write_inputs(wb: Workbook, rows: _Rows, values: Mapping[str, float], locati
                [k for k, a in tvws.ASSUMPTIONS.items() if not a.source.startswith("paper")]))
     first_input = row
     for heading, keys in groups:
-        _block_heading(ws, row, heading, 8)
+        block_heading(ws, row, heading, 8)
         row += 1
         for key in keys:
             item = tvws.ASSUMPTIONS[key]
@@ -184,7 +185,7 @@ def _write_inputs(wb: Workbook, rows: _Rows, values: Mapping[str, float], locati
             rows.put(key, "Inputs", row)
             row += 1
         row += 1
-    _block_heading(ws, row, "Where the secondary transmits (distance from the primary)", 8)
+    block_heading(ws, row, "Where the secondary transmits (distance from the primary)", 8)
     row += 1
     low, high = tvws.LOCATION_RANGE_KM
     for index, location in enumerate(locations):
@@ -196,7 +197,7 @@ def _write_inputs(wb: Workbook, rows: _Rows, values: Mapping[str, float], locati
     rows.put("in_range", "Inputs", first_input)
     rows.places["in_range_end"] = ("Inputs", row - 1, 6)
     row += 1
-    _block_heading(ws, row, "Constants (not inputs)", 8)
+    block_heading(ws, row, "Constants (not inputs)", 8)
     row += 1
     for key, (label, value, unit, source) in CONSTANTS.items():
         ws.cell(row, 1, label)
@@ -280,7 +281,7 @@ class _RingSheet:
     def heading(self, text: str) -> None:
         if self.row > FIRST_ROW:
             self.row += 1
-        _block_heading(self.ws, self.row, text, NOTE_COLUMN)
+        block_heading(self.ws, self.row, text, NOTE_COLUMN)
         self.blocks.append(self.row)
         self.row += 1
 
@@ -565,7 +566,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
     c = lambda key: rows.cell(key, name)  # noqa: E731
     title(ws, "Results - reservation prices, the secondary's value and the trade", SHEET_PURPOSE["Results"])
     row = HEADER_ROW
-    _block_heading(ws, row, "The secondary's business (single values)", len(RESULT_COLUMNS))
+    block_heading(ws, row, "The secondary's business (single values)", len(RESULT_COLUMNS))
     row += 1
     # the labels span the narrow location and case columns of the table below
     label_end, unit_column, value_column, note_column = 5, 6, 7, 8
@@ -587,7 +588,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
         ws.cell(row, note_column, note).font = NOTE_FONT
         row += 1
     row += 1
-    _block_heading(ws, row, "Each location and power case (one row each)", len(RESULT_COLUMNS))
+    block_heading(ws, row, "Each location and power case (one row each)", len(RESULT_COLUMNS))
     row += 1
     for column, (_, label, unit) in enumerate(RESULT_COLUMNS, 1):
         cell = ws.cell(row, column, f"{label} ({unit})" if unit else label)
@@ -631,7 +632,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
     rows.places["results_last"] = (name, row - 1, 1)
 
     row += 1
-    _block_heading(ws, row, "Advertising lost by region of the SINR before (Table II), US$", len(RESULT_COLUMNS))
+    block_heading(ws, row, "Advertising lost by region of the SINR before (Table II), US$", len(RESULT_COLUMNS))
     row += 1
     region_header = row
     headers = ["Secondary location (km)", "Power case"] + [f"Region {i}: {text}" for i, text in enumerate(tvws.REGIONS)] + [
@@ -671,7 +672,7 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
     rows.places["regions_last"] = (name, row - 1, 1)
 
     row += 1
-    _block_heading(ws, row, f"Reservation price by region of the SINR before (as the paper's Figure 4), secondary at location "
+    block_heading(ws, row, f"Reservation price by region of the SINR before (as the paper's Figure 4), secondary at location "
                       f"{FIGURE4_LOCATION + 1} ({locations[FIGURE4_LOCATION]:g} km by default), US$", len(RESULT_COLUMNS))
     row += 1
     figure_header = row
@@ -837,13 +838,13 @@ def _write_cover(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
          "from the bearing where the interference reaches what the threshold allows. Generated by xlspectrum from the "
          f"same formulas as {tvws.__name__}.case(); a test recalculates this workbook and compares every row."],
     )
-    _block_heading(ws, row, text[0], 3)
+    block_heading(ws, row, text[0], 3)
     row += 1
     for line in text[1]:
-        _paragraph(ws, row, line, chars_per_line=COVER_CHARS_PER_LINE)
+        paragraph(ws, row, line, chars_per_line=COVER_CHARS_PER_LINE)
         row += 1
     row += 1
-    _block_heading(ws, row, f"Headline: secondary at location {FIGURE4_LOCATION + 1}, base powers (Results row {base})", 3)
+    block_heading(ws, row, f"Headline: secondary at location {FIGURE4_LOCATION + 1}, base powers (Results row {base})", 3)
     row += 1
     headline = (("Viewers lost", f"=Results!{_result_cell('viewers_lost', base)}", "viewers", "#,##0"),
                 ("Reservation price, interference right (eq. 12)", f"=Results!{_result_cell('reservation_price_ir', base)}", "US$ over the contract", "#,##0"),
@@ -861,7 +862,7 @@ def _write_cover(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
         ws.cell(row, 3, note).font = Font(color="595959")
         row += 1
     row += 1
-    _block_heading(ws, row, "How to read the charts", 3)
+    block_heading(ws, row, "How to read the charts", 3)
     row += 1
     for line in (
         "The charts are this workbook's own case on the assumed inputs, drawn for the quantities of the paper's Figures 1-4; "
@@ -880,24 +881,24 @@ def _write_cover(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> None:
         "inputs every household starts above the high threshold, so all the loss is in region 2; lower the primary's power "
         "(to 0.05 kW, say) to see the middle region fill. Nobody watched in region 0, so it never loses anything.",
     ):
-        _paragraph(ws, row, line, chars_per_line=COVER_CHARS_PER_LINE)
+        paragraph(ws, row, line, chars_per_line=COVER_CHARS_PER_LINE)
         row += 1
     row += 1
     ws.row_breaks.append(Break(id=row - 1))  # the guide to the sheets and the printout on a second page
-    _block_heading(ws, row, "Sheets", 3)
+    block_heading(ws, row, "Sheets", 3)
     row += 1
     for sheet_name in wb.sheetnames:
         _named_line(ws, row, sheet_name, SHEET_PURPOSE.get(sheet_name, ""))
         row += 1
     row += 1
-    _block_heading(ws, row, f"What prints (A4 landscape, each sheet one page wide; at most {PRINTED_PAGES_AT_MOST} pages "
+    block_heading(ws, row, f"What prints (A4 landscape, each sheet one page wide; at most {PRINTED_PAGES_AT_MOST} pages "
                             "in all)", 3)
     row += 1
     for sheet_name, text in PRINTOUT.items():
         _named_line(ws, row, sheet_name, text)
         row += 1
     row += 1
-    _paragraph(ws, row, "House style: inputs in blue on yellow; constants in grey; formulas in black. Each ring row holds one "
+    paragraph(ws, row, "House style: inputs in blue on yellow; constants in grey; formulas in black. Each ring row holds one "
                         "formula, the same in every ring column.", chars_per_line=COVER_CHARS_PER_LINE)
     for letter, width in {"A": 62, "B": 20, "C": 70}.items():
         ws.column_dimensions[letter].width = width
@@ -939,13 +940,13 @@ def _assemble(overrides: Mapping[str, Any] | None, locations_km: Sequence[float]
     figure4 = _write_results(wb, rows, locations)
     _write_figures(wb, rows, _profile_charts(wb, rows, locations), figure4)
     _write_checks(wb, rows, locations)
-    _add_xlwings_conf(wb)
+    add_xlwings_conf(wb)
     _write_cover(wb, rows, locations)
     write_not_computed_count(wb)
-    _print_setup(wb, max_pages_wide=1)  # its sheets are laid out to print one page wide
+    print_setup(wb, max_pages_wide=1)  # its sheets are laid out to print one page wide
     wb["Checks"].page_setup.fitToHeight = 1
     wb["Cover"].print_title_rows = "1:2"  # the status line and the title on its second page too
-    _stamp(wb, MODEL_MARKER, "TV white-space interference rights (Weiss and Cui, section IV)")
+    stamp(wb, MODEL_MARKER, "TV white-space interference rights (Weiss and Cui, section IV)")
     return wb, rows
 
 

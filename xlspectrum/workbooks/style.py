@@ -203,3 +203,18 @@ def write_checks_sheet(wb: Workbook, checks: Sequence[tuple[str, str]], reproduc
     ws.column_dimensions["A"].width = label_width
     ws.column_dimensions["B"].width = 12
     ws.column_dimensions["C"].width = 12
+
+
+LINE_HEIGHT_PT = 15
+
+
+def paragraph(ws: Worksheet, row: int, text: str, font: Font | None = None, last_column: int = 3,
+               chars_per_line: int = 144) -> None:
+    """Text wrapped across A to ``last_column``, the row tall enough for every line (merged cells never auto-fit)."""
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
+    cell = ws.cell(row, 1, text)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if font is not None:
+        cell.font = font
+    lines = max(1, -(-len(text) // chars_per_line))
+    ws.row_dimensions[row].height = LINE_HEIGHT_PT * lines + 3
