@@ -238,3 +238,19 @@ def test_models_must_name_the_network_the_valuation_uses():
         build_workbook(models=(APPENDIX_C,))
     with pytest.raises(ValueError, match="distinct names"):
         build_workbook(models=(APPENDIX_C, UHF_700, UHF_700))
+
+
+def test_a_cell_address_needs_no_monte_carlo():
+    """cell_places stops once every place is known (before the Sensitivity sheet, the charts and
+    the Cover): the same places as the whole build, every instance."""
+    from xlspectrum.models.costmodel.networks import MODELS
+    from xlspectrum.workbooks import thesis
+
+    def places(layout):
+        return {key: (p.sheet, p.row, p.column, p.scalar) for key, p in layout.places.items()}
+
+    full = thesis._assemble(None, MODELS)[1]
+    light = thesis._assemble(None, MODELS, places_only=True)[1]
+    assert places(light) == places(full)
+    assert {name: places(layout) for name, layout in light.others.items()} == \
+        {name: places(layout) for name, layout in full.others.items()}

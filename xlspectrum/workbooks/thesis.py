@@ -718,11 +718,15 @@ def sheet_prefix(model: Model, main: Model) -> str:
     return SHEET_PREFIXES.get(model.name, f"{model.name.upper()} ")
 
 
-def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MODELS) -> tuple[Workbook, _Layout]:
+def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MODELS,
+              places_only: bool = False) -> tuple[Workbook, _Layout]:
     """The workbook of ``models``: the first on Inputs, Demand, ..., Outputs with the Valuation,
     Sensitivity and Checks sheets; each other model on its own prefixed sheets, its inputs linked
     to the first model's except those it overrides (typed, in blue), which its formulas and
-    the valuation reach as ``<model name>__<key>``."""
+    the valuation reach as ``<model name>__<key>``.
+
+    ``places_only``: stop once every cell has its place (before the Sensitivity sheet's Monte
+    Carlo, the charts and the Cover), for a caller that wants addresses, not a workbook."""
     from xlspectrum.models.chapter8 import UHF
 
     names = [model.name for model in models]
@@ -753,6 +757,8 @@ def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MOD
             _write_item(sheets[item.sheet], instance, item)
     _write_valuation(valuation, layout)
     _write_checks(wb, layout)
+    if places_only:  # every place is known here: the rest only reads them
+        return wb, layout
     _write_sensitivity(wb, layout, overrides)
     # outputs, then checks: Valuation, Sensitivity, Checks
     for name, after in ((SENSITIVITY_SHEET, "Valuation"), (CHECKS_SHEET, SENSITIVITY_SHEET)):
@@ -871,7 +877,7 @@ def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
 
 @functools.lru_cache(maxsize=4)
 def _default_layout(models: tuple[Model, ...] = MODELS) -> _Layout:
-    return _assemble(None, models)[1]
+    return _assemble(None, models, places_only=True)[1]
 
 
 def cell_places(instance: str = "", models: Sequence[Model] = MODELS) -> dict[str, tuple[str, int, bool]]:
