@@ -134,3 +134,24 @@ def test_the_version_is_written_once():
     assert metadata.version("xlspectrum") == xlspectrum.__version__
     written = [p for p in PACKAGE.rglob("*.py") if f'"{xlspectrum.__version__}"' in p.read_text(encoding="utf-8")]
     assert written == [PACKAGE / "__init__.py"]
+
+
+def test_the_architecture_page_lists_the_contract_s_layers_in_order():
+    import re
+
+    (contract,) = CONTRACT["contracts"]
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| (.+?) \| .+ \|$", page, flags=re.M)
+    shown = [" | ".join(re.findall(r"`(xlspectrum\.\w+)`", layer)) for _, layer in rows]
+    assert shown == contract["layers"]
+    assert [int(n) for n, _ in rows] == list(range(len(shown), 0, -1))
+
+
+def test_the_readme_s_workbook_table_is_the_kinds():
+    import re
+
+    from xlspectrum.workbooks.kinds import KINDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)`(?: \(default\))? \| `([\w.]+)` \|", readme, flags=re.M)
+    assert rows == [(name, kind.path.name) for name, kind in KINDS.items()]
