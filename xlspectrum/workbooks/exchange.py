@@ -39,7 +39,7 @@ from xlspectrum.workbooks.style import (
     write_checks_sheet,
 )
 from xlspectrum.workbooks.package import add_xlwings_conf, has_marker, print_setup, stamp
-from xlspectrum.workbooks.style import BOLD, TITLE_FONT, block_heading
+from xlspectrum.workbooks.style import BOLD, TITLE_FONT, addin, block_heading
 
 #: Document keywords that mark a workbook as xlspectrum's exchange
 MODEL_MARKER = "xlspectrum spectrum rights exchange"
@@ -287,9 +287,9 @@ def _write_clearing(wb: Workbook, lots: pd.DataFrame, bids: pd.DataFrame) -> _Cl
         ws.cell(r, 4, f"={reg('income_per_viewer')}*({reg('viewers_before')}-{reg('viewers_after')})"
                       f"-{reg('energy_cost_per_kwh')}*({reg('power_before_kw')}-{reg('power_after_kw')})*{reg('duration_h')}"
                 ).number_format = US_DOLLARS
-        ws.cell(r, 5, f"=IFERROR(RESERVATION_PRICE_IR({reg('viewers_before')},{reg('viewers_after')},{reg('income_per_viewer')},"
-                      f"{reg('energy_cost_per_kwh')},{reg('duration_h')},{reg('power_before_kw')},{reg('power_after_kw')}),"
-                      f"{NOT_LOADED})").number_format = US_DOLLARS
+        price = addin("RESERVATION_PRICE_IR", reg("viewers_before"), reg("viewers_after"), reg("income_per_viewer"),
+                      reg("energy_cost_per_kwh"), reg("duration_h"), reg("power_before_kw"), reg("power_after_kw"))
+        ws.cell(r, 5, f"=IFERROR({price},{NOT_LOADED})").number_format = US_DOLLARS
         ws.cell(r, 6, f'=IF(ISNUMBER(E{r}),ABS(E{r}-D{r})<={TOLERANCE_CELL}*MAX(1,ABS(D{r})),"n/a")')
     # block 2: bids and their values, eq. (14)
     lot_ids = list(lots.index)
@@ -313,12 +313,12 @@ def _write_clearing(wb: Workbook, lots: pd.DataFrame, bids: pd.DataFrame) -> _Cl
         e, c, rev, cost = (f"Bids!${bid_columns[key]}{source}" for key, *_ in BID_INPUTS)
         ws.cell(r, layout.value_column, f"=MAX(0,{e}*{c}*{rev}-{cost})").number_format = US_DOLLARS
         ws.cell(r, layout.value_addin_column,
-                f"=IFERROR(MAX(0,SECONDARY_VALUE({e},{c},{rev},{cost})),{NOT_LOADED})").number_format = US_DOLLARS
+                f"=IFERROR(MAX(0,{addin('SECONDARY_VALUE', e, c, rev, cost)}),{NOT_LOADED})").number_format = US_DOLLARS
         quantities = f"${_col(layout.quantity_column)}{r}:${_col(layout.value_column - 1)}{r}"
         ws.cell(r, layout.bid_reserve_column, f"=MMULT({quantities},{reserve_column})").number_format = US_DOLLARS
-        value, addin = f"{_col(layout.value_column)}{r}", f"{_col(layout.value_addin_column)}{r}"
+        value, from_addin = f"{_col(layout.value_column)}{r}", f"{_col(layout.value_addin_column)}{r}"
         ws.cell(r, layout.bid_reserve_column + 1,
-                f'=IF(ISNUMBER({addin}),ABS({addin}-{value})<={TOLERANCE_CELL}*MAX(1,ABS({value})),"n/a")')
+                f'=IF(ISNUMBER({from_addin}),ABS({from_addin}-{value})<={TOLERANCE_CELL}*MAX(1,ABS({value})),"n/a")')
     # block 3: AUCTION_CLEAR for each rule, side by side
     bidders, values = layout.bid_range(2), layout.bid_range(layout.value_column)
     quantities = (f"${_col(layout.quantity_column)}${layout.bid_row}:"
@@ -327,8 +327,8 @@ def _write_clearing(wb: Workbook, lots: pd.DataFrame, bids: pd.DataFrame) -> _Cl
     for rule in PAYMENT_RULES:
         won, paid = layout.rule_columns(rule)
         first, last_cell = f"{_col(won)}{layout.bid_row}", f"{_col(paid)}{layout.bid_row + layout.bids - 1}"
-        ws[first] = ArrayFormula(f"{first}:{last_cell}", f'=IFERROR(AUCTION_CLEAR({bidders},{values},{quantities},{supply},'
-                                                         f'{reserve_column},"{rule}"),{NOT_LOADED})')
+        clear = addin("AUCTION_CLEAR", bidders, values, quantities, supply, reserve_column, f'"{rule}"')
+        ws[first] = ArrayFormula(f"{first}:{last_cell}", f"=IFERROR({clear},{NOT_LOADED})")
         for k in range(layout.bids):
             ws.cell(layout.bid_row + k, won).number_format = WON_FORMAT
             ws.cell(layout.bid_row + k, paid).number_format = US_DOLLARS
@@ -493,9 +493,8 @@ def _write_nz700(wb: Workbook) -> None:
         won, paid = _nz_column("addin_won"), _nz_column("addin_paid")
         area = f"{_col(won)}{first}:{_col(paid)}{first + 2}"
         names = f"$A${first}:$A${first + 2}"
-        ws[f"{_col(won)}{first}"] = ArrayFormula(
-            area, f'=IF({unsold}>=1,IFERROR(AUCTION_CLEAR({names},{bids_range},{_nz_bid_range("supplementary_lots")},'
-                  f'{unsold},{reserve},"vcg"),{NOT_LOADED}),"no round")')
+        clear = addin("AUCTION_CLEAR", names, bids_range, _nz_bid_range("supplementary_lots"), unsold, reserve, '"vcg"')
+        ws[f"{_col(won)}{first}"] = ArrayFormula(area, f'=IF({unsold}>=1,IFERROR({clear},{NOT_LOADED}),"no round")')
         for r in range(first, first + 3):
             ws.cell(r, won).number_format = WON_FORMAT
             ws.cell(r, paid).number_format = "#,##0"

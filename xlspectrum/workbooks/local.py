@@ -37,7 +37,7 @@ from xlspectrum.workbooks.style import (
     write_checks_sheet,
 )
 from xlspectrum.workbooks.package import add_xlwings_conf, has_marker, print_setup, stamp
-from xlspectrum.workbooks.style import BOLD, TITLE_FONT, block_heading
+from xlspectrum.workbooks.style import BOLD, TITLE_FONT, addin, block_heading
 
 MODEL_MARKER = "xlspectrum local licences and 28 GHz coverage"
 TOLERANCE = 1e-9
@@ -213,14 +213,14 @@ def _native_price(key: str, site: str) -> str:
 def _addin_price(key: str, site: str) -> str | None:
     s = lambda k: _p(k, site)  # noqa: E731
     calls = {
-        "lsp": f"LSP_PRICE({_p('reserve_price')},{_p('lot_bandwidth_mhz')},{_p('national_covered_population')},"
-               f"{s('bandwidth_mhz')},{s('population')},{s('term_years')},{_p('lsp_overhead')},{s('years_since_auction')},"
-               f"{_p('indexation_rate')})",
-        "msp": f"MSP_CHARGE({s('transmitters')},{s('area_population')},{_p('national_population')},{s('bandwidth_mhz')},"
-               f"{_p('cpi_factor')},{_p('msp_admin_fee')})",
-        "bnetza_fee": f"BNETZA_LOCAL_FEE({s('bnetza_bandwidth')},{s('term_years')},{s('settlement_km2')},{s('other_km2')})",
-        "bnetza_year": f"ANNUALISE({s('bnetza_fee')},{_p('discount_rate')},{s('term_years')})",
-        "ofcom": f"OFCOM_SHARED_ACCESS_FEE({s('bandwidth_mhz')})",
+        "lsp": addin("LSP_PRICE", _p("reserve_price"), _p("lot_bandwidth_mhz"), _p("national_covered_population"),
+                     s("bandwidth_mhz"), s("population"), s("term_years"), _p("lsp_overhead"), s("years_since_auction"),
+                     _p("indexation_rate")),
+        "msp": addin("MSP_CHARGE", s("transmitters"), s("area_population"), _p("national_population"), s("bandwidth_mhz"),
+                     _p("cpi_factor"), _p("msp_admin_fee")),
+        "bnetza_fee": addin("BNETZA_LOCAL_FEE", s("bnetza_bandwidth"), s("term_years"), s("settlement_km2"), s("other_km2")),
+        "bnetza_year": addin("ANNUALISE", s("bnetza_fee"), _p("discount_rate"), s("term_years")),
+        "ofcom": addin("OFCOM_SHARED_ACCESS_FEE", s("bandwidth_mhz")),
     }
     return f"=IFERROR({calls[key]},{NOT_LOADED})" if key in calls else None
 
@@ -237,8 +237,8 @@ def _side_by_side(key: str, site: str) -> str:
     }[key]
 
 
-def _agree(native: str, addin: str) -> str:
-    return f'=IF(ISNUMBER({addin}),ABS({addin}-{native})<={TOLERANCE_CELL}*MAX(1,ABS({native})),"n/a")'
+def _agree(native: str, from_addin: str) -> str:
+    return f'=IF(ISNUMBER({from_addin}),ABS({from_addin}-{native})<={TOLERANCE_CELL}*MAX(1,ABS({native})),"n/a")'
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -295,9 +295,9 @@ def _write_pricing(wb: Workbook, inputs: dict[str, Any]) -> None:
         for site in SITES:
             ws[f"{SITE_COLUMN[site]}{row}"] = _native_price(item.key, site)
             ws[f"{SITE_COLUMN[site]}{row}"].number_format = item.number_format
-            addin = _addin_price(item.key, site)
-            if addin:
-                ws[f"{ADDIN_COLUMN[site]}{row}"] = addin
+            call = _addin_price(item.key, site)
+            if call:
+                ws[f"{ADDIN_COLUMN[site]}{row}"] = call
                 ws[f"{ADDIN_COLUMN[site]}{row}"].number_format = item.number_format
                 ws[f"{ADDIN_COLUMN[site]}{row}"].alignment = RIGHT
         if _addin_price(item.key, "rural"):
@@ -474,8 +474,9 @@ def _native_result(key: str) -> str:
         "pico_radius_km": f"={_c('range_eq15')}/1000",
         "horns": f"=ROUNDUP(ROUND(360/{_c('beamwidth_deg')},9),0)",
         "edge_for_printed": f"={_mapl('0')}-(22.7+36.7*LOG10({_c('printed_range_m')})+26*LOG10({_c('frequency_ghz')}))",
-        "gaseous_db": f"=IFERROR(GASEOUS_ATTENUATION({_c('range_eq15')}/1000,{_c('frequency_ghz')}),{NOT_LOADED})",
-        "rain_db": f"=IFERROR(RAIN_ATTENUATION({_c('range_eq15')}/1000,{_c('frequency_ghz')},{_c('rain_rate_mm_h')}),{NOT_LOADED})",
+        "gaseous_db": f"=IFERROR({addin('GASEOUS_ATTENUATION', _c('range_eq15') + '/1000', _c('frequency_ghz'))},{NOT_LOADED})",
+        "rain_db": f"=IFERROR({addin('RAIN_ATTENUATION', _c('range_eq15') + '/1000', _c('frequency_ghz'), _c('rain_rate_mm_h'))},"
+                   f"{NOT_LOADED})",
     }[key]
 
 
@@ -483,16 +484,16 @@ def _addin_result(key: str) -> str | None:
     mapl, f = _c("mapl"), _c("frequency_ghz")
     hb, hm = _c("base_height_m"), _c("mobile_height_m")
     calls = {
-        "mapl": f"DOWNLINK_BUDGET({_c('tx_power_dbm')},{_c('tx_antenna_gain_dbi')},{_c('signal_threshold_dbm')},"
-                f"{_c('rx_antenna_gain_dbi')},{_c('cable_loss_db')},{_c('wall_loss_db')},{_c('foliage_loss_db')},"
-                f"{_c('body_loss_db')},{_c('other_loss_db')})",
-        "range_eq15": f"UMI_RANGE({mapl},{f},TRUE)",
-        "range_38901_nlos": f"UMI_38901_RANGE({mapl},{f},FALSE,{hb},{hm},TRUE)",
-        "range_38901_los": f"UMI_38901_RANGE({mapl},{f},TRUE,{hb},{hm},TRUE)",
-        "sites_printed": f"SITES_FOR_RANGE({_c('area_km2')},{_c('printed_radius_km')}*1000)",
-        "sites_eq15": f"SITES_FOR_RANGE({_c('area_km2')},{_c('range_eq15')})",
-        "sites_38901": f"SITES_FOR_RANGE({_c('area_km2')},{_c('range_38901_nlos')})",
-        "horns": f"HORNS_FOR_360({_c('beamwidth_deg')})",
+        "mapl": addin("DOWNLINK_BUDGET", _c("tx_power_dbm"), _c("tx_antenna_gain_dbi"), _c("signal_threshold_dbm"),
+                      _c("rx_antenna_gain_dbi"), _c("cable_loss_db"), _c("wall_loss_db"), _c("foliage_loss_db"),
+                      _c("body_loss_db"), _c("other_loss_db")),
+        "range_eq15": addin("UMI_RANGE", mapl, f, True),
+        "range_38901_nlos": addin("UMI_38901_RANGE", mapl, f, False, hb, hm, True),
+        "range_38901_los": addin("UMI_38901_RANGE", mapl, f, True, hb, hm, True),
+        "sites_printed": addin("SITES_FOR_RANGE", _c("area_km2"), _c("printed_radius_km") + "*1000"),
+        "sites_eq15": addin("SITES_FOR_RANGE", _c("area_km2"), _c("range_eq15")),
+        "sites_38901": addin("SITES_FOR_RANGE", _c("area_km2"), _c("range_38901_nlos")),
+        "horns": addin("HORNS_FOR_360", _c("beamwidth_deg")),
     }
     return f"=IFERROR({calls[key]},{NOT_LOADED})" if key in calls else None
 
@@ -529,9 +530,9 @@ def _write_coverage(wb: Workbook, inputs: dict[str, Any]) -> None:
             ws[f"F{row}"] = f"{item.source}; D: xlspectrum's value when this workbook was built"
             ws[f"F{row}"].font = NOTE_FONT
             continue
-        addin = _addin_result(item.key)
-        if addin:
-            ws[f"D{row}"] = addin
+        call = _addin_result(item.key)
+        if call:
+            ws[f"D{row}"] = call
             ws[f"D{row}"].number_format = item.number_format
             ws[f"E{row}"] = _agree(f"C{row}", f"D{row}")
             ws[f"E{row}"].number_format = AGREE_FORMAT
@@ -550,9 +551,10 @@ def _write_coverage(wb: Workbook, inputs: dict[str, Any]) -> None:
         ws[cell["range_38901_los"]] = f"={_range_38901(cell['mapl'], True)}"
         ws[cell["density_eq15"]] = f"=1/(3*SQRT(3)/2*({cell['range_eq15']}/1000)^2)"
         ws[cell["density_38901"]] = f"=1/(3*SQRT(3)/2*({cell['range_38901_nlos']}/1000)^2)"
-        ws[cell["addin_eq15"]] = f"=IFERROR(UMI_RANGE({cell['mapl']},{_c('frequency_ghz')},TRUE),{NOT_LOADED})"
-        ws[cell["addin_38901"]] = (f"=IFERROR(UMI_38901_RANGE({cell['mapl']},{_c('frequency_ghz')},FALSE,{_c('base_height_m')},"
-                                   f"{_c('mobile_height_m')},TRUE),{NOT_LOADED})")
+        ws[cell["addin_eq15"]] = f"=IFERROR({addin('UMI_RANGE', cell['mapl'], _c('frequency_ghz'), True)},{NOT_LOADED})"
+        nlos_call = addin("UMI_38901_RANGE", cell["mapl"], _c("frequency_ghz"), False, _c("base_height_m"),
+                          _c("mobile_height_m"), True)
+        ws[cell["addin_38901"]] = f"=IFERROR({nlos_call},{NOT_LOADED})"
         eq15 = _agree(cell["range_eq15"], cell["addin_eq15"])[1:]
         nlos = _agree(cell["range_38901_nlos"], cell["addin_38901"])[1:]
         ws[cell["agree"]] = (f'=IF(AND(ISNUMBER({cell["addin_eq15"]}),ISNUMBER({cell["addin_38901"]})),AND({eq15},{nlos}),'

@@ -49,7 +49,7 @@ from xlspectrum.formulas.propagation import FSPL_CONSTANT_DB
 from xlspectrum.workbooks.style import (BOLD, HEADER_FILL, INPUT_FILL, INPUT_FONT, MASTER_CHECK, NOT_LOADED, OKABE_ITO, TOLERANCE_CELL,
                      XLWINGS_CONF_PURPOSE, title, write_not_computed_count)
 from xlspectrum.workbooks.package import add_xlwings_conf, has_marker, print_setup, stamp
-from xlspectrum.workbooks.style import LINE_HEIGHT_PT, block_heading, paragraph
+from xlspectrum.workbooks.style import LINE_HEIGHT_PT, addin_call, block_heading, paragraph
 
 #: Document keywords that mark a workbook as xlspectrum's interference-rights case
 MODEL_MARKER = "xlspectrum interference rights model"
@@ -620,8 +620,9 @@ def _write_results(wb: Workbook, rows: _Rows, locations: Sequence[float]) -> Bar
                 "surplus_ir": f"{ref('secondary_value')}-MAX({ref('reservation_price_ir')},0)",
                 "trade": f"{ref('surplus_ir')}>=0",
                 "ir_within_exclusive": f"{ref('reservation_price_ir')}<={ref('reservation_price_exclusive')}",
-                "addin_check": f'IFERROR(RESERVATION_PRICE_IR({ref("viewers_before")},{ref("viewers_after")},'
-                               f'{c("income_per_viewer")},{energy},{hours},{c("primary_kw")},{ref("primary_kw")}),"{NOT_LOADED}")',
+                "addin_check": addin_call("RESERVATION_PRICE_IR", (ref("viewers_before"), ref("viewers_after"),
+                                                                   c("income_per_viewer"), energy, hours, c("primary_kw"),
+                                                                   ref("primary_kw"))),
             }
             for column, (key, _, unit) in enumerate(RESULT_COLUMNS, 1):
                 cell = ws.cell(row, column, "=" + formulas[key])

@@ -136,11 +136,13 @@ def extra_needed(value: Any) -> str | None:
     return None
 
 
-def addin_call(name: str, arguments: Sequence[str]) -> str:
-    """A formula (without ``=``) calling the add-in's function ``name``, or :data:`NOT_LOADED`.
+def addin(name: str, *arguments: Any) -> str:
+    """The formula text (without ``=``) of a call of the add-in's function ``name``.
 
-    The name and the number of arguments are checked against the function registry when
-    the workbook is built, so a renamed function cannot leave a workbook calling nothing.
+    Every writer calls the add-in through this one node: the name and the number of arguments
+    are checked against the function registry when the workbook is built, so a renamed
+    function or a lost argument fails the build instead of leaving a workbook calling nothing.
+    ``arguments`` are formula texts (cell references, expressions) or booleans (``TRUE``/``FALSE``).
     """
     from xlspectrum.hosts.registry import BY_EXCEL_NAME
 
@@ -150,7 +152,13 @@ def addin_call(name: str, arguments: Sequence[str]) -> str:
     required = sum(not a.optional for a in spec.arguments)
     if not required <= len(arguments) <= len(spec.arguments):
         raise ValueError(f"{name} takes {required} to {len(spec.arguments)} arguments, not {len(arguments)}")
-    return f'IFERROR({name}({",".join(arguments)}),"{NOT_LOADED}")'
+    texts = [("TRUE" if value else "FALSE") if isinstance(value, bool) else str(value) for value in arguments]
+    return f"{name}({','.join(texts)})"
+
+
+def addin_call(name: str, arguments: Sequence[str]) -> str:
+    """:func:`addin`, or :data:`NOT_LOADED` where the add-in is not loaded (``IFERROR``)."""
+    return f'IFERROR({addin(name, *arguments)},"{NOT_LOADED}")'
 
 
 def write_not_computed_count(wb: Workbook) -> None:
