@@ -68,6 +68,23 @@ def test_sheets_functions_and_no_typed_numbers(generated):
     assert add_in_calls == ADDIN_CELLS
 
 
+def test_the_native_formulas_take_their_coefficients_from_the_formula_modules(monkeypatch):
+    """Eq. (15)'s and TR 38.901's coefficients in the native cells are the formula modules'
+    constants (changed there, they change in the workbook), not numbers typed again."""
+    from xlspectrum.formulas import mmwave, propagation
+
+    def formulas():
+        return "\n".join(f for _, _, f in formulas_of(local_workbook.build_workbook()))
+
+    before = formulas()
+    monkeypatch.setattr(propagation, "UMI_EQ15_INTERCEPT_DB", 22.75)
+    monkeypatch.setattr(mmwave, "UMI38901_NLOS_SLOPE_DB", 35.25)
+    after = formulas()
+    assert "22.75" not in before and "35.25" not in before
+    assert after.count("22.75") == len(re.findall(r"(?<![\d.])22\.7(?!\d)", before)) == 11
+    assert "/35.25)" in after and "/35.3)" not in after
+
+
 def test_the_regulators_rules_come_from_the_pricing_module(generated):
     from xlspectrum.formulas import pricing
 

@@ -59,6 +59,20 @@ UMI38901_MOBILE_HEIGHT_M = (1.5, 22.5)
 UMI38901_ENVIRONMENT_HEIGHT_M = 1.0
 #: The speed of light as the report writes it in the breakpoint distance [m/s].
 SPEED_OF_LIGHT_38901 = 3.0e8
+#: TR 38.901 Table 7.4.1-1, UMi street canyon LOS [dB]: before the breakpoint
+#: PL1 = a + b1 log10(d3D) + c log10(fc), after it PL2 = a + b2 log10(d3D) + c log10(fc)
+#: - k log10(d'BP^2 + (hBS - hUT)^2), d3D in m, fc in GHz (the workbooks' native formulas read these too)
+UMI38901_LOS_INTERCEPT_DB = 32.4
+UMI38901_LOS_SLOPE_BEFORE_DB = 21.0
+UMI38901_LOS_SLOPE_AFTER_DB = 40.0
+UMI38901_LOS_FREQUENCY_SLOPE_DB = 20.0
+UMI38901_LOS_BREAKPOINT_DB = 9.5
+#: NLOS [dB]: PL'NLOS = b log10(d3D) + a + c log10(fc) - k (hUT - h0), hUT in m
+UMI38901_NLOS_SLOPE_DB = 35.3
+UMI38901_NLOS_INTERCEPT_DB = 22.4
+UMI38901_NLOS_FREQUENCY_SLOPE_DB = 21.3
+UMI38901_NLOS_HEIGHT_DB_PER_M = 0.3
+UMI38901_NLOS_REFERENCE_HEIGHT_M = 1.5
 
 _BASE_HEIGHT_INVITATION = "; the report's UMi street canyon fixes hBS = 10 m: set extrapolate=TRUE to use another height"
 
@@ -151,14 +165,16 @@ def _breakpoint_m(f_ghz, hb, hm):
 
 
 def _los_loss(d3, f, breakpoint, height_difference):
-    before = 32.4 + 21.0 * np.log10(d3) + 20.0 * np.log10(f)
-    after = 32.4 + 40.0 * np.log10(d3) + 20.0 * np.log10(f) - 9.5 * np.log10(breakpoint**2 + height_difference**2)
+    before = UMI38901_LOS_INTERCEPT_DB + UMI38901_LOS_SLOPE_BEFORE_DB * np.log10(d3) + UMI38901_LOS_FREQUENCY_SLOPE_DB * np.log10(f)
+    after = (UMI38901_LOS_INTERCEPT_DB + UMI38901_LOS_SLOPE_AFTER_DB * np.log10(d3) + UMI38901_LOS_FREQUENCY_SLOPE_DB * np.log10(f)
+             - UMI38901_LOS_BREAKPOINT_DB * np.log10(breakpoint**2 + height_difference**2))
     d2 = np.sqrt(np.maximum(d3**2 - height_difference**2, 0.0))
     return np.where(d2 <= breakpoint, before, after)
 
 
 def _nlos_prime_loss(d3, f, hm):
-    return 35.3 * np.log10(d3) + 22.4 + 21.3 * np.log10(f) - 0.3 * (hm - 1.5)
+    return (UMI38901_NLOS_SLOPE_DB * np.log10(d3) + UMI38901_NLOS_INTERCEPT_DB + UMI38901_NLOS_FREQUENCY_SLOPE_DB * np.log10(f)
+            - UMI38901_NLOS_HEIGHT_DB_PER_M * (hm - UMI38901_NLOS_REFERENCE_HEIGHT_M))
 
 
 def umi_38901_path_loss(distance_m, frequency_ghz, los=False, base_height_m=10.0, mobile_height_m=1.5, *,
@@ -257,11 +273,15 @@ def umi_38901_range_m(max_path_loss_db, frequency_ghz, los=False, base_height_m=
     breakpoint = _breakpoint_m(f, hb, hm)
     breakpoint_3d = np.sqrt(breakpoint**2 + height_difference**2)
     with np.errstate(over="ignore"):
-        before = 10.0 ** ((mapl - 32.4 - 20.0 * np.log10(f)) / 21.0)
-        after = 10.0 ** ((mapl - 32.4 - 20.0 * np.log10(f) + 9.5 * np.log10(breakpoint**2 + height_difference**2)) / 40.0)
+        free = mapl - UMI38901_LOS_INTERCEPT_DB - UMI38901_LOS_FREQUENCY_SLOPE_DB * np.log10(f)
+        before = 10.0 ** (free / UMI38901_LOS_SLOPE_BEFORE_DB)
+        after = 10.0 ** ((free + UMI38901_LOS_BREAKPOINT_DB * np.log10(breakpoint**2 + height_difference**2))
+                         / UMI38901_LOS_SLOPE_AFTER_DB)
         d3 = np.where(before <= breakpoint_3d, before, after)
         if not line_of_sight:
-            d3 = np.minimum(d3, 10.0 ** ((mapl - 22.4 - 21.3 * np.log10(f) + 0.3 * (hm - 1.5)) / 35.3))
+            nlos = (mapl - UMI38901_NLOS_INTERCEPT_DB - UMI38901_NLOS_FREQUENCY_SLOPE_DB * np.log10(f)
+                    + UMI38901_NLOS_HEIGHT_DB_PER_M * (hm - UMI38901_NLOS_REFERENCE_HEIGHT_M))
+            d3 = np.minimum(d3, 10.0 ** (nlos / UMI38901_NLOS_SLOPE_DB))
     short = d3 <= np.abs(height_difference)
     if short.any():
         index = int(np.flatnonzero(short)[0])

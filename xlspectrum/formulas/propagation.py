@@ -90,6 +90,11 @@ _UMI_FREQUENCY = ("; the thesis applies it at 28 GHz (section 6.2, eq. (15)): se
 FSPL_CONSTANT_DB = 32.42
 #: The speed of light in vacuum [m/s] (exact, SI)
 SPEED_OF_LIGHT_M_S = 299_792_458.0
+#: Thesis eq. (15), 3GPP UMi as the thesis writes it: PL = a + b log10(d [m]) + c log10(fc [GHz]) [dB]
+#: (the workbooks' native formulas read these constants too)
+UMI_EQ15_INTERCEPT_DB = 22.7
+UMI_EQ15_DISTANCE_SLOPE_DB = 36.7
+UMI_EQ15_FREQUENCY_SLOPE_DB = 26.0
 #: Free space holds from lambda / (2 pi) on [wavelengths]: nearer is the reactive near field of an antenna
 #: (Wheeler's radiansphere, Proc. IRE 47 (1959) p. 1325), where Friis' formula has no meaning (it would give a
 #: loss under 6 dB, and a negative one below lambda / (4 pi))
@@ -364,7 +369,8 @@ def umi_path_loss(distance_m, frequency_ghz, *, extrapolate=False):
     f = model_range("frequency_ghz", frequency_ghz, *UMI_FREQUENCY_GHZ, unit="GHz", model="3GPP UMi",
                     extrapolate=extrapolate, invitation=_UMI_FREQUENCY)
     d, f = broadcast(distance_m=d, frequency_ghz=f)
-    return shape_like(22.7 + 36.7 * np.log10(d) + 26.0 * np.log10(f), distance_m, frequency_ghz)
+    loss = UMI_EQ15_INTERCEPT_DB + UMI_EQ15_DISTANCE_SLOPE_DB * np.log10(d) + UMI_EQ15_FREQUENCY_SLOPE_DB * np.log10(f)
+    return shape_like(loss, distance_m, frequency_ghz)
 
 
 
@@ -409,7 +415,7 @@ def umi_range_m(max_path_loss_db, frequency_ghz, *, extrapolate=False):
                     extrapolate=extrapolate, invitation=_UMI_FREQUENCY)
     mapl, f = broadcast(max_path_loss_db=mapl, frequency_ghz=f)
     with np.errstate(over="ignore"):
-        distance = 10.0 ** ((mapl - 22.7 - 26.0 * np.log10(f)) / 36.7)
+        distance = 10.0 ** ((mapl - UMI_EQ15_INTERCEPT_DB - UMI_EQ15_FREQUENCY_SLOPE_DB * np.log10(f)) / UMI_EQ15_DISTANCE_SLOPE_DB)
     if not as_switch("extrapolate", extrapolate):
         _check_inverted_range(distance, mapl, UMI_DISTANCE_M, "m", "3GPP UMi")
     return shape_like(distance, max_path_loss_db, frequency_ghz)

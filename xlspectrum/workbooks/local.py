@@ -425,8 +425,12 @@ def _breakpoint() -> str:
 
 
 def _decimal(number: float) -> str:
-    """A number as Excel, LibreOffice and ``formulas`` all read it: no exponent."""
-    text = f"{number:.15f}".rstrip("0").rstrip(".")
+    """A number as Excel, LibreOffice and ``formulas`` all read it: no exponent, the shortest
+    digits that give the same float (22.7, not 22.699999999999999)."""
+    text = repr(float(number))
+    if "e" in text or "E" in text:
+        text = f"{number:.15f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
     if float(text) != number:
         raise ValueError(f"{number!r} has no short decimal form")
     return text
@@ -437,18 +441,36 @@ def _height_difference() -> str:
 
 
 def _range_38901(mapl: str, los: bool) -> str:
-    """TR 38.901 UMi inverted as one native formula (see :func:`xlspectrum.umi_38901_range_m`)."""
+    """TR 38.901 UMi inverted as one native formula (see :func:`xlspectrum.umi_38901_range_m`): the
+    rule again, on purpose, beside the add-in's UMI_38901_RANGE as an independent check, with the
+    report's coefficients from :mod:`xlspectrum.formulas.mmwave`."""
+    m = mmwave
     f, hm, hd = _c("frequency_ghz"), _c("mobile_height_m"), _height_difference()
     bp = _breakpoint()
-    before = f"10^(({mapl}-32.4-20*LOG10({f}))/21)"
-    after = f"10^(({mapl}-32.4-20*LOG10({f})+9.5*LOG10({bp}^2+{hd}^2))/40)"
+    free = f"{mapl}-{_decimal(m.UMI38901_LOS_INTERCEPT_DB)}-{_decimal(m.UMI38901_LOS_FREQUENCY_SLOPE_DB)}*LOG10({f})"
+    before = f"10^(({free})/{_decimal(m.UMI38901_LOS_SLOPE_BEFORE_DB)})"
+    after = (f"10^(({free}+{_decimal(m.UMI38901_LOS_BREAKPOINT_DB)}*LOG10({bp}^2+{hd}^2))"
+             f"/{_decimal(m.UMI38901_LOS_SLOPE_AFTER_DB)})")
     d3_los = f"IF({before}<=SQRT({bp}^2+{hd}^2),{before},{after})"
-    d3 = d3_los if los else f"MIN({d3_los},10^(({mapl}-22.4-21.3*LOG10({f})+0.3*({hm}-1.5))/35.3))"
+    nlos = (f"10^(({mapl}-{_decimal(m.UMI38901_NLOS_INTERCEPT_DB)}-{_decimal(m.UMI38901_NLOS_FREQUENCY_SLOPE_DB)}*LOG10({f})"
+            f"+{_decimal(m.UMI38901_NLOS_HEIGHT_DB_PER_M)}*({hm}-{_decimal(m.UMI38901_NLOS_REFERENCE_HEIGHT_M)}))"
+            f"/{_decimal(m.UMI38901_NLOS_SLOPE_DB)})")
+    d3 = d3_los if los else f"MIN({d3_los},{nlos})"
     return f"SQRT(({d3})^2-{hd}^2)"
 
 
+def _eq15_loss(distance_m: str, frequency_ghz: str) -> str:
+    """Eq. (15) as a native formula, with the coefficients of :mod:`xlspectrum.formulas.propagation`."""
+    p = propagation
+    return (f"{_decimal(p.UMI_EQ15_INTERCEPT_DB)}+{_decimal(p.UMI_EQ15_DISTANCE_SLOPE_DB)}*LOG10({distance_m})"
+            f"+{_decimal(p.UMI_EQ15_FREQUENCY_SLOPE_DB)}*LOG10({frequency_ghz})")
+
+
 def _range_eq15(mapl: str) -> str:
-    return f"10^(({mapl}-22.7-26*LOG10({_c('frequency_ghz')}))/36.7)"
+    """Eq. (15) inverted as a native formula (the add-in's UMI_RANGE beside it checks it)."""
+    p = propagation
+    return (f"10^(({mapl}-{_decimal(p.UMI_EQ15_INTERCEPT_DB)}-{_decimal(p.UMI_EQ15_FREQUENCY_SLOPE_DB)}"
+            f"*LOG10({_c('frequency_ghz')}))/{_decimal(p.UMI_EQ15_DISTANCE_SLOPE_DB)})")
 
 
 def _mapl(threshold: str) -> str:
@@ -473,7 +495,7 @@ def _native_result(key: str) -> str:
         "sites_38901": f"={_sites(_c('range_38901_nlos'))}",
         "pico_radius_km": f"={_c('range_eq15')}/1000",
         "horns": f"=ROUNDUP(ROUND(360/{_c('beamwidth_deg')},9),0)",
-        "edge_for_printed": f"={_mapl('0')}-(22.7+36.7*LOG10({_c('printed_range_m')})+26*LOG10({_c('frequency_ghz')}))",
+        "edge_for_printed": f"={_mapl('0')}-({_eq15_loss(_c('printed_range_m'), _c('frequency_ghz'))})",
         "gaseous_db": f"=IFERROR({addin('GASEOUS_ATTENUATION', _c('range_eq15') + '/1000', _c('frequency_ghz'))},{NOT_LOADED})",
         "rain_db": f"=IFERROR({addin('RAIN_ATTENUATION', _c('range_eq15') + '/1000', _c('frequency_ghz'), _c('rain_rate_mm_h'))},"
                    f"{NOT_LOADED})",
@@ -655,7 +677,7 @@ def _checks() -> list[tuple[str, str]]:
         ("Coverage: the TR 38.901 NLOS range (the one the sites use) within the report's 10-5000 m",
          f"=AND({cov('range_38901_nlos')}>={d_low:g},{cov('range_38901_nlos')}<={d_high:g})"),
         ("Coverage: eq. (15) at the computed range gives back the budget (inversion)",
-         f"=ABS(22.7+36.7*LOG10({cov('range_eq15')})+26*LOG10({cov('frequency_ghz')})-{cov('mapl')})"
+         f"=ABS({_eq15_loss(cov('range_eq15'), cov('frequency_ghz'))}-{cov('mapl')})"
          f"<={TOLERANCE_CELL}*{cov('mapl')}"),
         ("Coverage: beam width within 0-360 degrees", f"=AND({cov('beamwidth_deg')}>0,{cov('beamwidth_deg')}<=360)"),
     ]
