@@ -191,7 +191,7 @@ def test_the_range_chart_reads_as_its_table(generated):
 
     ws = load_workbook(generated)["Coverage"]
     (chart,) = ws._charts
-    level_row = local_workbook.COVERAGE_LEVEL_ROW + local_workbook._index(local_workbook.LEVEL_ROWS, "level")
+    level_row = local_workbook.LEVELS.row("level")
     categories = chart.series[0].cat.numRef.f
     assert categories == f"'Coverage'!$C${level_row}:$J${level_row}"  # the table's row, in its column order
     assert [ws.cell(level_row, column).value for column in range(3, 11)] == list(mmwave.SIGNAL_LEVELS_DBM)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -36,6 +35,7 @@ from xlspectrum.workbooks.style import (
     TOLERANCE_CELL,
     write_checks_sheet,
 )
+from xlspectrum.workbooks.layout import Block, Row, SheetLayout, cell_address
 from xlspectrum.workbooks.package import add_xlwings_conf, has_marker, print_setup, stamp
 from xlspectrum.workbooks.style import BOLD, TITLE_FONT, addin, block_heading
 
@@ -71,17 +71,7 @@ RIGHT = Alignment(horizontal="right")
 INDENTED = Alignment(horizontal="left", indent=1)
 
 
-@dataclass(frozen=True)
-class Row:
-    key: str
-    label: str
-    unit: str
-    number_format: str
-    source: str
-
-
-def _row(key: str, label: str, unit: str, number_format: str, source: str) -> Row:
-    return Row(key, label, unit, number_format, source)
+_row = Row  # key, label, unit, number format, source: the shared layout's row
 
 
 # ----------------------------------------------------------------------------- Pricing layout
@@ -154,33 +144,28 @@ SIDE_BY_SIDE = (
     _row("licence_years", "Years of this LSP licence the forgone supplementary revenue buys", "years", "#,##0", ""),
 )
 
-PRICING_SITE_ROW = 7
-PRICING_COMMON_ROW = PRICING_SITE_ROW + len(SITE_INPUTS) + 3
-PRICING_RULES_ROW = PRICING_COMMON_ROW + len(COMMON_INPUTS) + 3
-PRICING_PRICES_ROW = PRICING_RULES_ROW + len(RULES) + 3
-PRICING_SIDE_ROW = PRICING_PRICES_ROW + len(PRICES) + 3
+#: The Pricing sheet's blocks, placed down it from row 7 (a blank row, a heading and a header between blocks)
+PRICING = SheetLayout("Pricing", 7, (
+    Block("sites", tuple(item for item, *_ in SITE_INPUTS)),
+    Block("common", tuple(item for item, _ in COMMON_INPUTS)),
+    Block("rules", tuple(item for item, _ in RULES)),
+    Block("prices", PRICES),
+    Block("side_by_side", SIDE_BY_SIDE),
+))
+#: the blocks with a column per site (the others have one value, in column C)
+PER_SITE_BLOCKS = frozenset({"sites", "prices", "side_by_side"})
+PRICING_SITE_ROW, PRICING_COMMON_ROW, PRICING_RULES_ROW, PRICING_PRICES_ROW, PRICING_SIDE_ROW = (
+    PRICING.first_row(block.name) for block in PRICING.blocks)
 SITE_COLUMN = {"rural": "C", "campus": "D"}
 ADDIN_COLUMN = {"rural": "E", "campus": "F"}
 AGREE_COLUMN = "G"
 PRICING_NOTE_COLUMN = "H"
 
 
-def _index(rows: tuple, key: str) -> int:
-    return [(item[0] if isinstance(item, tuple) else item).key for item in rows].index(key)
-
-
 def pricing_cell(key: str, site: str | None = None, absolute: bool = True) -> str:
     """Address on the Pricing sheet of an input, rule, price or side-by-side row (per site)."""
-    for rows, first, per_site in ((SITE_INPUTS, PRICING_SITE_ROW, True), (COMMON_INPUTS, PRICING_COMMON_ROW, False),
-                                  (RULES, PRICING_RULES_ROW, False), (PRICES, PRICING_PRICES_ROW, True),
-                                  (SIDE_BY_SIDE, PRICING_SIDE_ROW, True)):
-        try:
-            row = first + _index(rows, key)
-        except ValueError:
-            continue
-        column = SITE_COLUMN[site] if per_site else "C"
-        return f"${column}${row}" if absolute else f"{column}{row}"
-    raise KeyError(key)
+    column = SITE_COLUMN[site] if PRICING.block_of(key) in PER_SITE_BLOCKS else "C"
+    return PRICING.address(key, column, absolute)
 
 
 def _p(key: str, site: str | None = None) -> str:
@@ -391,27 +376,25 @@ ADDIN_ONLY = ("gaseous_db", "rain_db")
 BUILT_DECIMALS = 6
 #: what the build-time cell of an air or rain loss reads when the building Python lacks the extra (fits its column)
 NOT_COMPUTED_ITU = "needs extra itu"
-COVERAGE_INPUT_ROW = 7
-COVERAGE_RESULT_ROW = COVERAGE_INPUT_ROW + len(BUDGET_INPUTS) + 3
-COVERAGE_LEVEL_ROW = COVERAGE_RESULT_ROW + len(RESULTS) + 2
+#: The Coverage sheet's budget and results, from row 7; values in column C
+COVERAGE = SheetLayout("Coverage", 7, (Block("budget", tuple(item for item, _ in BUDGET_INPUTS)), Block("results", RESULTS)))
+#: the table of Figure 26's levels (one row per quantity, a column per level; its keys repeat the
+#: results'), a layout of its own two rows under the results
+LEVELS = SheetLayout("Coverage", COVERAGE.last_row() + 3, (Block("levels", LEVEL_ROWS),))
+COVERAGE_INPUT_ROW, COVERAGE_RESULT_ROW = COVERAGE.first_row("budget"), COVERAGE.first_row("results")
+COVERAGE_LEVEL_ROW = LEVELS.first_row("levels")
 RESULT_ADDIN_COLUMN = "D"
 RESULT_AGREE_COLUMN = "E"
 
 
 def coverage_cell(key: str, absolute: bool = True) -> str:
     """Address on the Coverage sheet of a budget input or a result (column C)."""
-    for rows, first in ((BUDGET_INPUTS, COVERAGE_INPUT_ROW), (RESULTS, COVERAGE_RESULT_ROW)):
-        try:
-            row = first + _index(rows, key)
-        except ValueError:
-            continue
-        return f"$C${row}" if absolute else f"C{row}"
-    raise KeyError(key)
+    return COVERAGE.address(key, "C", absolute)
 
 
 def level_cell(key: str, level_index: int) -> str:
     """Address on the Coverage sheet of a quantity at the ``level_index``-th level of Figure 26."""
-    return f"{'CDEFGHIJ'[level_index]}{COVERAGE_LEVEL_ROW + _index(LEVEL_ROWS, key)}"
+    return cell_address("CDEFGHIJ"[level_index], LEVELS.row(key))
 
 
 def _c(key: str) -> str:
@@ -614,9 +597,9 @@ def _range_chart(ws: Worksheet) -> None:
     chart.x_axis.title = "Cell-edge signal [dBm], strongest at the left as in the table"
     chart.y_axis.title = "Range [m]"
     last_column = 2 + len(mmwave.SIGNAL_LEVELS_DBM)
-    level_row = COVERAGE_LEVEL_ROW + _index(LEVEL_ROWS, "level")
+    level_row = LEVELS.row("level")
     for key, title in (("range_eq15", "Eq. (15), the thesis' model"), ("range_38901_nlos", "TR 38.901 UMi NLOS")):
-        row = COVERAGE_LEVEL_ROW + _index(LEVEL_ROWS, key)
+        row = LEVELS.row(key)
         series = Series(Reference(ws, min_col=3, max_col=last_column, min_row=row), title=title)
         colour, marker, dash = RANGE_STYLES[key]
         series.graphicalProperties.line.solidFill = colour
