@@ -47,3 +47,12 @@ def test_the_local_workbook_places_its_cells_through_the_layout():
     assert local.pricing_cell("reserve_price") == "$C$" + str(local.PRICING.row("reserve_price"))
     assert local.coverage_cell("mapl", absolute=False) == f"C{local.COVERAGE.row('mapl')}"
     assert local.level_cell("level", 0) == f"C{local.LEVELS.first_row('levels')}"
+
+
+def test_the_exchange_workbook_places_its_blocks_through_the_layout():
+    from xlspectrum.workbooks import exchange
+
+    assert exchange._nz("reserve") == f"'NZ inputs'!$C${exchange.NZ_INPUTS.row('reserve')}"
+    clearing = exchange._ClearingLayout(lots=3, bids=5)
+    assert (clearing.lot_row, clearing.bid_row, clearing.check_row) == (6, 13, 21)  # lots + 4, bids + 3
+    assert clearing.bid_range(3) == "$C$13:$C$17" and clearing.built_heading == clearing.sheet.last_row() + 2

@@ -38,6 +38,7 @@ from xlspectrum.workbooks.style import (
     TOLERANCE_CELL,
     write_checks_sheet,
 )
+from xlspectrum.workbooks.layout import Block, Row, SheetLayout, cell_address
 from xlspectrum.workbooks.package import add_xlwings_conf, has_marker, print_setup, stamp
 from xlspectrum.workbooks.style import BOLD, TITLE_FONT, addin, block_heading
 
@@ -161,30 +162,37 @@ NZ_BID_COLUMNS = (  # key, label, unit, format
 )
 NZ_BIDS = {"A": (3, 1, 83e6, 9.1e6, 0), "B": (3, 1, 0.0, 2e6, 0), "C": (2, 1, 0.0, 0.0, 1)}
 PRINTED_COLUMNS = ("clock", "supplementary", "assignment", "total", "lots")
-NZ_RULES_ROW = 6
-NZ_BIDS_ROW = NZ_RULES_ROW + len(NZ_RULES) + 3
-NZ_PRINTED_ROW = NZ_BIDS_ROW + len(NZ_BIDDERS) + 3
+#: The NZ inputs sheet: the rules from row 6, a row per bidder, then Table 3 as printed (a row per
+#: bidder and the total)
+NZ_INPUTS = SheetLayout("NZ inputs", 6, (
+    Block("rules", tuple(Row(key, label, unit, number_format, source) for key, label, unit, _, number_format, source in NZ_RULES)),
+    Block("bids", tuple(Row(f"bidder_{bidder}", bidder) for bidder in NZ_BIDDERS)),
+    Block("printed", tuple(Row(f"printed_{label}", label) for label in (*NZ_BIDDERS, "Total"))),
+))
+NZ_RULES_ROW, NZ_BIDS_ROW, NZ_PRINTED_ROW = (NZ_INPUTS.first_row(block.name) for block in NZ_INPUTS.blocks)
 
 
 def _nz(key: str) -> str:
     """Absolute reference to an NZ rule value."""
-    row = NZ_RULES_ROW + [k for k, *_ in NZ_RULES].index(key)
-    return f"'NZ inputs'!$C${row}"
+    return NZ_INPUTS.address(key, "C", with_sheet=True)
+
+
+def _nz_bid_column(key: str) -> str:
+    return _col(2 + [k for k, *_ in NZ_BID_COLUMNS].index(key))
 
 
 def _nz_bid(key: str, bidder: str) -> str:
-    column = 2 + [k for k, *_ in NZ_BID_COLUMNS].index(key)
-    return f"'NZ inputs'!${_col(column)}${NZ_BIDS_ROW + NZ_BIDDERS.index(bidder)}"
+    return NZ_INPUTS.address(f"bidder_{bidder}", _nz_bid_column(key), with_sheet=True)
 
 
 def _nz_bid_range(key: str) -> str:
-    column = _col(2 + [k for k, *_ in NZ_BID_COLUMNS].index(key))
-    return f"'NZ inputs'!${column}${NZ_BIDS_ROW}:${column}${NZ_BIDS_ROW + len(NZ_BIDDERS) - 1}"
+    column = _nz_bid_column(key)
+    first, last = (NZ_INPUTS.row(f"bidder_{bidder}") for bidder in (NZ_BIDDERS[0], NZ_BIDDERS[-1]))
+    return f"{cell_address(column, first, True, NZ_INPUTS.sheet)}:{cell_address(column, last, True)}"
 
 
 def _nz_printed(key: str, row_label: str) -> str:
-    column = _col(2 + PRINTED_COLUMNS.index(key))
-    return f"'NZ inputs'!${column}${NZ_PRINTED_ROW + (*NZ_BIDDERS, 'Total').index(row_label)}"
+    return NZ_INPUTS.address(f"printed_{row_label}", _col(2 + PRINTED_COLUMNS.index(key)), with_sheet=True)
 
 
 def _write_nz_inputs(wb: Workbook) -> None:
@@ -224,12 +232,16 @@ class _ClearingLayout:
 
     def __init__(self, lots: int, bids: int) -> None:
         self.lots, self.bids = lots, bids
-        self.lot_row = FIRST_ROW  # block 1: a row per lot
-        self.bid_heading = self.lot_row + lots + 2
-        self.bid_row = self.bid_heading + 2  # block 2 and 3: a row per bid
-        self.check_heading = self.bid_row + bids + 1
-        self.check_row = self.check_heading + 2  # block 3: a row per check, a column per rule
-        self.built_heading = self.check_row + len(CHECKS_PER_RULE) + 1  # block 4: the result when built
+        # block 1 a row per lot; blocks 2 and 3 a row per bid (after a gap, a note, a heading and a
+        # header); the checks a row each, a column per rule; block 4, the result when built, below
+        self.sheet = SheetLayout("Clearing", FIRST_ROW, (
+            Block("lots", tuple(Row(f"lot_{i}", "") for i in range(lots))),
+            Block("bids", tuple(Row(f"bid_{i}", "") for i in range(bids)), lead=4),
+            Block("checks", tuple(Row(key, label) for key, label in CHECKS_PER_RULE)),
+        ))
+        self.lot_row, self.bid_row, self.check_row = (self.sheet.first_row(b) for b in ("lots", "bids", "checks"))
+        self.bid_heading, self.check_heading = self.bid_row - 2, self.check_row - 2
+        self.built_heading = self.sheet.last_row() + 2
         self.quantity_column = 3  # C.. : units of each lot in each bid
         self.value_column = self.quantity_column + lots
         self.value_addin_column = self.value_column + 1
@@ -241,10 +253,10 @@ class _ClearingLayout:
         return won, won + 1
 
     def bid_range(self, column: int) -> str:
-        return f"${_col(column)}${self.bid_row}:${_col(column)}${self.bid_row + self.bids - 1}"
+        return f"{cell_address(_col(column), self.bid_row, True)}:{cell_address(_col(column), self.bid_row + self.bids - 1, True)}"
 
     def lot_range(self, column: int) -> str:
-        return f"${_col(column)}${self.lot_row}:${_col(column)}${self.lot_row + self.lots - 1}"
+        return f"{cell_address(_col(column), self.lot_row, True)}:{cell_address(_col(column), self.lot_row + self.lots - 1, True)}"
 
 
 CHECKS_PER_RULE = (
