@@ -178,6 +178,11 @@ def test_a_killed_runs_folder_and_office_are_removed_by_the_next_run(tmp_path):
     running = Path(tempfile.mkdtemp(prefix=recalc._WORK_PREFIX))  # another run, still alive: left alone
     (running / recalc._WORK_MARKER).write_text(json.dumps({"made_by": "xlspectrum recalc", "pid": os.getpid()}))
     unmarked = Path(tempfile.mkdtemp(prefix=recalc._WORK_PREFIX))  # not ours beyond doubt: left alone
+    needle = (abandoned / "profile").as_uri().encode()
+    for _ in range(100):  # the stand-in office shows its profile on its command line once it runs
+        if needle in Path(f"/proc/{office.pid}/cmdline").read_bytes():
+            break
+        time.sleep(0.05)
     try:
         recalc._remove_abandoned_work_folders()
         assert not abandoned.exists()

@@ -241,8 +241,8 @@ def test_models_must_name_the_network_the_valuation_uses():
 
 
 def test_a_cell_address_needs_no_monte_carlo():
-    """cell_places stops once every place is known (before the Sensitivity sheet, the charts and
-    the Cover): the same places as the whole build, every instance."""
+    """cell_places stops once every place is known (before the Sensitivity sheet and the charts):
+    the same places as the whole build, every instance, and the Cover's figures too."""
     from xlspectrum.models.costmodel.networks import MODELS
     from xlspectrum.workbooks import thesis
 
@@ -252,5 +252,6 @@ def test_a_cell_address_needs_no_monte_carlo():
     full = thesis._assemble(None, MODELS)[1]
     light = thesis._assemble(None, MODELS, places_only=True)[1]
     assert places(light) == places(full)
+    assert light.cover == full.cover and len(full.cover) > 10
     assert {name: places(layout) for name, layout in light.others.items()} == \
         {name: places(layout) for name, layout in full.others.items()}

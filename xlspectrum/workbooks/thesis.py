@@ -725,8 +725,8 @@ def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MOD
     to the first model's except those it overrides (typed, in blue), which its formulas and
     the valuation reach as ``<model name>__<key>``.
 
-    ``places_only``: stop once every cell has its place (before the Sensitivity sheet's Monte
-    Carlo, the charts and the Cover), for a caller that wants addresses, not a workbook."""
+    ``places_only``: stop once every cell has its place (the Cover written, the Sensitivity
+    sheet's Monte Carlo and the charts not), for a caller that wants addresses, not a workbook."""
     from xlspectrum.models.chapter8 import UHF
 
     names = [model.name for model in models]
@@ -757,7 +757,8 @@ def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MOD
             _write_item(sheets[item.sheet], instance, item)
     _write_valuation(valuation, layout)
     _write_checks(wb, layout)
-    if places_only:  # every place is known here: the rest only reads them
+    if places_only:  # every place but the Cover's is known here: the Monte Carlo and the charts only read them
+        _write_cover(wb, layout, {sheet_prefix(model, main): model.label for model in others})
         return wb, layout
     _write_sensitivity(wb, layout, overrides)
     # outputs, then checks: Valuation, Sensitivity, Checks
