@@ -240,9 +240,11 @@ def test_models_must_name_the_network_the_valuation_uses():
         build_workbook(models=(APPENDIX_C, UHF_700, UHF_700))
 
 
-def test_a_cell_address_needs_no_monte_carlo():
-    """cell_places stops once every place is known (before the Sensitivity sheet and the charts):
+def test_a_cell_address_needs_no_workbook():
+    """cell_places and cover_cells are a lookup in the shared layout (no workbook is built):
     the same places as the whole build, every instance, and the Cover's figures too."""
+    import openpyxl
+
     from xlspectrum.models.costmodel.networks import MODELS
     from xlspectrum.workbooks import thesis
 
@@ -250,7 +252,12 @@ def test_a_cell_address_needs_no_monte_carlo():
         return {key: (p.sheet, p.row, p.column, p.scalar) for key, p in layout.places.items()}
 
     full = thesis._assemble(None, MODELS)[1]
-    light = thesis._assemble(None, MODELS, places_only=True)[1]
+    built = openpyxl.Workbook
+    try:
+        openpyxl.Workbook = thesis.Workbook = None  # placing must not touch openpyxl
+        light = thesis._place(MODELS)
+    finally:
+        openpyxl.Workbook = thesis.Workbook = built
     assert places(light) == places(full)
     assert light.cover == full.cover and len(full.cover) > 10
     assert {name: places(layout) for name, layout in light.others.items()} == \

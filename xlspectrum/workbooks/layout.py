@@ -13,9 +13,9 @@ spelled (absolute or not, with the sheet quoted when its name needs it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
-__all__ = ["Block", "Row", "SheetLayout", "cell_address", "quoted_sheet"]
+__all__ = ["Block", "Row", "SheetLayout", "cell_address", "headed_blocks", "quoted_sheet"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,13 @@ class Block:
     name: str
     rows: tuple[Row, ...]
     lead: int = 3
+
+
+def headed_blocks(groups: Iterable[tuple[str, Sequence[Row]]], gap: int = 1) -> list[Block]:
+    """Blocks that each stand under a heading row named as the block, ``gap`` blank rows between
+    one block and the next heading (the first block's heading is the row above the layout's first
+    row; :meth:`SheetLayout.heading_row` finds each)."""
+    return [Block(name, tuple(rows), lead=gap + 1) for name, rows in groups]
 
 
 def quoted_sheet(sheet: str) -> str:
@@ -78,6 +85,10 @@ class SheetLayout:
     def first_row(self, block: str) -> int:
         """The row of ``block``'s first row."""
         return self._first[block]
+
+    def heading_row(self, block: str) -> int:
+        """The row above ``block``'s first row, where a block placed by :func:`headed_blocks` has its heading."""
+        return self._first[block] - 1
 
     def last_row(self) -> int:
         """The row of the last block's last row."""

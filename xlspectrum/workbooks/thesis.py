@@ -22,6 +22,7 @@ import io
 import os
 import re
 import zipfile
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
@@ -42,6 +43,7 @@ from xlspectrum.models.costmodel.lineitems import BY_KEY, LineItem
 from xlspectrum.models.costmodel.networks import MODELS, NETWORK_NOTES, UHF_700
 from xlspectrum.models.costmodel.printed import ABSOLUTE_TOLERANCE, COMPARED_NOTE, DEMAND_MEANING, PRINTED, PRINTED_SCENARIO
 from xlspectrum.core.files import write_file
+from xlspectrum.workbooks.layout import Block, Row, SheetLayout, headed_blocks
 from xlspectrum.workbooks.package import (  # noqa: F401 - save_atomically, workbook_bytes: also reachable here
     FIXED_DATE,
     add_xlwings_conf,
@@ -152,6 +154,8 @@ class _Layout(CellResolver):
         self.in_range_column = ""
         #: other model instances, referred to as "<name>__<key>"
         self.others: dict[str, _Layout] = {}
+        #: the shared layout of each sheet this instance places cells on, by sheet name
+        self.sheets: dict[str, SheetLayout] = {}
         self.sheet = ""
         self.column = FIRST_YEAR_COLUMN
 
@@ -238,25 +242,54 @@ def _block_heading(ws: Worksheet, row: int, text: str, last_column: int = NOTE_C
     block_heading(ws, row, text, last_column)
 
 
+OPTIONS_HEADING = "Options of the choice inputs"
+
+
+def _place_inputs(layout: _Layout, model: Model, with_options: bool) -> SheetLayout:
+    """The Inputs sheet's rows (a block per section, then the options of each choice input when
+    ``with_options``), their places in ``layout`` and the ranges the checks and drop-downs read."""
+    name = f"{layout.sheet_prefix}Inputs"
+    inputs = list(model.inputs.values())
+    sections = [(section, [Row(i.key, i.label, i.unit, input_number_format(i.unit), i.source)
+                           for i in inputs if i.section == section])
+                for section in dict.fromkeys(i.section for i in inputs)]
+    blocks = headed_blocks(sections)
+    choices = [i for i in inputs if i.kind == "choice"] if with_options else []
+    for index, item in enumerate(choices):  # the options heading once, a blank row between choices
+        rows = tuple(Row(f"{item.key}={option}", f"Option for: {item.label}") for option in item.options)
+        blocks.append(Block(f"options:{item.key}", rows, lead=2 if index == 0 else 1))
+    sheet = SheetLayout(name, FIRST_ROW + 1, blocks)
+    layout.sheets[name] = sheet
+    for item in inputs:
+        layout.places[item.key] = _Place(name, sheet.row(item.key), scalar=item.kind != "series")
+    last_input = sheet.rows(sections[-1][0])
+    # the flags' column runs to the blank row under the last section's heading gap (as built since 0.1)
+    last = max(row for row, _ in last_input) + 2
+    layout.in_range_column = f"{_quoted(name)}!${_col(IN_RANGE_COLUMN)}${FIRST_ROW}:${_col(IN_RANGE_COLUMN)}${last}"
+    for item in choices:
+        rows = [row for row, _ in sheet.rows(f"options:{item.key}")]
+        layout.option_ranges[item.key] = f"Inputs!${_col(VALUE_COLUMN)}${rows[0]}:${_col(VALUE_COLUMN)}${rows[-1]}"
+        layout.option_meanings[item.key] = f"Inputs!${_col(NOTE_COLUMN)}${rows[0]}:${_col(NOTE_COLUMN)}${rows[-1]}"
+    return sheet
+
+
 def _write_inputs(wb: Workbook, layout: _Layout, model: Model, values: Mapping[str, Any],
                   linked_to: _Layout | None = None, typed: Mapping[str, str] | None = None) -> None:
     """The Inputs sheet of ``model``; with ``linked_to``, a copy whose cells link to that sheet except ``typed``."""
     name = f"{layout.sheet_prefix}Inputs"
+    sheet = layout.sheets[name]
     ws = wb.create_sheet(name)
     inputs = model.inputs
     typed = typed or {}
-    first_year_row = None
-    row = FIRST_ROW
-    for section in dict.fromkeys(i.section for i in inputs.values()):
-        _block_heading(ws, row, section)
-        row += 1
-        for item in (i for i in inputs.values() if i.section == section):
-            layout.places[item.key] = _Place(name, row, scalar=item.kind != "series")
-            if item.key == "first_year":
-                first_year_row = row
-            ws.cell(row, 1, item.label)
-            ws.cell(row, 2, item.unit)
-            ws.cell(row, SOURCE_COLUMN, item.source)
+    for block in sheet.blocks:
+        if block.name.startswith("options:"):
+            continue
+        _block_heading(ws, sheet.heading_row(block.name), block.name)
+        for row, placed in sheet.rows(block.name):
+            item = inputs[placed.key]
+            ws.cell(row, 1, placed.label)
+            ws.cell(row, 2, placed.unit)
+            ws.cell(row, SOURCE_COLUMN, placed.source)
             ws.cell(row, NOTE_COLUMN, typed.get(item.key, item.note))
             value = values[item.key]
             columns = range(FIRST_YEAR_COLUMN, LAST_YEAR_COLUMN + 1) if item.kind == "series" else [VALUE_COLUMN]
@@ -271,12 +304,9 @@ def _write_inputs(wb: Workbook, layout: _Layout, model: Model, values: Mapping[s
                         typed_value = int(typed_value) if float(typed_value).is_integer() else float(typed_value)
                     cell = ws.cell(row, column, typed_value)
                     cell.font, cell.fill = INPUT_FONT, INPUT_FILL
-                cell.number_format = input_number_format(item.unit)
+                cell.number_format = placed.number_format
             if item.low is not None and item.high is not None:
                 _write_valid_range(ws, row, item, columns, typed_here=not linked)
-            row += 1
-        row += 1
-    layout.in_range_column = f"{_quoted(name)}!${_col(IN_RANGE_COLUMN)}${FIRST_ROW}:${_col(IN_RANGE_COLUMN)}${row}"
     if linked_to is not None:
         _timeline(ws, f"{name} ({model.label})", None, source_header="Thesis source")
         ws.cell(FIRST_ROW - 1, 1, f"Linked to the Inputs sheet except the blue cells, which define the {model.label}"
@@ -284,24 +314,19 @@ def _write_inputs(wb: Workbook, layout: _Layout, model: Model, values: Mapping[s
         _range_headers(ws)
         return
     # the lists behind the choice inputs (data validation and the Checks sheet read them)
-    _block_heading(ws, row, "Options of the choice inputs")
-    row += 1
-    for item in (i for i in inputs.values() if i.kind == "choice"):
-        start = row
-        for option in item.options:
+    choices = [i for i in inputs.values() if i.kind == "choice"]
+    _block_heading(ws, sheet.heading_row(f"options:{choices[0].key}"), OPTIONS_HEADING)
+    for item in choices:
+        for (row, _), option in zip(sheet.rows(f"options:{item.key}"), item.options):
             ws.cell(row, 1, f"Option for: {item.label}")
             ws.cell(row, VALUE_COLUMN, option)
             ws.cell(row, NOTE_COLUMN, OPTION_MEANINGS.get(item.key, {}).get(option, ""))
-            row += 1
-        layout.option_ranges[item.key] = f"Inputs!${_col(VALUE_COLUMN)}${start}:${_col(VALUE_COLUMN)}${row - 1}"
-        layout.option_meanings[item.key] = f"Inputs!${_col(NOTE_COLUMN)}${start}:${_col(NOTE_COLUMN)}${row - 1}"
         validation = DataValidation(type="list", formula1=layout.option_ranges[item.key], allow_blank=False,
                                     showErrorMessage=True, errorTitle="Not an option",
                                     error=f"Choose one of: {', '.join(item.options)}")
         ws.add_data_validation(validation)
         validation.add(ws.cell(layout.places[item.key].row, VALUE_COLUMN))
-        row += 1
-    assert first_year_row is not None
+    first_year_row = sheet.row("first_year")
     _timeline(ws, "Inputs", f"${_col(VALUE_COLUMN)}${first_year_row}", source_header="Thesis source")
     ws.cell(FIRST_ROW - 1, 1, SHEET_PURPOSE["Inputs"]).font = NOTE_FONT
     _range_headers(ws)
@@ -338,29 +363,31 @@ def _range_headers(ws: Worksheet) -> None:
         ws.column_dimensions[_col(column)].width = width
 
 
-def _lay_out_calculations(wb: Workbook, layout: _Layout, model: Model) -> dict[str, Worksheet]:
+def _headed_by_block(items: Sequence[Any]) -> list[Block]:
+    """A block per run of items with the same ``block`` (its heading), one row per item."""
+    return headed_blocks((name, [Row(i.key, i.label, i.unit, i.number_format) for i in group])
+                         for name, group in itertools.groupby(items, key=lambda i: i.block))
+
+
+def _place_calculations(layout: _Layout, model: Model) -> None:
+    """The places of ``model``'s line items, a sheet layout per calculation sheet."""
+    for model_sheet in model.sheets:
+        name = f"{layout.sheet_prefix}{model_sheet}"
+        items = [i for i in model.items if i.sheet == model_sheet]
+        sheet = layout.sheets[name] = SheetLayout(name, FIRST_ROW + 1, _headed_by_block(items))
+        for item in items:
+            layout.places[item.key] = _Place(name, sheet.row(item.key), item.scalar)
+
+
+def _write_calculation_sheets(wb: Workbook, layout: _Layout, model: Model) -> dict[str, Worksheet]:
     sheets = {}
     for model_sheet in model.sheets:
         name = f"{layout.sheet_prefix}{model_sheet}"
-        ws = wb.create_sheet(name)
-        sheets[model_sheet] = ws
-        for item, row in _rows_under_blocks(ws, [i for i in model.items if i.sheet == model_sheet]):
-            layout.places[item.key] = _Place(name, row, item.scalar)
+        ws = sheets[model_sheet] = wb.create_sheet(name)
+        sheet = layout.sheets[name]
+        for block in sheet.blocks:
+            _block_heading(ws, sheet.heading_row(block.name), block.name)
     return sheets
-
-
-def _rows_under_blocks(ws: Worksheet, items: list[Any]) -> Iterator[tuple[Any, int]]:
-    """Give each item a row, writing a heading above each block and a blank row between blocks."""
-    row, block = FIRST_ROW, None
-    for item in items:
-        if item.block != block:
-            if block is not None:
-                row += 1
-            block = item.block
-            _block_heading(ws, row, block)
-            row += 1
-        yield item, row
-        row += 1
 
 
 def _write_item(ws: Worksheet, layout: _Layout, item: LineItem) -> None:
@@ -574,6 +601,38 @@ def cover_rows() -> tuple[tuple[str, str], ...]:
     )
 
 
+COVER_INTRO = (
+    "The LTE network cost model of Brett Shaw, 'Spectrum allocation methods for future wireless services in cellular "
+    "networks' (PhD thesis, University of Auckland, 2020), Appendix C (section 10.3), rebuilt as live Excel formulas, "
+    "with the chapter 8 valuations of 28 GHz spectrum.",
+    "Change any blue cell on the Inputs sheet and every table recalculates; the demand forecast is a drop-down there. "
+    "Each input carries the thesis section or table it comes from and its valid range; inferred values say so.",
+    "Generated by xlspectrum from the same line-item definitions as its Python engine; a test recalculates this "
+    "workbook headlessly and compares every line item, every year, with the engine.",
+)
+COVER_SCENARIO = "Scenario selected"
+COVER_VALUATION = "Value of 28 GHz spectrum, NZ$ M (chapter 8; the Valuation sheet has every step)"
+COVER_VALUATION_HEADER = "valuation:header"
+#: the Cover's first heading (row 1 the status line, row 2 the title, row 3 the scenario line)
+COVER_FIRST_HEADING_ROW = 5
+
+
+def _place_cover(layout: _Layout) -> None:
+    """The Cover's first blocks (what it is, the scenario and the valuation figures) and the
+    address of each figure (:func:`cover_cells`); the prose below them follows the last block."""
+    figures = [Row(what, label) for label, what in cover_rows()]
+    scenario = tuple(row for row in figures if not row.key.startswith("valuation:"))
+    valuation = (Row(COVER_VALUATION_HEADER, ""), *(row for row in figures if row.key.startswith("valuation:")))
+    blocks = headed_blocks((("What this is", [Row(f"intro:{i}", text) for i, text in enumerate(COVER_INTRO)]),
+                            (COVER_SCENARIO, scenario), (COVER_VALUATION, valuation)))
+    cover = layout.sheets["Cover"] = SheetLayout("Cover", COVER_FIRST_HEADING_ROW + 1, blocks)
+    for placed in scenario:
+        layout.cover[placed.key] = f"Cover!B{cover.row(placed.key)}"
+    for placed in valuation[1:]:
+        for column, basis in ((2, "model"), (3, "thesis")):
+            layout.cover[f"{placed.key}:{basis}"] = f"Cover!{_col(column)}{cover.row(placed.key)}"
+
+
 def _write_cover(wb: Workbook, layout: _Layout, prefixes: Mapping[str, str]) -> None:
     """The Cover sheet; ``prefixes`` maps the sheet prefix of each further model to its label."""
     ws = wb["Cover"]
@@ -596,7 +655,6 @@ def _write_cover(wb: Workbook, layout: _Layout, prefixes: Mapping[str, str]) -> 
     title(ws, "xlspectrum - Appendix C LTE network cost model (2017-2031) and chapter 8 valuations")
     ws["A3"] = f'="Demand forecast: "&{demand}&" - "&{meaning}'
     ws["A3"].font = BOLD
-    row = 5
 
     def heading(text: str) -> None:
         nonlocal row
@@ -608,56 +666,37 @@ def _write_cover(wb: Workbook, layout: _Layout, prefixes: Mapping[str, str]) -> 
         paragraph(ws, row, text, last_column=COVER_LAST_COLUMN, chars_per_line=COVER_CHARS_PER_LINE)
         row += 1
 
-    def note(column: int, text: str) -> None:
-        cell = ws.cell(row, column, text)
-        cell.font = Font(color="595959")
-        cell.alignment = Alignment(indent=1)
-
-    heading("What this is")
-    for text in (
-        "The LTE network cost model of Brett Shaw, 'Spectrum allocation methods for future wireless services in cellular "
-        "networks' (PhD thesis, University of Auckland, 2020), Appendix C (section 10.3), rebuilt as live Excel formulas, "
-        "with the chapter 8 valuations of 28 GHz spectrum.",
-        "Change any blue cell on the Inputs sheet and every table recalculates; the demand forecast is a drop-down there. "
-        "Each input carries the thesis section or table it comes from and its valid range; inferred values say so.",
-        "Generated by xlspectrum from the same line-item definitions as its Python engine; a test recalculates this "
-        "workbook headlessly and compares every line item, every year, with the engine.",
-    ):
-        cover_paragraph(text)
-    row += 1
-    rows = dict((what, label) for label, what in cover_rows())
-    heading("Scenario selected")
-    for what, label in rows.items():
-        if what.startswith("valuation:"):
-            continue
+    cover = layout.sheets["Cover"]
+    for block in cover.blocks:
+        _block_heading(ws, cover.heading_row(block.name), block.name, last_column=COVER_LAST_COLUMN)
+    for row, text in cover.rows("What this is"):
+        paragraph(ws, row, text.label, last_column=COVER_LAST_COLUMN, chars_per_line=COVER_CHARS_PER_LINE)
+    for row, placed in cover.rows(COVER_SCENARIO):
+        what = placed.key
         kind, key = what.split(":")
-        ws.cell(row, 1, label)
+        ws.cell(row, 1, placed.label)
         value = ws.cell(row, 2, formulas[what] if what in formulas else f"={ref(key)}")
         value.font, value.alignment = BOLD, Alignment(horizontal="right")
         value.number_format = {"input:wacc": "0.0%", "item:pv_total_cost_millions": MILLIONS_FORMAT}.get(what, "General")
-        layout.cover[what] = f"Cover!B{row}"
         if what in scenario_notes:
-            note(3, scenario_notes[what])
-        row += 1
-    row += 1
-    heading("Value of 28 GHz spectrum, NZ$ M (chapter 8; the Valuation sheet has every step)")
-    for column, text in ((2, "This model"), (3, "Thesis")):
-        cell = ws.cell(row, column, text)
-        cell.font, cell.alignment = BOLD, Alignment(horizontal="right")
-    row += 1
-    for what, label in rows.items():
-        if not what.startswith("valuation:"):
+            cell = ws.cell(row, 3, scenario_notes[what])
+            cell.font = Font(color="595959")
+            cell.alignment = Alignment(indent=1)
+    for row, placed in cover.rows(COVER_VALUATION):
+        if placed.key == COVER_VALUATION_HEADER:
+            for column, text in ((2, "This model"), (3, "Thesis")):
+                cell = ws.cell(row, column, text)
+                cell.font, cell.alignment = BOLD, Alignment(horizontal="right")
             continue
-        key = what.split(":")[1]
-        ws.cell(row, 1, label)
+        key = placed.key.split(":")[1]
+        ws.cell(row, 1, placed.label)
         for column, basis in ((2, "model"), (3, "thesis")):
             cell_ref = layout.at("Cover", column).reference(f"{key}_{basis}")
             formula = f"={cell_ref}/1000000" if basis == "model" else f'=IF(ISNUMBER({cell_ref}),{cell_ref}/1000000,"not printed")'
             cell = ws.cell(row, column, formula)
             cell.number_format, cell.alignment = MILLIONS_FORMAT, Alignment(horizontal="right")
             cell.font = BOLD if basis == "model" else Font()
-            layout.cover[f"{what}:{basis}"] = f"Cover!{_col(column)}{row}"
-        row += 1
+    row = cover.last_row() + 1
     ws.cell(row, 1, "Thesis figures are printed for cisco_vni_linear (Tables 8-11) and, for the costs and the deprival "
                     "value, ten_x_linear (Table 10); 'not printed' otherwise.").font = NOTE_FONT
     row += 2
@@ -718,15 +757,9 @@ def sheet_prefix(model: Model, main: Model) -> str:
     return SHEET_PREFIXES.get(model.name, f"{model.name.upper()} ")
 
 
-def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MODELS,
-              places_only: bool = False) -> tuple[Workbook, _Layout]:
-    """The workbook of ``models``: the first on Inputs, Demand, ..., Outputs with the Valuation,
-    Sensitivity and Checks sheets; each other model on its own prefixed sheets, its inputs linked
-    to the first model's except those it overrides (typed, in blue), which its formulas and
-    the valuation reach as ``<model name>__<key>``.
-
-    ``places_only``: stop once every cell has its place (the Cover written, the Sensitivity
-    sheet's Monte Carlo and the charts not), for a caller that wants addresses, not a workbook."""
+def _place(models: Sequence[Model]) -> _Layout:
+    """Every keyed cell's place in the workbook of ``models`` (inputs, line items, valuation rows,
+    the Cover's figures), from their definitions alone: no workbook is built."""
     from xlspectrum.models.chapter8 import UHF
 
     names = [model.name for model in models]
@@ -734,20 +767,37 @@ def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MOD
         raise ValueError(f"models={names}: give distinct names, the main network first and {UHF!r} (the 700 MHz-only "
                          "network the Valuation sheet's deprival value uses) among the others")
     main, *others = models
+    layout = _Layout()
+    _place_inputs(layout, main, with_options=True)
+    _place_calculations(layout, main)
+    for model in others:
+        own = layout.others[model.name] = _Layout(sheet_prefix=sheet_prefix(model, main))
+        _place_inputs(own, model, with_options=False)
+        _place_calculations(own, model)
+    _place_valuation(layout)
+    _place_cover(layout)
+    return layout
+
+
+def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MODELS) -> tuple[Workbook, _Layout]:
+    """The workbook of ``models``: the first on Inputs, Demand, ..., Outputs with the Valuation,
+    Sensitivity and Checks sheets; each other model on its own prefixed sheets, its inputs linked
+    to the first model's except those it overrides (typed, in blue), which its formulas and
+    the valuation reach as ``<model name>__<key>``.  Cells go where :func:`_place` puts them."""
+    layout = _place(models)
+    main, *others = models
     values = main.resolve(overrides)
     wb = Workbook()
     wb.active.title = "Cover"
-    layout = _Layout()
     _write_inputs(wb, layout, main, values)
-    instances = [(main, layout, _lay_out_calculations(wb, layout, main))]
+    instances = [(main, layout, _write_calculation_sheets(wb, layout, main))]
     valuation = wb.create_sheet("Valuation")
     for model in others:
-        own = _Layout(sheet_prefix=sheet_prefix(model, main))
-        layout.others[model.name] = own
+        own = layout.others[model.name]
         notes = NETWORK_NOTES.get(model.name, {})
         typed = {key: f"{model.label}: {notes.get(key, 'this network defines it')}" for key in model.overridden}
         _write_inputs(wb, own, model, {**values, **model.overridden}, linked_to=layout, typed=typed)
-        instances.append((model, own, _lay_out_calculations(wb, own, model)))
+        instances.append((model, own, _write_calculation_sheets(wb, own, model)))
     for model, instance, sheets in instances:
         label = "" if model is main else f" ({model.label})"
         for name, ws in sheets.items():
@@ -757,9 +807,6 @@ def _assemble(overrides: Mapping[str, Any] | None, models: Sequence[Model] = MOD
             _write_item(sheets[item.sheet], instance, item)
     _write_valuation(valuation, layout)
     _write_checks(wb, layout)
-    if places_only:  # every place but the Cover's is known here: the Monte Carlo and the charts only read them
-        _write_cover(wb, layout, {sheet_prefix(model, main): model.label for model in others})
-        return wb, layout
     _write_sensitivity(wb, layout, overrides)
     # outputs, then checks: Valuation, Sensitivity, Checks
     for name, after in ((SENSITIVITY_SHEET, "Valuation"), (CHECKS_SHEET, SENSITIVITY_SHEET)):
@@ -796,6 +843,16 @@ CROSS_CHECK_COLUMN = FIRST_YEAR_COLUMN
 VALUATION_NOTE_COLUMN = FIRST_YEAR_COLUMN + 1
 
 
+def _place_valuation(layout: _Layout) -> None:
+    """The Valuation rows' places: a block per chapter 8 step, each row's thesis and model cells."""
+    from xlspectrum.models.chapter8 import ROWS
+
+    sheet = layout.sheets["Valuation"] = SheetLayout("Valuation", FIRST_ROW + 1, _headed_by_block(ROWS))
+    for item in ROWS:
+        for basis, column in VALUATION_COLUMNS.items():
+            layout.places[item.cell_key(basis)] = _Place("Valuation", sheet.row(item.key), scalar=True, column=column)
+
+
 def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
     """Chapter 8 on one sheet: each row's thesis-inputs and this-model formulas side by side."""
     from xlspectrum.models.chapter8 import BASIS_LABELS, CROSS_CHECKS, NOT_PRINTED, ROWS, TABLE11
@@ -813,9 +870,9 @@ def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="right" if 3 <= column <= 5 else "left")
     ws.row_dimensions[HEADER_ROW].height = 2 * LINE_HEIGHT_PT
-    for item, row in _rows_under_blocks(ws, ROWS):
-        for basis, column in VALUATION_COLUMNS.items():
-            layout.places[item.cell_key(basis)] = _Place("Valuation", row, scalar=True, column=column)
+    sheet = layout.sheets["Valuation"]
+    for block in sheet.blocks:
+        _block_heading(ws, sheet.heading_row(block.name), block.name)
     for item in ROWS:
         place = layout.places[item.cell_key("thesis")]
         ws.cell(place.row, 1, item.label)
@@ -837,7 +894,7 @@ def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
             cell = ws.cell(place.row, CROSS_CHECK_COLUMN, "=" + addin_call(function, parts))
             cell.number_format = item.number_format
             cell.alignment = Alignment(horizontal="right")
-    row += 2  # a blank row after the last valuation row
+    row = sheet.last_row() + 2  # a blank row after the last valuation row
     _block_heading(ws, row, "Results in the layout of thesis Table 11 (the value of 28 GHz spectrum, NZ$)")
     row += 1
     for column, text in enumerate(("Method", "", "Thesis inputs", "This model", "Thesis NZ$/MHz/pop", "This model NZ$/MHz/pop"), 1):
@@ -878,7 +935,7 @@ def _write_valuation(ws: Worksheet, layout: _Layout) -> None:
 
 @functools.lru_cache(maxsize=4)
 def _default_layout(models: tuple[Model, ...] = MODELS) -> _Layout:
-    return _assemble(None, models, places_only=True)[1]
+    return _place(models)
 
 
 def cell_places(instance: str = "", models: Sequence[Model] = MODELS) -> dict[str, tuple[str, int, bool]]:
